@@ -1,0 +1,47 @@
+# Partner Benefits — everyday commands. `make run` to try it, `make test` to check it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Tests run with debug off, like production; this key is for tests only.
+TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-secret DJANGO_DEBUG=0
+
+.PHONY: run test lint format messages translations install clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+# Compiled with Babel (a dependency), so gettext need not be installed to run the portal.
+translations: install
+	$(BIN)/pybabel compile --domain django --directory locale --statistics
+
+run: translations
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+	@echo "Partner Benefits: http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: translations lint
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Refresh the message catalogues after changing user-facing strings (needs gettext).
+messages: install
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale fr --no-obsolete --add-location file
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale en --no-obsolete --add-location file
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

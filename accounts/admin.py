@@ -1,0 +1,116 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AzureOffer, DirectoryUser, Organization, Role, Tenant, User
+
+
+class CodesField(forms.TypedMultipleChoiceField):
+    """A JSON list of codes edited as check boxes."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def prepare_value(self, value):
+        return value or []
+
+
+class TenantInline(admin.TabularInline):
+    model = Tenant
+    extra = 0
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "mpn_id", "country", "currency"]
+    list_filter = ["country", "currency"]
+    search_fields = ["name", "mpn_id"]
+    inlines = [TenantInline]
+
+
+@admin.register(Tenant)
+class TenantAdmin(admin.ModelAdmin):
+    list_display = ["primary_domain", "display_name", "organization", "is_primary", "tenant_id"]
+    list_filter = ["is_primary"]
+    list_select_related = ["organization"]
+    search_fields = ["primary_domain", "display_name", "tenant_id", "organization__name"]
+    autocomplete_fields = ["organization"]
+
+
+class DirectoryUserForm(forms.ModelForm):
+    other_offers = CodesField(
+        choices=AzureOffer.choices, required=False, label=_("other Azure offers")
+    )
+
+    class Meta:
+        model = DirectoryUser
+        fields = "__all__"
+
+
+@admin.register(DirectoryUser)
+class DirectoryUserAdmin(admin.ModelAdmin):
+    form = DirectoryUserForm
+    list_display = ["display_name", "user_principal_name", "kind", "is_enabled", "tenant"]
+    list_filter = ["kind", "is_enabled"]
+    list_select_related = ["tenant"]
+    search_fields = ["display_name", "user_principal_name", "tenant__primary_domain"]
+    autocomplete_fields = ["tenant"]
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Role.values:
+            # The JSON text contains the quoted code; works on SQLite and PostgreSQL alike.
+            return queryset.filter(Q(roles__icontains=f'"{self.value()}"'))
+        return queryset
+
+
+class MemberChangeForm(forms.ModelForm):
+    roles = CodesField(choices=Role.choices, required=False, label=_("roles"))
+
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+class MemberCreationForm(AdminUserCreationForm):
+    roles = CodesField(choices=Role.choices, required=False, label=_("roles"))
+
+    class Meta:
+        model = User
+        fields = ["email", "organization", "roles"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = MemberChangeForm
+    add_form = MemberCreationForm
+    ordering = ["email"]
+    list_display = ["email", "organization", "roles_display", "is_active", "is_staff"]
+    list_filter = [RoleFilter, "is_active", "is_staff", "organization"]
+    list_select_related = ["organization"]
+    search_fields = ["email", "first_name", "last_name", "organization__name"]
+    autocomplete_fields = ["organization"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Organization and roles"), {"fields": ["organization", "roles"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]}),
+        (_("Organization and roles"), {"fields": ["organization", "roles"]}),
+    ]
+
+    @admin.display(description=_("roles"))
+    def roles_display(self, obj: User) -> str:
+        return ", ".join(obj.get_roles_display())

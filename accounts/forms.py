@@ -1,0 +1,36 @@
+"""Sign-in by e-mail address and password."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+# Hashing is deliberately slow, so an oversized password would be a cheap way to load the server.
+PASSWORD_MAX_LENGTH = 1024
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "That e-mail address and password don't match an account. Check both and try again; "
+            "after 10 failed attempts sign-in is locked for 15 minutes."
+        ),
+        "inactive": _("This account is deactivated. Ask your organization's global admin."),
+    }
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()

@@ -1,0 +1,240 @@
+"""Partner organizations, their Azure AD tenants and directory users, and portal accounts."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+mpn_id_validator = RegexValidator(r"^\d{7}$", _("An MPN ID has exactly 7 digits."))
+currency_validator = RegexValidator(
+    r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code, e.g. USD.")
+)
+country_validator = RegexValidator(
+    r"^[A-Z]{2}$", _("Use a two-letter ISO 3166 country code, e.g. US.")
+)
+
+
+@deconstructible
+class CodeListValidator:
+    """Validates a JSON list of codes: only known codes, none twice."""
+
+    def __init__(self, codes: list[str]) -> None:
+        self.codes = list(codes)
+
+    def __call__(self, value: object) -> None:
+        if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+            raise ValidationError(_("Enter a list of codes."))
+        unknown = sorted(set(value) - set(self.codes))
+        if unknown:
+            raise ValidationError(
+                _("Unknown codes: %(codes)s."), params={"codes": ", ".join(unknown)}
+            )
+        if len(set(value)) != len(value):
+            raise ValidationError(_("A code appears twice."))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CodeListValidator) and other.codes == self.codes
+
+
+class Role(models.TextChoices):
+    """Partner Center roles a portal account may hold. BENEFITS_ROLES names those that open
+    the benefits area."""
+
+    GLOBAL_ADMIN = "global_admin", _("Global admin")
+    USER_ADMIN = "user_admin", _("User admin")
+    ADMIN_AGENT = "admin_agent", _("Admin agent")
+    MPN_PARTNER_ADMIN = "mpn_partner_admin", _("MPN partner admin")
+    BILLING_ADMIN = "billing_admin", _("Billing admin")
+    SALES_AGENT = "sales_agent", _("Sales agent")
+    REFERRALS_ADMIN = "referrals_admin", _("Referrals admin")
+
+
+class AzureOffer(models.TextChoices):
+    """Other Azure offers a directory user may already hold (they exclude bulk credit)."""
+
+    ENTERPRISE_AGREEMENT = "enterprise_agreement", _("Enterprise Agreement")
+    CLOUD_SOLUTION_PROVIDER = "cloud_solution_provider", _("Cloud Solution Provider")
+    AZURE_IN_OPEN = "azure_in_open", _("Azure in Open")
+    AZURE_PASS = "azure_pass", _("Azure Pass")
+    MICROSOFT_ACTION_PACK = "microsoft_action_pack", _("Microsoft Action Pack")
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    mpn_id = models.CharField(
+        _("MPN ID"), max_length=7, unique=True, validators=[mpn_id_validator]
+    )
+    country = models.CharField(_("country"), max_length=2, validators=[country_validator])
+    currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
+
+    class Meta:
+        verbose_name = _("partner organization")
+        verbose_name_plural = _("partner organizations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(mpn_id__regex=r"^[0-9]{7}$"), name="organization_mpn_id_7_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.mpn_id})"
+
+
+class Tenant(models.Model):
+    """An Azure AD tenant of an organization; exactly one per organization is primary."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="tenants", verbose_name=_("organization")
+    )
+    display_name = models.CharField(_("display name"), max_length=200)
+    primary_domain = models.CharField(_("primary domain"), max_length=253, unique=True)
+    tenant_id = models.UUIDField(_("tenant ID"), unique=True, default=uuid.uuid4)
+    is_primary = models.BooleanField(_("primary"), default=False)
+
+    class Meta:
+        verbose_name = _("tenant")
+        verbose_name_plural = _("tenants")
+        ordering = ["-is_primary", "primary_domain"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(is_primary=True),
+                name="tenant_one_primary_per_organization",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.primary_domain
+
+
+class DirectoryUser(models.Model):
+    """A person in a tenant's directory, who may be assigned Azure credit."""
+
+    class Kind(models.TextChoices):
+        MEMBER = "member", _("Member")
+        GUEST = "guest", _("Guest")
+
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.CASCADE, related_name="directory_users", verbose_name=_("tenant")
+    )
+    display_name = models.CharField(_("display name"), max_length=200)
+    user_principal_name = models.EmailField(_("user principal name"), max_length=254)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MEMBER)
+    is_enabled = models.BooleanField(_("enabled"), default=True)
+    other_offers = models.JSONField(
+        _("other Azure offers"),
+        default=list,
+        blank=True,
+        validators=[CodeListValidator(AzureOffer.values)],
+        help_text=_("Azure offers this person already holds."),
+    )
+
+    class Meta:
+        verbose_name = _("directory user")
+        verbose_name_plural = _("directory users")
+        ordering = ["display_name"]
+        constraints = [
+            models.UniqueConstraint(
+                "tenant", Lower("user_principal_name"), name="directory_user_unique_upn_per_tenant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} <{self.user_principal_name}>"
+
+    def get_other_offers_display(self) -> list[str]:
+        labels = dict(AzureOffer.choices)
+        return [str(labels.get(code, code)) for code in self.other_offers]
+
+
+class UserManager(BaseUserManager["User"]):
+    """Accounts are identified by e-mail, compared without regard to case."""
+
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=self.normalize_email(username or "").strip())
+
+    def _create_user(self, email: str, password: str | None, **extra_fields) -> User:
+        if not email:
+            raise ValueError("An account needs an e-mail address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A portal account: signs in by e-mail, belongs to one partner organization (staff may
+    belong to none) and holds zero or more roles.
+
+    Roles live on the row itself so that checking access costs no query beyond loading the
+    signed-in user.
+    """
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="members",
+        null=True,
+        blank=True,
+        verbose_name=_("organization"),
+    )
+    roles = models.JSONField(
+        _("roles"), default=list, blank=True, validators=[CodeListValidator(Role.values)]
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_case_insensitive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def has_benefits_access(self) -> bool:
+        """True when the account may use the benefits area of its organization."""
+        return (
+            self.is_active
+            and self.organization_id is not None
+            and any(role in settings.BENEFITS_ROLES for role in self.roles)
+        )
+
+    def get_roles_display(self) -> list[str]:
+        labels = dict(Role.choices)
+        return [str(labels.get(code, code)) for code in self.roles]

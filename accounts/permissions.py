@@ -1,0 +1,58 @@
+"""The one gate of the benefits area: a decorator for function views and a mixin for classes.
+
+Anonymous visitors are sent to sign in; signed-in accounts without one of BENEFITS_ROLES get a
+403 page naming the roles that have access. Past the gate, ``request.organization`` is the
+account's organization, and every object is fetched through it (see the selectors), so another
+organization's objects are 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.models import Role
+
+
+def benefits_role_names() -> list[str]:
+    """Display names of the roles that open the benefits area, in the setting's order."""
+    labels = dict(Role.choices)
+    return [str(labels.get(code, code)) for code in settings.BENEFITS_ROLES]
+
+
+def no_access_response(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/no_access.html",
+        {"role_names": benefits_role_names()},
+        status=403,
+    )
+
+
+def _gate(request: HttpRequest) -> HttpResponse | None:
+    """The response that stops the request, or None (and the organization set) to go on."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_benefits_access:
+        return no_access_response(request)
+    request.organization = request.user.organization
+    return None
+
+
+def benefits_access_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return _gate(request) or view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class BenefitsAccessMixin(AccessMixin):
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return _gate(request) or super().dispatch(request, *args, **kwargs)

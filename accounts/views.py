@@ -1,0 +1,44 @@
+"""Sign-in, home page and health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from accounts import selectors
+from accounts.forms import EmailAuthenticationForm
+from accounts.permissions import benefits_role_names
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+@require_safe
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    organization = request.user.organization
+    tenants = selectors.tenant_list(organization=organization) if organization else []
+    return render(
+        request, "home.html", {"tenants": tenants, "role_names": benefits_role_names()}
+    )
+
+
+@require_safe
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 "ok" when the database answers a query, 503 otherwise. No sign-in, no session."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")

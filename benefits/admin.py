@@ -1,0 +1,105 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from benefits.models import Activity, Benefit, CreditAssignment, Product, ProductKey, Subscription
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+class ProductKeyInline(admin.TabularInline):
+    model = ProductKey
+    extra = 0
+    fields = ["masked_key", "licenses", "redeemed_at", "redeemed_into"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Benefit)
+class BenefitAdmin(admin.ModelAdmin):
+    list_display = [
+        "product",
+        "organization",
+        "quantity",
+        "offer",
+        "benefit_type",
+        "expiration_date",
+    ]
+    list_filter = ["offer", "benefit_type", "product__kind", "expiration_date"]
+    list_select_related = ["product", "organization"]
+    search_fields = ["product__name", "organization__name", "organization__mpn_id"]
+    autocomplete_fields = ["organization", "product"]
+    date_hierarchy = "expiration_date"
+    inlines = [ProductKeyInline]
+
+
+@admin.register(ProductKey)
+class ProductKeyAdmin(admin.ModelAdmin):
+    """Keys are secrets: lists show the last group only; the full key is on its own page."""
+
+    list_display = ["masked_key", "benefit", "licenses", "redeemed_at", "redeemed_into"]
+    list_filter = [("redeemed_at", admin.EmptyFieldListFilter), "benefit__product"]
+    list_select_related = ["benefit__product", "benefit__organization", "redeemed_into__product"]
+    list_select_related += ["redeemed_into__tenant"]
+    # Staff search by the last group they read off a list or a screenshot.
+    search_fields = ["key__iendswith"]
+    autocomplete_fields = ["benefit", "redeemed_into", "redeemed_by"]
+
+    @admin.display(description=_("product key"), ordering="key")
+    def masked_key(self, obj: ProductKey) -> str:
+        return obj.masked_key
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term.strip().upper())
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["product", "tenant", "seats", "start_date", "end_date", "status"]
+    list_filter = ["product", "end_date"]
+    list_select_related = ["product", "tenant"]
+    search_fields = ["product__name", "tenant__primary_domain", "tenant__organization__name"]
+    autocomplete_fields = ["tenant", "product"]
+
+    @admin.display(description=_("status"))
+    def status(self, obj: Subscription) -> str:
+        from django.utils import timezone
+
+        return obj.status_on(timezone.localdate()).value
+
+
+@admin.register(CreditAssignment)
+class CreditAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["directory_user", "benefit", "assigned_at", "assigned_by"]
+    list_select_related = ["directory_user", "benefit__product", "benefit__organization"]
+    list_select_related += ["assigned_by"]
+    search_fields = ["directory_user__display_name", "directory_user__user_principal_name"]
+    autocomplete_fields = ["benefit", "directory_user"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    """The activity log is append-only: staff read it, nobody edits it."""
+
+    list_display = ["created_at", "organization", "kind", "actor_email", "benefit"]
+    list_filter = ["kind", "organization"]
+    list_select_related = ["organization", "benefit__product"]
+    search_fields = ["actor_email", "organization__name"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

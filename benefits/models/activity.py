@@ -1,0 +1,124 @@
+"""The activity log: one append-only record per change, written in the change's transaction."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import DirectoryUser, Organization
+
+
+class AppendOnlyError(Exception):
+    """Activity records are never changed or deleted."""
+
+
+class ActivityQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Activity records cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Activity records cannot be deleted.")
+
+
+class Activity(models.Model):
+    """Who changed what, when, in which organization, from what to what.
+
+    ``before`` and ``after`` are snapshots (names, seats, dates, the key's last group only), so
+    a record still reads correctly after the objects it names have changed.
+    """
+
+    class Kind(models.TextChoices):
+        CREDIT_ASSIGNED = "credit_assigned", _("Credit assigned")
+        CREDIT_REMOVED = "credit_removed", _("Credit removed")
+        CREDIT_TRANSFERRED = "credit_transferred", _("Credit transferred")
+        KEY_REDEEMED = "key_redeemed", _("Product key redeemed")
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("organization"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    actor_email = models.EmailField(_("who (e-mail)"), blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    benefit = models.ForeignKey(
+        "benefits.Benefit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("benefit"),
+    )
+    subscription = models.ForeignKey(
+        "benefits.Subscription",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("subscription"),
+    )
+    product_key = models.ForeignKey(
+        "benefits.ProductKey",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("product key"),
+    )
+    directory_user = models.ForeignKey(
+        DirectoryUser,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("directory user"),
+    )
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity record")
+        verbose_name_plural = _("activity records")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organization", "-created_at", "-id"], name="activity_org_recent"),
+            models.Index(
+                fields=["organization", "kind", "-created_at"], name="activity_org_kind_recent"
+            ),
+        ]
+        constraints = [
+            # The last defence of single use: a key can be recorded as redeemed once only, and
+            # the record is written in the same transaction as the redemption.
+            models.UniqueConstraint(
+                fields=["product_key"],
+                condition=Q(kind="key_redeemed"),
+                name="activity_one_redemption_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Activity records cannot be changed.")
+        if self.actor_id and not self.actor_email:
+            self.actor_email = self.actor.email
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Activity records cannot be deleted.")

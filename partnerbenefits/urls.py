@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Partner Benefits administration")
+admin.site.site_title = _("Partner Benefits")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("mpn/benefits/", include("benefits.urls")),
+    path("", include("accounts.urls")),
+]
