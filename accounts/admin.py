@@ -46,7 +46,14 @@ class DirectoryUserForm(forms.ModelForm):
 
     class Meta:
         model = DirectoryUser
-        fields = "__all__"
+        fields = [
+            "tenant",
+            "display_name",
+            "user_principal_name",
+            "kind",
+            "is_enabled",
+            "other_offers",
+        ]
 
 
 @admin.register(DirectoryUser)
@@ -78,7 +85,7 @@ class MemberChangeForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = "__all__"
+        fields = ["email", "organization", "roles", "first_name", "last_name", "is_active"]
 
 
 class MemberCreationForm(AdminUserCreationForm):
@@ -107,7 +114,10 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]}),
+        (
+            None,
+            {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]},
+        ),
         (_("Organization and roles"), {"fields": ["organization", "roles"]}),
     ]
 

@@ -14,9 +14,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 mpn_id_validator = RegexValidator(r"^\d{7}$", _("An MPN ID has exactly 7 digits."))
-currency_validator = RegexValidator(
-    r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code, e.g. USD.")
-)
+currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code, e.g. USD."))
 country_validator = RegexValidator(
     r"^[A-Z]{2}$", _("Use a two-letter ISO 3166 country code, e.g. US.")
 )
@@ -69,9 +67,7 @@ class AzureOffer(models.TextChoices):
 
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    mpn_id = models.CharField(
-        _("MPN ID"), max_length=7, unique=True, validators=[mpn_id_validator]
-    )
+    mpn_id = models.CharField(_("MPN ID"), max_length=7, unique=True, validators=[mpn_id_validator])
     country = models.CharField(_("country"), max_length=2, validators=[country_validator])
     currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
 
@@ -93,7 +89,10 @@ class Tenant(models.Model):
     """An Azure AD tenant of an organization; exactly one per organization is primary."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="tenants", verbose_name=_("organization")
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="tenants",
+        verbose_name=_("organization"),
     )
     display_name = models.CharField(_("display name"), max_length=200)
     primary_domain = models.CharField(_("primary domain"), max_length=253, unique=True)

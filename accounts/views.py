@@ -26,9 +26,7 @@ class LoginView(auth_views.LoginView):
 def home(request: HttpRequest) -> HttpResponse:
     organization = request.user.organization
     tenants = selectors.tenant_list(organization=organization) if organization else []
-    return render(
-        request, "home.html", {"tenants": tenants, "role_names": benefits_role_names()}
-    )
+    return render(request, "home.html", {"tenants": tenants, "role_names": benefits_role_names()})
 
 
 @require_safe

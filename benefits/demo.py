@@ -31,13 +31,41 @@ CONTOSO_ACCOUNTS = [
 
 # (tenant domain, display name, principal name, kind, enabled, other offers)
 CONTOSO_DIRECTORY = [
-    ("contoso.onmicrosoft.com", "Adele Vance", "adelev@contoso.onmicrosoft.com", "member", True, []),
+    (
+        "contoso.onmicrosoft.com",
+        "Adele Vance",
+        "adelev@contoso.onmicrosoft.com",
+        "member",
+        True,
+        [],
+    ),
     ("contoso.onmicrosoft.com", "Alex Wilber", "alexw@contoso.onmicrosoft.com", "member", True, []),
-    ("contoso.onmicrosoft.com", "Megan Bowen", "meganb@contoso.onmicrosoft.com", "member", True, [AzureOffer.AZURE_PASS]),
-    ("contoso.onmicrosoft.com", "Diego Siciliani", "diegos@contoso.onmicrosoft.com", "member", False, []),
+    (
+        "contoso.onmicrosoft.com",
+        "Megan Bowen",
+        "meganb@contoso.onmicrosoft.com",
+        "member",
+        True,
+        [AzureOffer.AZURE_PASS],
+    ),
+    (
+        "contoso.onmicrosoft.com",
+        "Diego Siciliani",
+        "diegos@contoso.onmicrosoft.com",
+        "member",
+        False,
+        [],
+    ),
     ("contoso.onmicrosoft.com", "Lee Gu", "lee.gu@fabrikam.example", "guest", True, []),
     ("contoso.onmicrosoft.com", "Pat Doe", "pat.doe@gmail.com", "guest", True, []),
-    ("contosolab.onmicrosoft.com", "Lab Runner", "labrunner@contosolab.onmicrosoft.com", "member", True, []),
+    (
+        "contosolab.onmicrosoft.com",
+        "Lab Runner",
+        "labrunner@contosolab.onmicrosoft.com",
+        "member",
+        True,
+        [],
+    ),
 ]
 
 
@@ -54,31 +82,85 @@ class DemoBenefit:
 
 
 CONTOSO_BENEFITS = [
-    DemoBenefit("Azure monthly credit — 100 per month", "usage", 2, Offer.MICROSOFT_ACTION_PACK,
-                BenefitType.CORE, 200, credit=(Decimal("100"), Benefit.Period.MONTHLY)),
-    DemoBenefit("Azure bulk credit — 6,000 per year", "usage", 1, Offer.GOLD_COMPETENCY,
-                BenefitType.INCREMENTAL, 300, credit=(Decimal("6000"), Benefit.Period.ANNUAL)),
-    DemoBenefit("Office 365 E3", "license", 225, Offer.GOLD_COMPETENCY, BenefitType.CORE, 300,
-                keys=(("36XHH-2D2TT-9HB6D-FV6M9-F7CPQ", 25), ("W7QCC-MCX3K-J9X3F-96QVT-YR36V", 100),
-                      ("T9C2Y-6YMPP-GCQ7T-X78KM-BVW6Y", 100))),
-    DemoBenefit("Power BI Pro", "license", 30, Offer.SILVER_COMPETENCY, BenefitType.INCREMENTAL, 120,
-                keys=(("27P9H-J68XW-2876H-V9CGM-7F8VY", 10), ("KQH88-6PMYQ-TH2VP-6J74B-TKCXD", 20))),
-    DemoBenefit("Microsoft Intune", "license", 10, Offer.GOLD_COMPETENCY, BenefitType.CORE, 20,
-                keys=(("KFCQB-TWKJX-J7KTQ-M4PMB-QQRJQ", 10),)),
-    DemoBenefit("Azure AD Basic", "license", 5, Offer.MICROSOFT_ACTION_PACK, BenefitType.CORE, -10,
-                keys=(("W4G2R-T333C-F8V6Y-8DQGF-QJQY4", 5),)),
+    DemoBenefit(
+        "Azure monthly credit — 100 per month",
+        "usage",
+        2,
+        Offer.MICROSOFT_ACTION_PACK,
+        BenefitType.CORE,
+        200,
+        credit=(Decimal("100"), Benefit.Period.MONTHLY),
+    ),
+    DemoBenefit(
+        "Azure bulk credit — 6,000 per year",
+        "usage",
+        1,
+        Offer.GOLD_COMPETENCY,
+        BenefitType.INCREMENTAL,
+        300,
+        credit=(Decimal("6000"), Benefit.Period.ANNUAL),
+    ),
+    DemoBenefit(
+        "Office 365 E3",
+        "license",
+        225,
+        Offer.GOLD_COMPETENCY,
+        BenefitType.CORE,
+        300,
+        keys=(
+            ("36XHH-2D2TT-9HB6D-FV6M9-F7CPQ", 25),
+            ("W7QCC-MCX3K-J9X3F-96QVT-YR36V", 100),
+            ("T9C2Y-6YMPP-GCQ7T-X78KM-BVW6Y", 100),
+        ),
+    ),
+    DemoBenefit(
+        "Power BI Pro",
+        "license",
+        30,
+        Offer.SILVER_COMPETENCY,
+        BenefitType.INCREMENTAL,
+        120,
+        keys=(("27P9H-J68XW-2876H-V9CGM-7F8VY", 10), ("KQH88-6PMYQ-TH2VP-6J74B-TKCXD", 20)),
+    ),
+    DemoBenefit(
+        "Microsoft Intune",
+        "license",
+        10,
+        Offer.GOLD_COMPETENCY,
+        BenefitType.CORE,
+        20,
+        keys=(("KFCQB-TWKJX-J7KTQ-M4PMB-QQRJQ", 10),),
+    ),
+    DemoBenefit(
+        "Azure AD Basic",
+        "license",
+        5,
+        Offer.MICROSOFT_ACTION_PACK,
+        BenefitType.CORE,
+        -10,
+        keys=(("W4G2R-T333C-F8V6Y-8DQGF-QJQY4", 5),),
+    ),
 ]
 
 FABRIKAM_BENEFITS = [
-    DemoBenefit("Office 365 E3", "license", 50, Offer.GOLD_COMPETENCY, BenefitType.CORE, 300,
-                keys=(("Y3VQD-K8BJ7-PYC7D-MJV43-YF7FT", 50),)),
+    DemoBenefit(
+        "Office 365 E3",
+        "license",
+        50,
+        Offer.GOLD_COMPETENCY,
+        BenefitType.CORE,
+        300,
+        keys=(("Y3VQD-K8BJ7-PYC7D-MJV43-YF7FT", 50),),
+    ),
 ]
 
 STAFF_EMAIL = "staff@partnerbenefits.example"
 
 
 @transaction.atomic
-def seed_demo(*, today: date, password: str = DEFAULT_PASSWORD, reset_passwords: bool = False) -> list[User]:
+def seed_demo(
+    *, today: date, password: str = DEFAULT_PASSWORD, reset_passwords: bool = False
+) -> list[User]:
     """Create whatever of the demo data is missing; return the demo accounts.
 
     ``reset_passwords`` sets every demo account's password to ``password`` even when the
@@ -95,8 +177,15 @@ def seed_demo(*, today: date, password: str = DEFAULT_PASSWORD, reset_passwords:
         for email, first, last, roles in CONTOSO_ACCOUNTS
     ]
     accounts.append(
-        _account("admin@fabrikam.example", "Fabrice", "Admin", [Role.GLOBAL_ADMIN], fabrikam,
-                 password, reset_passwords)
+        _account(
+            "admin@fabrikam.example",
+            "Fabrice",
+            "Admin",
+            [Role.GLOBAL_ADMIN],
+            fabrikam,
+            password,
+            reset_passwords,
+        )
     )
     accounts.append(_staff(password, reset_passwords))
 
@@ -104,8 +193,12 @@ def seed_demo(*, today: date, password: str = DEFAULT_PASSWORD, reset_passwords:
         DirectoryUser.objects.get_or_create(
             tenant=Tenant.objects.get(primary_domain=domain),
             user_principal_name=upn,
-            defaults={"display_name": name, "kind": kind, "is_enabled": enabled,
-                      "other_offers": list(offers)},
+            defaults={
+                "display_name": name,
+                "kind": kind,
+                "is_enabled": enabled,
+                "other_offers": list(offers),
+            },
         )
 
     for spec in CONTOSO_BENEFITS:
@@ -144,8 +237,12 @@ def _tenant(organization: Organization, name: str, domain: str, *, primary: bool
 def _account(email, first, last, roles, organization, password, reset_passwords) -> User:
     user, created = User.objects.get_or_create(
         email=email,
-        defaults={"first_name": first, "last_name": last, "organization": organization,
-                  "roles": [str(role) for role in roles]},
+        defaults={
+            "first_name": first,
+            "last_name": last,
+            "organization": organization,
+            "roles": [str(role) for role in roles],
+        },
     )
     if created or reset_passwords:
         user.set_password(password)
@@ -156,7 +253,9 @@ def _account(email, first, last, roles, organization, password, reset_passwords)
 def _staff(password: str, reset_passwords: bool) -> User:
     user = User.objects.filter(email=STAFF_EMAIL).first()
     if user is None:
-        return User.objects.create_superuser(STAFF_EMAIL, password, first_name="Sam", last_name="Staff")
+        return User.objects.create_superuser(
+            STAFF_EMAIL, password, first_name="Sam", last_name="Staff"
+        )
     if reset_passwords:
         user.set_password(password)
         user.save(update_fields=["password"])
@@ -168,7 +267,11 @@ def _benefit(organization: Organization, spec: DemoBenefit, today: date) -> Bene
     credit = {}
     if spec.credit:
         amount, period = spec.credit
-        credit = {"credit_amount": amount, "credit_period": period, "currency": organization.currency}
+        credit = {
+            "credit_amount": amount,
+            "credit_period": period,
+            "currency": organization.currency,
+        }
     benefit, _ = Benefit.objects.get_or_create(
         organization=organization,
         product=product,
@@ -181,7 +284,9 @@ def _benefit(organization: Organization, spec: DemoBenefit, today: date) -> Bene
         },
     )
     for key, licenses in spec.keys:
-        ProductKey.objects.get_or_create(key=key, defaults={"benefit": benefit, "licenses": licenses})
+        ProductKey.objects.get_or_create(
+            key=key, defaults={"benefit": benefit, "licenses": licenses}
+        )
     return benefit
 
 
@@ -190,6 +295,10 @@ def _subscription(tenant: Tenant, product_name: str, seats: int, end_date: date)
     subscription, _ = Subscription.objects.get_or_create(
         tenant=tenant,
         product=product,
-        defaults={"seats": seats, "start_date": end_date - relativedelta(months=12), "end_date": end_date},
+        defaults={
+            "seats": seats,
+            "start_date": end_date - relativedelta(months=12),
+            "end_date": end_date,
+        },
     )
     return subscription

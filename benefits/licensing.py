@@ -6,8 +6,9 @@ be checked to the day.
 
 Months are exact fractions. ``add_months(d, m)`` adds the whole months as calendar months (a
 day missing from the target month becomes its last day), then the remaining fraction as days
-at 30 days a month, rounded half up. ``months_between(start, end)`` is the inverse measure:
-whole calendar months plus the leftover days divided by 30.
+at 30 days a month, rounded half up, never past the next whole month.
+``months_between(start, end)`` is the inverse measure: whole calendar months plus the leftover
+days divided by 30.
 
 Error messages are English templates marked for translation (``gettext_noop`` below is a
 marker, not a translation); each error keeps its template and parameters so that the web
@@ -47,9 +48,7 @@ def gettext_noop(message: str) -> str:
 KEY_EMPTY_MESSAGE = gettext_noop(
     "Enter a product key: 25 characters, shown as 5 groups of 5 (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)."
 )
-KEY_LENGTH_MESSAGE = gettext_noop(
-    "A product key has 25 characters; you entered %(entered)s."
-)
+KEY_LENGTH_MESSAGE = gettext_noop("A product key has 25 characters; you entered %(entered)s.")
 KEY_CONFUSED_CHARACTERS_MESSAGE = gettext_noop(
     "Product keys never contain O, 0 or 1 — check these characters: %(characters)s."
 )
@@ -136,18 +135,14 @@ def normalize_key(raw: str) -> str:
     bad = _bad_characters(compact)
     if bad:
         confused_only = set(bad) <= _MOST_CONFUSED
-        template = (
-            KEY_CONFUSED_CHARACTERS_MESSAGE if confused_only else KEY_CHARACTERS_MESSAGE
-        )
+        template = KEY_CONFUSED_CHARACTERS_MESSAGE if confused_only else KEY_CHARACTERS_MESSAGE
         problems.append((template, {"characters": ", ".join(map(_printable, bad))}))
     if problems:
         # Length and characters can both be wrong: one error that says both.
         error = KeyFormatError(problems[0][0], **problems[0][1])
         error.messages.extend(problems[1:])
         raise error
-    groups = (
-        compact[i : i + KEY_GROUP_SIZE] for i in range(0, KEY_LENGTH, KEY_GROUP_SIZE)
-    )
+    groups = (compact[i : i + KEY_GROUP_SIZE] for i in range(0, KEY_LENGTH, KEY_GROUP_SIZE))
     return "-".join(groups)
 
 
@@ -176,14 +171,23 @@ def _printable(char: str) -> str:
 
 def add_months(start: date, months: Fraction | int) -> date:
     """``start`` plus whole calendar months (clipped to the month's end), plus the fraction as
-    days at 30 a month, rounded half up."""
+    days at 30 a month, rounded half up.
+
+    A fraction of a month never reaches past the next whole month. After a short month the
+    days could otherwise overshoot it: from 1 February 2001, 35 29/30 months would end on
+    2 March 2004 while a full 36 months ends on 1 March, so a key with fewer seats would give
+    a later end date. Capping keeps the result monotonic and within a day of the exact time.
+    """
     _check_date(start)
     months = Fraction(months)
     if months < 0:
         raise ValueError("months must not be negative")
     whole = math.floor(months)
     days = math.floor((months - whole) * DAYS_PER_MONTH + Fraction(1, 2))
-    return start + relativedelta(months=whole) + timedelta(days=days)
+    anchor = start + relativedelta(months=whole)
+    if days == 0:
+        return anchor
+    return min(anchor + timedelta(days=days), start + relativedelta(months=whole + 1))
 
 
 def months_between(start: date, end: date) -> Fraction:
@@ -221,9 +225,7 @@ def activate(*, key_seats: int, today: date) -> Term:
     )
 
 
-def extend_end_date(
-    *, active_seats: int, key_seats: int, end_date: date, today: date
-) -> Term:
+def extend_end_date(*, active_seats: int, key_seats: int, end_date: date, today: date) -> Term:
     """Seats unchanged; the end date moves by E = 12 × C ÷ A months, at most 36.
 
     Raises InactiveSubscriptionError when the subscription has ended and TermLimitError when
@@ -234,14 +236,10 @@ def extend_end_date(
     months = Fraction(TERM_MONTHS * key_seats, active_seats)
     if months > MAX_EXTENSION_MONTHS:
         raise TermLimitError(TERM_LIMIT_MESSAGE, active_seats=active_seats)
-    return Term(
-        seats=active_seats, end_date=add_months(end_date, months), months=months
-    )
+    return Term(seats=active_seats, end_date=add_months(end_date, months), months=months)
 
 
-def add_licenses(
-    *, active_seats: int, key_seats: int, end_date: date, today: date
-) -> Term:
+def add_licenses(*, active_seats: int, key_seats: int, end_date: date, today: date) -> Term:
     """Seats become A + C and the two terms are averaged so no time is added or lost:
     R = (A × B + C × 12) ÷ (A + C) months from today, B being the time left.
 
@@ -275,10 +273,7 @@ def _check_date(value: date) -> None:
 
 
 def _check_active(*, end_date: date, today: date) -> None:
-    if (
-        subscription_status(end_date=end_date, today=today)
-        is not SubscriptionStatus.ACTIVE
-    ):
+    if subscription_status(end_date=end_date, today=today) is not SubscriptionStatus.ACTIVE:
         raise InactiveSubscriptionError(
             INACTIVE_SUBSCRIPTION_MESSAGE, end_date=end_date.isoformat()
         )

@@ -77,9 +77,11 @@ def benefits_summary(*, organization: Organization, today: date) -> BenefitsSumm
         expiring_soon=Count("pk", filter=current & Q(expiration_date__lte=soon)),
         credit_seats=Sum("quantity", filter=usage & current, default=0),
     )
-    keys_available = product_key_list(organization=organization).filter(
-        redeemed_at__isnull=True, benefit__expiration_date__gte=today
-    ).count()
+    keys_available = (
+        product_key_list(organization=organization)
+        .filter(redeemed_at__isnull=True, benefit__expiration_date__gte=today)
+        .count()
+    )
     credit_seats_held = CreditAssignment.objects.filter(
         benefit__organization=organization, benefit__expiration_date__gte=today
     ).count()

@@ -159,7 +159,9 @@ class ProductKey(models.Model):
         verbose_name_plural = _("product keys")
         ordering = ["benefit", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(licenses__gte=1), name="product_key_licenses_positive"),
+            models.CheckConstraint(
+                condition=Q(licenses__gte=1), name="product_key_licenses_positive"
+            ),
             # A redeemed key always says when and into which subscription; an available one
             # says neither.
             models.CheckConstraint(
@@ -168,7 +170,9 @@ class ProductKey(models.Model):
                 name="product_key_redemption_complete",
             ),
             models.CheckConstraint(
-                condition=Q(key__regex=r"^([BCDFGHJKMPQRTVWXY2346789]{5}-){4}[BCDFGHJKMPQRTVWXY2346789]{5}$"),
+                condition=Q(
+                    key__regex=r"^([BCDFGHJKMPQRTVWXY2346789]{5}-){4}[BCDFGHJKMPQRTVWXY2346789]{5}$"
+                ),
                 name="product_key_canonical",
             ),
         ]

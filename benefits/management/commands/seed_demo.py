@@ -22,7 +22,9 @@ class Command(BaseCommand):
             reset_passwords=password is not None,
         )
         shown = password or DEFAULT_PASSWORD
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of these accounts:"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Sign in with any of these accounts:")
+        )
         for user in accounts:
             roles = ", ".join(user.get_roles_display()) or ("staff" if user.is_staff else "no role")
             self.stdout.write(f"  {user.email:<34} {roles}")

@@ -1,0 +1,75 @@
+"""Shared fixtures, and the rule for tests that need a real service: skipped locally when the
+service is absent, failing in CI (CI=true), where .ci/run provides every service."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+from hypothesis import settings as hypothesis_settings
+
+from accounts.models import Role
+from tests.accounts.factories import OrganizationFactory, TenantFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# HYPOTHESIS_PROFILE=thorough for a deeper search of the licensing properties.
+hypothesis_settings.register_profile("thorough", max_examples=20_000, deadline=None)
+hypothesis_settings.register_profile("default", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def require_service(available: bool, reason: str) -> None:
+    """Skip locally, fail in CI, when a test's service is missing."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: every service must be present)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _plain_http_and_static(settings):
+    # Production settings redirect to HTTPS and read a collected static manifest; tests talk
+    # plain HTTP to the test client and use the source static files.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def postgres(db):
+    """For tests that need PostgreSQL row locks: they run in the PostgreSQL pass of the suite
+    (DATABASE_URL set) and are skipped in the SQLite pass."""
+    if connection.vendor != "postgresql":
+        if os.environ.get("DATABASE_URL"):
+            pytest.fail("DATABASE_URL is set but the tests are not running on PostgreSQL")
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://…")
+
+
+@pytest.fixture
+def organization(db):
+    organization = OrganizationFactory()
+    TenantFactory(organization=organization, is_primary=True)
+    return organization
+
+
+@pytest.fixture
+def other_organization(db):
+    organization = OrganizationFactory(name="Other Partner")
+    TenantFactory(organization=organization, is_primary=True)
+    return organization
+
+
+@pytest.fixture
+def admin_user(organization):
+    return UserFactory(organization=organization, roles=[Role.GLOBAL_ADMIN.value])
+
+
+@pytest.fixture
+def partner_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
