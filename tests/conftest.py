@@ -30,7 +30,9 @@ def require_service(available: bool, reason: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _plain_http_and_static(settings):
+def _test_settings(settings):
+    # A fast hasher: the real one is slow on purpose, which would only slow the suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Production settings redirect to HTTPS and read a collected static manifest; tests talk
     # plain HTTP to the test client and use the source static files.
     settings.SECURE_SSL_REDIRECT = False

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import DirectoryUser, Organization, Tenant, currency_validator
 from benefits import licensing
+from benefits.errors import translated
 
 
 class Offer(models.TextChoices):
@@ -180,11 +181,14 @@ class ProductKey(models.Model):
     def __str__(self) -> str:
         return self.masked_key
 
-    def clean(self) -> None:
-        try:
-            self.key = licensing.normalize_key(self.key)
-        except licensing.KeyFormatError as error:
-            raise ValidationError({"key": str(error)}) from error
+    def clean_fields(self, exclude=None) -> None:
+        # Staff may paste a key in any case and spacing; store the canonical form.
+        if self.key and not (exclude and "key" in exclude):
+            try:
+                self.key = licensing.normalize_key(self.key)
+            except licensing.KeyFormatError as error:
+                raise ValidationError({"key": translated(error)}) from error
+        super().clean_fields(exclude=exclude)
 
     @property
     def masked_key(self) -> str:

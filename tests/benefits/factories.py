@@ -63,5 +63,7 @@ class SubscriptionFactory(DjangoModelFactory[Subscription]):
     tenant = factory.SubFactory(TenantFactory)
     product = factory.SubFactory(ProductFactory)
     seats = 10
-    start_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=100))
     end_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=200))
+    start_date = factory.LazyAttribute(
+        lambda subscription: subscription.end_date - timedelta(days=365)
+    )

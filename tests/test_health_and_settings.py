@@ -1,0 +1,136 @@
+"""/healthz/ against a real database, and the settings a production deployment relies on.
+
+Each settings check starts a fresh Python process, because settings are read once at start-up
+from the environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+    "DJANGO_ALLOWED_HOSTS": "benefits.example.com",
+}
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.pop("DATABASE_URL", None)
+    clean.pop("REDIS_URL", None)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "partnerbenefits.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    code = (
+        "from django.core.management import execute_from_command_line;"
+        f"execute_from_command_line(['manage.py', *{list(args)!r}])"
+    )
+    return run_python(code, **env)
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_answers_503_when_the_database_is_down():
+    # A database on a port where nothing listens: the check must fail fast and say so.
+    result = run_python(
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/healthz/', secure=True);"
+        "print(r.status_code, r.content.decode())",
+        **{**PRODUCTION_ENV, "DJANGO_ALLOWED_HOSTS": "testserver"},
+        DATABASE_URL="postgres://nobody@127.0.0.1:9/none?connect_timeout=2",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "503 database unavailable"
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": ""}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_database_url_selects_postgresql_with_health_checks():
+    result = run_python(
+        "from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print(d['ENGINE'], d['NAME'], d['HOST'], d['CONN_HEALTH_CHECKS'])",
+        **PRODUCTION_ENV,
+        DATABASE_URL="postgres://app:secret@db.internal:5432/benefits",
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "benefits",
+        "db.internal",
+        "True",
+    ], result.stderr
+
+
+def test_without_database_url_the_portal_uses_an_embedded_sqlite_file():
+    result = run_python(
+        "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'])",
+        **PRODUCTION_ENV,
+    )
+    assert result.stdout.strip() == "django.db.backends.sqlite3", result.stderr
+
+
+def test_redis_url_selects_the_redis_cache_and_cached_sessions():
+    result = run_python(
+        "from django.conf import settings as s;"
+        "print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE)",
+        **PRODUCTION_ENV,
+        REDIS_URL="redis://cache.internal:6379/0",
+    )
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ], result.stderr
+
+
+def test_without_redis_url_the_cache_is_local_memory():
+    result = run_python(
+        "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])",
+        **PRODUCTION_ENV,
+    )
+    assert result.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+
+
+@pytest.mark.django_db
+def test_pages_carry_the_security_headers(client):
+    response = client.get("/accounts/login/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "object-src 'none'" in policy
+    assert "base-uri 'none'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
