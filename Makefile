@@ -40,8 +40,8 @@ test: translations lint
 
 # Refresh the message catalogues after changing user-facing strings (needs gettext).
 messages: install
-	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale fr --no-obsolete --add-location file
-	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale en --no-obsolete --add-location file
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale fr --no-obsolete \
+		--add-location file --ignore .venv --ignore tests --ignore staticfiles
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,58 @@
+"""The production cache and sessions on a real Redis server (REDIS_URL, or the local default)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import redis
+
+from tests.accounts.factories import TEST_PASSWORD
+from tests.conftest import require_service
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_settings(settings):
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+        available = True
+    except redis.RedisError:
+        available = False
+    require_service(available, f"needs a Redis server at {REDIS_URL}")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "partnerbenefits-tests",
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_cache_stores_and_counts_in_redis(redis_settings):
+    from django.core.cache import cache
+
+    cache.set("greeting", "bonjour", 30)
+    assert cache.get("greeting") == "bonjour"
+    assert cache.incr(cache.add("attempts", 0) and "attempts") == 1
+    assert redis.Redis.from_url(REDIS_URL).exists(cache.make_and_validate_key("greeting"))
+
+
+@pytest.mark.django_db
+def test_sessions_are_read_from_redis(redis_settings, client, admin_user):
+    from django.core.cache import cache
+
+    response = client.post(
+        "/accounts/login/", {"username": admin_user.email, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+    session_key = client.cookies["sessionid"].value
+    assert cache.get(f"django.contrib.sessions.cached_db{session_key}") is not None
+    assert client.get("/").status_code == 200
