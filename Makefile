@@ -6,7 +6,7 @@ PORT ?= 8000
 # Tests run with debug off, like production; this key is for tests only.
 TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-secret DJANGO_DEBUG=0
 
-.PHONY: run test lint format messages translations install clean
+.PHONY: run test lint format messages translations install screenshots clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ format: install
 test: translations lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Pictures of the main screens for the README (needs Chromium).
+screenshots: translations
+	SCREENSHOTS_DIR=docs/screenshots $(TEST_ENV) $(BIN)/pytest tests/e2e/test_screenshots.py -q
 
 # Refresh the message catalogues after changing user-facing strings (needs gettext).
 messages: install
