@@ -127,3 +127,28 @@ def test_signing_in_gives_a_new_session_key(client, admin_user):
     before = client.session.session_key
     sign_in(client, admin_user.email, TEST_PASSWORD)
     assert client.session.session_key != before
+
+
+def test_a_deactivated_account_loses_its_session(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/").status_code == 200
+    admin_user.is_active = False
+    admin_user.save()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+
+
+@pytest.mark.parametrize(
+    ("language", "next_url", "expected"),
+    [
+        ("xx", "/mpn/benefits/", "/mpn/benefits/"),
+        ("fr", "https://evil.example/phish", "/"),
+        ("fr", "//evil.example/", "/"),
+        ("<script>", "\x00", "/"),
+    ],
+)
+def test_the_language_switch_ignores_bad_input(client, db, language, next_url, expected):
+    response = client.post("/i18n/setlang/", {"language": language, "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == expected
