@@ -6,14 +6,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Organization
 from accounts.selectors import parse_id
-from benefits.models import Benefit, CreditAssignment, Product, ProductKey, Subscription
+from benefits.models import (
+    Benefit,
+    BenefitType,
+    CreditAssignment,
+    Offer,
+    Product,
+    ProductKey,
+    Subscription,
+)
 
 EXPIRES_SOON_DAYS = 30
+
+
+class BenefitStatus:
+    """What the list shows and filters by: still usable, usable for 30 days at most, or over."""
+
+    ACTIVE = "active"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+
+
+def benefit_status(benefit: Benefit, *, today: date) -> str:
+    if benefit.expiration_date < today:
+        return BenefitStatus.EXPIRED
+    if benefit.expiration_date <= today + timedelta(days=EXPIRES_SOON_DAYS):
+        return BenefitStatus.EXPIRING
+    return BenefitStatus.ACTIVE
 
 
 def benefit_list(*, organization: Organization) -> QuerySet[Benefit]:
@@ -87,4 +111,73 @@ def benefits_summary(*, organization: Organization, today: date) -> BenefitsSumm
     ).count()
     return BenefitsSummary(
         keys_available=keys_available, credit_seats_held=credit_seats_held, **counts
+    )
+
+
+# --- Azure & Cloud products list ---------------------------------------------------------------
+
+SORTABLE = {
+    "product": "product__name",
+    "quantity": "quantity",
+    "offer": "offer_label",
+    "type": "type_label",
+    "expiration": "expiration_date",
+}
+DEFAULT_SORT = "product"
+
+
+@dataclass(frozen=True)
+class BenefitListQuery:
+    """The state of the Azure & Cloud list, as the URL carries it. Already validated."""
+
+    sort: str = DEFAULT_SORT  # a key of SORTABLE, "-" in front for descending
+    offer: str = ""
+    benefit_type: str = ""
+    status: str = ""
+    search: str = ""
+
+
+def _label_of(field: str, choices: list[tuple[str, str]]) -> Case:
+    """Sort by the label the reader sees, in their language, not by the stored code."""
+    return Case(
+        *(When(**{field: code}, then=Value(str(label))) for code, label in choices),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def benefit_table(
+    *, organization: Organization, query: BenefitListQuery, today: date
+) -> QuerySet[Benefit]:
+    """The organization's benefits filtered, searched and sorted as ``query`` says; callers
+    split it into the usage-based and license-based sections and paginate each."""
+    benefits = benefit_list(organization=organization)
+    if query.offer:
+        benefits = benefits.filter(offer=query.offer)
+    if query.benefit_type:
+        benefits = benefits.filter(benefit_type=query.benefit_type)
+    if query.search:
+        benefits = benefits.filter(product__name__icontains=query.search)
+    soon = today + timedelta(days=EXPIRES_SOON_DAYS)
+    if query.status == BenefitStatus.ACTIVE:
+        benefits = benefits.filter(expiration_date__gte=today)
+    elif query.status == BenefitStatus.EXPIRING:
+        benefits = benefits.filter(expiration_date__gte=today, expiration_date__lte=soon)
+    elif query.status == BenefitStatus.EXPIRED:
+        benefits = benefits.filter(expiration_date__lt=today)
+    descending = query.sort.startswith("-")
+    field = SORTABLE.get(query.sort.lstrip("-"), SORTABLE[DEFAULT_SORT])
+    ordering = [f"-{field}" if descending else field, "product__name", "pk"]
+    return benefits.annotate(
+        offer_label=_label_of("offer", Offer.choices),
+        type_label=_label_of("benefit_type", BenefitType.choices),
+    ).order_by(*ordering)
+
+
+def benefits_expiring_soon(*, organization: Organization, today: date) -> QuerySet[Benefit]:
+    soon = today + timedelta(days=EXPIRES_SOON_DAYS)
+    return (
+        benefit_list(organization=organization)
+        .filter(expiration_date__gte=today, expiration_date__lte=soon)
+        .order_by("expiration_date", "product__name")
     )

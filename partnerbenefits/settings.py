@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.portal",
             ],
+            # {% partialdef %} everywhere without a {% load %}, as Django 6 has it built in.
+            "builtins": ["template_partials.templatetags.partials"],
         },
     },
 ]

@@ -75,3 +75,19 @@ def admin_user(organization):
 def partner_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def demo_data(db):
+    """The demo data of the specification (Contoso, Fabrikam, staff)."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def contoso_client(client, demo_data):
+    from accounts.models import User
+
+    client.force_login(User.objects.get(email="admin@contoso.example"))
+    return client

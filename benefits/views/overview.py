@@ -1,4 +1,4 @@
-"""The benefits overview and one benefit's details."""
+"""The benefits overview: a card per benefit area."""
 
 from __future__ import annotations
 
@@ -10,18 +10,15 @@ from django.views.decorators.http import require_safe
 from accounts.permissions import benefits_access_required
 from benefits import selectors
 
+# The card lists the first few; the link opens the list filtered on all of them.
+EXPIRING_SHOWN = 5
+
 
 @require_safe
 @benefits_access_required
 def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     summary = selectors.benefits_summary(organization=request.organization, today=today)
-    return render(request, "benefits/overview.html", {"summary": summary, "today": today})
-
-
-@require_safe
-@benefits_access_required
-def benefit_detail(request: HttpRequest, benefit_id: int) -> HttpResponse:
-    benefit = selectors.benefit_details(organization=request.organization, benefit_id=benefit_id)
-    today = timezone.localdate()
-    return render(request, "benefits/benefit_detail.html", {"benefit": benefit, "today": today})
+    expiring = selectors.benefits_expiring_soon(organization=request.organization, today=today)
+    context = {"summary": summary, "expiring": expiring[:EXPIRING_SHOWN], "today": today}
+    return render(request, "benefits/overview.html", context)

@@ -1,0 +1,64 @@
+"""Forms of the benefits area."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from benefits.models import BenefitType, Offer
+from benefits.selectors import SORTABLE, BenefitListQuery, BenefitStatus
+
+SEARCH_MAX_LENGTH = 100
+STATUS_CHOICES = [
+    (BenefitStatus.ACTIVE, _("Active")),
+    (BenefitStatus.EXPIRING, _("Expires within 30 days")),
+    (BenefitStatus.EXPIRED, _("Expired")),
+]
+
+
+class BenefitListForm(forms.Form):
+    """The Azure & Cloud list's URL parameters. A value that doesn't fit is dropped, so a
+    mangled link still shows the list rather than an error."""
+
+    q = forms.CharField(
+        label=_("Search by product"), required=False, max_length=SEARCH_MAX_LENGTH, strip=True
+    )
+    offer = forms.ChoiceField(
+        label=_("Offer"), required=False, choices=[("", _("All offers")), *Offer.choices]
+    )
+    type = forms.ChoiceField(
+        label=_("Benefit type"),
+        required=False,
+        choices=[("", _("All types")), *BenefitType.choices],
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *STATUS_CHOICES]
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[(key, key) for name in SORTABLE for key in (name, f"-{name}")],
+        widget=forms.HiddenInput,
+    )
+
+    def to_query(self) -> BenefitListQuery:
+        self.is_valid()
+        valid = {name: value for name, value in self.cleaned_data.items() if value}
+        return BenefitListQuery(
+            sort=valid.get("sort", BenefitListQuery.sort),
+            offer=valid.get("offer", ""),
+            benefit_type=valid.get("type", ""),
+            status=valid.get("status", ""),
+            search=valid.get("q", ""),
+        )
+
+
+def query_params(query: BenefitListQuery) -> dict[str, str]:
+    """The URL parameters that reproduce ``query`` (defaults left out)."""
+    params = {
+        "q": query.search,
+        "offer": query.offer,
+        "type": query.benefit_type,
+        "status": query.status,
+        "sort": "" if query.sort == BenefitListQuery.sort else query.sort,
+    }
+    return {name: value for name, value in params.items() if value}

@@ -1,0 +1,154 @@
+"""Azure & Cloud products: the list, one benefit's details, and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+from django_htmx.http import push_url
+
+from accounts.permissions import benefits_access_required
+from benefits import selectors
+from benefits.forms import BenefitListForm, query_params
+from benefits.models import Product
+from benefits.selectors import DEFAULT_SORT
+
+PAGE_SIZE = 50
+SECTIONS = [("usage", Product.Kind.USAGE), ("license", Product.Kind.LICENSE)]
+
+
+@require_safe
+@benefits_access_required
+def azure_cloud(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    query = BenefitListForm(request.GET).to_query()
+    params = query_params(query)
+    table = selectors.benefit_table(organization=request.organization, query=query, today=today)
+    sections = {
+        name: _page(table.filter(product__kind=kind), request.GET.get(f"{name}_page"))
+        for name, kind in SECTIONS
+    }
+    state = QueryDict(mutable=True)
+    state.update(params)
+    context = {
+        "form": BenefitListForm(params),
+        "query": query,
+        "state": state,
+        "columns": sort_columns(query, state),
+        "sections": sections,
+        "today": today,
+    }
+    if not request.htmx:
+        return render(request, "benefits/azure_cloud.html", context)
+    response = render(request, "benefits/azure_cloud.html#benefit-table", context)
+    # The address bar shows the cleaned state, so a copied link reproduces this view.
+    return push_url(response, f"{request.path}?{state.urlencode()}" if state else request.path)
+
+
+@require_safe
+@benefits_access_required
+def benefit_detail(request: HttpRequest, benefit_id: int) -> HttpResponse:
+    benefit = selectors.benefit_details(organization=request.organization, benefit_id=benefit_id)
+    template = "benefits/benefit_detail.html"
+    if request.htmx:
+        template += "#details"
+    return render(request, template, {"benefit": benefit, "today": timezone.localdate()})
+
+
+@require_safe
+@benefits_access_required
+def azure_cloud_csv(request: HttpRequest) -> HttpResponse:
+    """Exactly the rows the list shows for the same parameters (every page, both sections)."""
+    today = timezone.localdate()
+    query = BenefitListForm(request.GET).to_query()
+    table = selectors.benefit_table(organization=request.organization, query=query, today=today)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="azure-cloud-products.csv"'
+    # A byte-order mark, so spreadsheet programs read the French accents as UTF-8.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "section",
+            "product",
+            "quantity",
+            "offer",
+            "benefit_type",
+            "expiration_date",
+            "status",
+            "credit_amount",
+            "credit_period",
+            "currency",
+        ]
+    )
+    for _name, kind in SECTIONS:
+        for benefit in table.filter(product__kind=kind).iterator(chunk_size=500):
+            writer.writerow(
+                [
+                    benefit.product.get_kind_display(),
+                    benefit.product.name,
+                    benefit.quantity,
+                    benefit.get_offer_display(),
+                    benefit.get_benefit_type_display(),
+                    benefit.expiration_date.isoformat(),
+                    selectors.benefit_status(benefit, today=today),
+                    benefit.credit_amount if benefit.credit_amount is not None else "",
+                    benefit.credit_period,
+                    benefit.currency,
+                ]
+            )
+    return response
+
+
+def sort_columns(query, state: QueryDict) -> list[dict]:
+    """The column headers: label, the link that sorts by it (again: the other way round) and
+    the aria-sort value of the current order."""
+    labels = {
+        "product": _("Product"),
+        "quantity": _("Quantity"),
+        "offer": _("Offer"),
+        "type": _("Benefit type"),
+        "expiration": _("Expiration date"),
+    }
+    columns = []
+    for key, label in labels.items():
+        current = query.sort.lstrip("-") == key
+        descending = query.sort.startswith("-")
+        target = state.copy()
+        target["sort"] = f"-{key}" if current and not descending else key
+        if target["sort"] == DEFAULT_SORT:
+            del target["sort"]
+        columns.append(
+            {
+                "label": label,
+                "query": target.urlencode(),
+                "aria_sort": ("descending" if descending else "ascending") if current else "",
+            }
+        )
+    return columns
+
+
+def _page(benefits, number: str | None):
+    """One page of a section: a number that isn't one shows the first page, a page past the
+    end is 404."""
+    try:
+        wanted = int(number or 1)
+    except ValueError:
+        wanted = 1
+    paginator = Paginator(benefits, PAGE_SIZE)
+    try:
+        return paginator.page(max(wanted, 1))
+    except EmptyPage as error:
+        raise Http404("No such page") from error
+
+
+@require_safe
+@benefits_access_required
+def redeem_placeholder(request: HttpRequest) -> HttpResponse:
+    """The redemption wizard's address, fixed so that Redeem links stay valid: not served yet."""
+    raise Http404("The redemption wizard is not available yet.")

@@ -1,0 +1,297 @@
+"""Azure & Cloud products: the list, its sorting, filters, search, pages and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Organization, User
+from benefits.models import Benefit, Product
+from tests.benefits.factories import BenefitFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/mpn/benefits/azure-cloud/"
+HTMX = {"HX-Request": "true"}
+
+
+def products_in(page: str, section: str) -> list[str]:
+    """Product names in the order a section lists them."""
+    start = page.index(f'id="section-{section}"')
+    end = page.find("</section>", start)
+    return re.findall(r"<tr class=\"[^\"]*\">\s*<td>([^<]+)", page[start:end])
+
+
+def test_the_list_has_both_sections(contoso_client):
+    page = contoso_client.get(URL).content.decode()
+    assert "Usage-based subscriptions" in page
+    assert "License-based subscriptions" in page
+    assert products_in(page, "usage") == [
+        "Azure bulk credit — 6,000 per year",
+        "Azure monthly credit — 100 per month",
+    ]
+    assert products_in(page, "license") == [
+        "Azure AD Basic",
+        "Microsoft Intune",
+        "Office 365 E3",
+        "Power BI Pro",
+    ]
+
+
+def test_expired_rows_are_muted_and_say_expired(contoso_client):
+    page = contoso_client.get(URL).content.decode()
+    row = page[page.index("Azure AD Basic") - 40 : page.index("Azure AD Basic") + 900]
+    assert 'class="pb-expired"' in row
+    assert "Expired" in row
+
+
+def test_rows_expiring_within_30_days_carry_a_badge(contoso_client):
+    page = contoso_client.get(URL).content.decode()
+    intune = page[page.index("Microsoft Intune") : page.index("Microsoft Intune") + 900]
+    assert "Expires within 30 days" in intune
+
+
+def test_every_date_is_a_time_element(contoso_client):
+    page = contoso_client.get(URL).content.decode()
+    expected = (timezone.localdate() + timedelta(days=300)).isoformat()
+    assert f'<time datetime="{expected}">' in page
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("product", ["Azure AD Basic", "Microsoft Intune", "Office 365 E3", "Power BI Pro"]),
+        ("-product", ["Power BI Pro", "Office 365 E3", "Microsoft Intune", "Azure AD Basic"]),
+        ("quantity", ["Azure AD Basic", "Microsoft Intune", "Power BI Pro", "Office 365 E3"]),
+        ("-quantity", ["Office 365 E3", "Power BI Pro", "Microsoft Intune", "Azure AD Basic"]),
+        ("offer", ["Microsoft Intune", "Office 365 E3", "Azure AD Basic", "Power BI Pro"]),
+        ("type", ["Azure AD Basic", "Microsoft Intune", "Office 365 E3", "Power BI Pro"]),
+        ("-type", ["Power BI Pro", "Azure AD Basic", "Microsoft Intune", "Office 365 E3"]),
+        ("expiration", ["Azure AD Basic", "Microsoft Intune", "Power BI Pro", "Office 365 E3"]),
+        ("-expiration", ["Office 365 E3", "Power BI Pro", "Microsoft Intune", "Azure AD Basic"]),
+    ],
+)
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_sorting_by_each_column(contoso_client, sort, expected, headers):
+    page = contoso_client.get(URL, {"sort": sort}, headers=headers).content.decode()
+    assert products_in(page, "license") == expected
+
+
+def test_offers_sort_by_the_label_the_reader_sees(contoso_client):
+    page = contoso_client.get(URL, {"sort": "offer"}, headers={"accept-language": "fr"})
+    # Compétence Gold, Compétence Silver, Microsoft Action Pack
+    assert products_in(page.content.decode(), "license") == [
+        "Microsoft Intune",
+        "Office 365 E3",
+        "Power BI Pro",
+        "Azure AD Basic",
+    ]
+
+
+def test_the_sorted_column_says_so_and_links_to_the_other_direction(contoso_client):
+    page = contoso_client.get(URL, {"sort": "quantity"}).content.decode()
+    assert 'aria-sort="ascending"' in page
+    assert 'href="?sort=-quantity"' in page
+
+
+@pytest.mark.parametrize(
+    ("params", "usage", "license"),
+    [
+        (
+            {"offer": "gold"},
+            ["Azure bulk credit — 6,000 per year"],
+            ["Microsoft Intune", "Office 365 E3"],
+        ),
+        ({"type": "incremental"}, ["Azure bulk credit — 6,000 per year"], ["Power BI Pro"]),
+        ({"status": "expired"}, [], ["Azure AD Basic"]),
+        ({"status": "expiring"}, [], ["Microsoft Intune"]),
+        (
+            {"status": "active"},
+            ["Azure bulk credit — 6,000 per year", "Azure monthly credit — 100 per month"],
+            ["Microsoft Intune", "Office 365 E3", "Power BI Pro"],
+        ),
+        ({"q": "office"}, [], ["Office 365 E3"]),
+        (
+            {"q": "AZURE", "type": "core"},
+            ["Azure monthly credit — 100 per month"],
+            ["Azure AD Basic"],
+        ),
+    ],
+)
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_filters_and_search(contoso_client, params, usage, license, headers):
+    page = contoso_client.get(URL, params, headers=headers).content.decode()
+    assert products_in(page, "usage") == usage
+    assert products_in(page, "license") == license
+
+
+def test_htmx_gets_just_the_table_and_a_clean_address(contoso_client):
+    response = contoso_client.get(URL + "?q=office&offer=&status=&sort=product", headers=HTMX)
+    body = response.content.decode()
+    assert "<html" not in body
+    assert 'id="benefit-filters"' not in body
+    assert "Office 365 E3" in body
+    assert response["HX-Push-Url"] == URL + "?q=office"
+
+
+def test_without_javascript_the_same_address_renders_the_whole_page(contoso_client):
+    body = contoso_client.get(URL + "?q=office").content.decode()
+    assert "<html" in body
+    assert 'value="office"' in body
+    assert products_in(body, "license") == ["Office 365 E3"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sort": "password"},
+        {"sort": "-"},
+        {"offer": "platinum"},
+        {"type": "<script>"},
+        {"status": "sideways"},
+        {"q": "x" * 5000},
+        {"q": "\x00"},
+        {"license_page": "abc"},
+        {"license_page": "-3"},
+        {"usage_page": "1.5"},
+    ],
+)
+def test_bad_parameters_fall_back_to_the_default_view(contoso_client, params):
+    response = contoso_client.get(URL, params)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert products_in(page, "license") == [
+        "Azure AD Basic",
+        "Microsoft Intune",
+        "Office 365 E3",
+        "Power BI Pro",
+    ]
+
+
+@pytest.mark.parametrize("page", ["2", "9" * 30])
+def test_a_page_past_the_end_is_404(contoso_client, page):
+    assert contoso_client.get(URL, {"license_page": page}).status_code == 404
+
+
+def test_sections_are_paged_at_50_rows(client, admin_user):
+    product = ProductFactory(name="Bulk product")
+    Benefit.objects.bulk_create(
+        [
+            Benefit(
+                organization=admin_user.organization,
+                product=product,
+                offer="gold",
+                benefit_type="core",
+                quantity=n + 1,
+                expiration_date=timezone.localdate(),
+            )
+            for n in range(60)
+        ]
+    )
+    client.force_login(admin_user)
+    first = client.get(URL, {"sort": "quantity"}).content.decode()
+    assert len(products_in(first, "license")) == 50
+    assert "Page 1 of 2" in first
+    assert "license_page=2" in first
+    second = client.get(URL, {"sort": "quantity", "license_page": "2"}).content.decode()
+    assert len(products_in(second, "license")) == 10
+
+
+def test_the_list_shows_only_the_organizations_own_benefits(contoso_client):
+    page = contoso_client.get(URL).content.decode()
+    assert products_in(page, "license").count("Office 365 E3") == 1  # not Fabrikam's
+
+
+def test_other_roles_are_refused_the_list_and_the_csv(client, demo_data):
+    client.force_login(User.objects.get(email="billing@contoso.example"))
+    assert client.get(URL).status_code == 403
+    assert client.get(URL + "export.csv").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_the_csv(client, db):
+    assert client.get(URL + "export.csv").status_code == 302
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def read_csv(response) -> list[dict]:
+    raw = response.content
+    assert raw.startswith("\ufeff".encode())
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_csv_exports_what_the_list_shows_in_the_same_order(contoso_client):
+    params = {"status": "active", "sort": "-quantity"}
+    response = contoso_client.get(URL + "export.csv", params)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    rows = read_csv(response)
+    page = contoso_client.get(URL, params).content.decode()
+    assert [row["product"] for row in rows] == products_in(page, "usage") + products_in(
+        page, "license"
+    )
+
+
+def test_csv_has_iso_dates_plain_amounts_and_a_currency_column(contoso_client):
+    rows = read_csv(contoso_client.get(URL + "export.csv", {"q": "monthly"}))
+    assert rows == [
+        {
+            "section": "Usage-based",
+            "product": "Azure monthly credit — 100 per month",
+            "quantity": "2",
+            "offer": "Microsoft Action Pack",
+            "benefit_type": "Core",
+            "expiration_date": (timezone.localdate() + timedelta(days=200)).isoformat(),
+            "status": "active",
+            "credit_amount": "100.00",
+            "credit_period": "monthly",
+            "currency": "USD",
+        }
+    ]
+
+
+def test_csv_in_french_keeps_its_accents(contoso_client):
+    rows = read_csv(
+        contoso_client.get(URL + "export.csv", {"q": "bulk"}, headers={"accept-language": "fr"})
+    )
+    assert rows[0]["section"] == "Basé sur l'utilisation"
+    assert rows[0]["offer"] == "Compétence Gold"
+    assert rows[0]["benefit_type"] == "Incrémentiel"
+
+
+def test_csv_of_another_organization_holds_none_of_its_rows(demo_data, client):
+    client.force_login(User.objects.get(email="admin@fabrikam.example"))
+    rows = read_csv(client.get(URL + "export.csv"))
+    assert [row["product"] for row in rows] == ["Office 365 E3"]
+    assert rows[0]["quantity"] == "50"
+
+
+# --- Currency -----------------------------------------------------------------------------------
+
+
+def test_credit_amounts_in_english(contoso_client):
+    page = contoso_client.get(URL).content.decode()
+    assert "$100.00 per month" in page
+    assert "$6,000.00 per year" in page
+
+
+def test_credit_amounts_in_french_and_euros(client, demo_data):
+    fabrikam = Organization.objects.get(mpn_id="4711002")
+    BenefitFactory(
+        organization=fabrikam,
+        product=ProductFactory(
+            name="Azure monthly credit — 100 per month", kind=Product.Kind.USAGE
+        ),
+        credit_amount=100,
+        credit_period="monthly",
+        currency="EUR",
+    )
+    client.force_login(User.objects.get(email="admin@fabrikam.example"))
+    page = client.get(URL, headers={"accept-language": "fr"}).content.decode()
+    assert "100,00\xa0€ par mois" in page

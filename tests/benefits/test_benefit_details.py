@@ -1,0 +1,107 @@
+"""One benefit's details: the page, the htmx partial that expands a row, and tenancy."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import DirectoryUser, User
+from benefits.models import Activity, Benefit, CreditAssignment, ProductKey, Subscription
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+def detail_url(benefit: Benefit) -> str:
+    return f"/mpn/benefits/azure-cloud/{benefit.pk}/"
+
+
+def contoso_benefit(name: str) -> Benefit:
+    return Benefit.objects.get(organization__mpn_id="4711001", product__name=name)
+
+
+def test_license_benefit_lists_its_keys_with_redeem_links(contoso_client):
+    page = contoso_client.get(detail_url(contoso_benefit("Office 365 E3"))).content.decode()
+    for key in [
+        "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ",
+        "W7QCC-MCX3K-J9X3F-96QVT-YR36V",
+        "T9C2Y-6YMPP-GCQ7T-X78KM-BVW6Y",
+    ]:
+        assert key in page
+        assert f'href="/mpn/benefits/redeem/?key={key}"' in page
+    assert "Available" in page
+    assert "incognito" in page
+    assert 'href="/mpn/benefits/redeem/">Activation walkthrough' in page
+    assert "The last date the usage rights may be exercised." in page
+
+
+def test_a_redeemed_key_says_when_and_into_which_subscription(contoso_client):
+    benefit = contoso_benefit("Power BI Pro")
+    subscription = Subscription.objects.get(
+        tenant__primary_domain="contoso.onmicrosoft.com", product__name="Power BI Pro"
+    )
+    key = benefit.keys.get(licenses=10)
+    key.redeemed_at = timezone.now()
+    key.redeemed_into = subscription
+    key.save()
+    page = contoso_client.get(detail_url(benefit)).content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'Redeemed on <time datetime="{today}">' in page
+    assert "into Power BI Pro (contoso.onmicrosoft.com)" in page
+    assert f"?key={key.key}" not in page
+
+
+def test_an_expired_benefit_offers_no_redeem_button(contoso_client):
+    page = contoso_client.get(detail_url(contoso_benefit("Azure AD Basic"))).content.decode()
+    assert "W4G2R-T333C-F8V6Y-8DQGF-QJQY4" in page
+    assert "?key=" not in page
+    assert "Expired" in page
+
+
+def test_usage_benefit_shows_amount_and_holders(contoso_client):
+    benefit = contoso_benefit("Azure monthly credit — 100 per month")
+    CreditAssignment.objects.create(
+        benefit=benefit, directory_user=DirectoryUser.objects.get(display_name="Adele Vance")
+    )
+    page = contoso_client.get(detail_url(benefit)).content.decode()
+    assert "$100.00 per month" in page
+    assert "User assignment" in page
+    assert "Adele Vance" in page
+    assert "1 of 2 seats assigned." in page
+
+
+def test_usage_benefit_without_holders_says_so(contoso_client):
+    page = contoso_client.get(
+        detail_url(contoso_benefit("Azure bulk credit — 6,000 per year"))
+    ).content.decode()
+    assert "Nobody holds this credit yet." in page
+    assert "$6,000.00 per year" in page
+
+
+def test_htmx_gets_just_the_details(contoso_client):
+    response = contoso_client.get(detail_url(contoso_benefit("Office 365 E3")), headers=HTMX)
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "breadcrumb" not in body
+    assert "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ" in body
+
+
+def test_the_list_links_each_row_to_its_details_with_and_without_javascript(contoso_client):
+    benefit = contoso_benefit("Office 365 E3")
+    page = contoso_client.get("/mpn/benefits/azure-cloud/").content.decode()
+    assert f'href="{detail_url(benefit)}"' in page
+    assert f'hx-get="{detail_url(benefit)}" hx-target="#details-{benefit.pk}-body"' in page
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_another_organizations_benefit_is_404(client, demo_data, headers):
+    fabrikam_benefit = Benefit.objects.get(organization__mpn_id="4711002")
+    client.force_login(User.objects.get(email="admin@contoso.example"))
+    assert client.get(detail_url(fabrikam_benefit), headers=headers).status_code == 404
+
+
+def test_keys_never_reach_the_activity_log_through_the_details(contoso_client):
+    contoso_client.get(detail_url(contoso_benefit("Office 365 E3")))
+    assert not Activity.objects.exists()
+    assert ProductKey.objects.filter(redeemed_at__isnull=False).count() == 0

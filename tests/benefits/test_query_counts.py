@@ -1,0 +1,108 @@
+"""The benefits pages run the same number of SQL queries for 5 rows as for 500."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import DirectoryUser
+from benefits.models import Benefit, CreditAssignment, Product, ProductKey, Subscription
+from tests.accounts.factories import OrganizationFactory, TenantFactory, UserFactory
+from tests.benefits.factories import ProductFactory, random_key
+
+pytestmark = pytest.mark.django_db
+
+
+def populate(organization, count: int) -> tuple[Benefit, Benefit]:
+    """``count`` benefits of each kind; one usage benefit with ``count`` holders and one
+    license benefit with ``count`` keys, some redeemed. Returns those two."""
+    today = timezone.localdate()
+    tenant = organization.tenants.get()
+    usage = ProductFactory(name="Azure credit", kind=Product.Kind.USAGE)
+    license_product = ProductFactory(name="Office 365 E3", kind=Product.Kind.LICENSE)
+    benefits = Benefit.objects.bulk_create(
+        [
+            Benefit(
+                organization=organization,
+                product=usage if n % 2 else license_product,
+                offer="gold",
+                benefit_type="core",
+                quantity=count,
+                expiration_date=today + timedelta(days=n),
+                **(
+                    {"credit_amount": 100, "credit_period": "monthly", "currency": "USD"}
+                    if n % 2
+                    else {}
+                ),
+            )
+            for n in range(2 * count)
+        ]
+    )
+    credit, licensed = benefits[1], benefits[0]
+    people = DirectoryUser.objects.bulk_create(
+        [
+            DirectoryUser(
+                tenant=tenant, display_name=f"P{n}", user_principal_name=f"p{count}-{n}@x.example"
+            )
+            for n in range(count)
+        ]
+    )
+    CreditAssignment.objects.bulk_create(
+        [CreditAssignment(benefit=credit, directory_user=person) for person in people]
+    )
+    subscription = Subscription.objects.create(
+        tenant=tenant, product=license_product, seats=10, start_date=today, end_date=today
+    )
+    ProductKey.objects.bulk_create(
+        [
+            ProductKey(
+                benefit=licensed,
+                key=random_key(count * 10_000 + n),
+                licenses=1,
+                redeemed_at=timezone.now() if n % 3 == 0 else None,
+                redeemed_into=subscription if n % 3 == 0 else None,
+            )
+            for n in range(count)
+        ]
+    )
+    return credit, licensed
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.fixture
+def counts(client):
+    """Query counts of each page, for a new organization with ``count`` rows of everything."""
+
+    def measure(count: int) -> dict[str, int]:
+        organization = OrganizationFactory()
+        TenantFactory(organization=organization)
+        client.force_login(UserFactory(organization=organization))
+        credit, licensed = populate(organization, count)
+        return {
+            "list": queries_for(client, "/mpn/benefits/azure-cloud/"),
+            "list htmx": queries_for(client, "/mpn/benefits/azure-cloud/?sort=-quantity"),
+            "usage details": queries_for(client, f"/mpn/benefits/azure-cloud/{credit.pk}/"),
+            "license details": queries_for(client, f"/mpn/benefits/azure-cloud/{licensed.pk}/"),
+            "overview": queries_for(client, "/mpn/benefits/"),
+            "csv": queries_for(client, "/mpn/benefits/azure-cloud/export.csv"),
+        }
+
+    return measure
+
+
+def test_pages_run_a_constant_number_of_queries(counts):
+    small = counts(5)
+    large = counts(500)
+    assert small == large
+    # And the counts stay small: session, account, then the page's own queries.
+    assert max(small.values()) <= 8, small
