@@ -1,0 +1,72 @@
+"""Azure & Cloud products in a real browser: filters, sorting and details without leaving the
+page, and the same journeys with JavaScript turned off."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import DEMO_PASSWORD, sign_in
+from tests.e2e.test_shell import serious_violations
+
+pytestmark = pytest.mark.browser
+
+
+def details_link(page, product: str):
+    return page.get_by_role("link", name=re.compile(rf"^View details\W+{re.escape(product)}$"))
+
+
+def license_products(page) -> list[str]:
+    return page.locator(
+        "#section-license + div tbody tr:not(.pb-details-row) td:first-child"
+    ).all_inner_texts()
+
+
+def test_search_sort_and_expand_details_without_a_page_load(page):
+    sign_in(page)
+    page.goto("/mpn/benefits/azure-cloud/")
+    page.evaluate("window.notReloaded = true")
+
+    page.get_by_label("Search by product").fill("o")
+    page.get_by_label("Search by product").press_sequentially("ffice")
+    page.wait_for_url("**/azure-cloud/?q=office")
+    assert license_products(page) == ["Office 365 E3"]
+
+    page.get_by_label("Search by product").fill("")
+    page.get_by_label("Offer").select_option("gold")
+    page.wait_for_url("**/azure-cloud/?offer=gold")
+    assert license_products(page) == ["Microsoft Intune", "Office 365 E3"]
+
+    page.locator("#section-license + div").get_by_role("link", name="Quantity").click()
+    page.wait_for_url("**/azure-cloud/?offer=gold&sort=quantity")
+    assert license_products(page) == ["Microsoft Intune", "Office 365 E3"]
+    page.locator("#section-license + div").get_by_role("link", name="Quantity").click()
+    page.wait_for_url("**/azure-cloud/?offer=gold&sort=-quantity")
+    assert license_products(page) == ["Office 365 E3", "Microsoft Intune"]
+
+    details_link(page, "Office 365 E3").click()
+    details = page.locator(".pb-details").filter(has_text="36XHH-2D2TT-9HB6D-FV6M9-F7CPQ")
+    details.wait_for()
+    assert details.is_visible()
+    assert details_link(page, "Office 365 E3").get_attribute("aria-expanded") == "true"
+    assert serious_violations(page) == []
+    assert page.evaluate("window.notReloaded") is True
+
+
+def test_the_list_works_without_javascript(browser, live_server, demo):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill("admin@contoso.example")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/mpn/benefits/azure-cloud/")
+    page.get_by_label("Status").select_option("expired")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**/azure-cloud/?*status=expired*")
+    assert license_products(page) == ["Azure AD Basic"]
+    details_link(page, "Azure AD Basic").click()
+    page.wait_for_url("**/azure-cloud/*/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Azure AD Basic"
+    context.close()
