@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -80,12 +80,14 @@ class RoleFilter(admin.SimpleListFilter):
         return queryset
 
 
-class MemberChangeForm(forms.ModelForm):
+class MemberChangeForm(UserChangeForm):
+    """Django's account form (the password hash read-only, with a reset link) plus roles."""
+
     roles = CodesField(choices=Role.choices, required=False, label=_("roles"))
 
-    class Meta:
+    class Meta(UserChangeForm.Meta):
         model = User
-        fields = ["email", "organization", "roles", "first_name", "last_name", "is_active"]
+        fields = "__all__"  # the admin's fieldsets choose what is shown
 
 
 class MemberCreationForm(AdminUserCreationForm):

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# The left navigation of SPEC 4, in order: (URL name, label, needs the benefits roles).
+# The left navigation, in order: (URL name, label, needs the benefits roles). Your products
+# and Activity join it when those screens are served.
 NAVIGATION = [
     ("home", _("Home"), False),
     ("benefits:overview", _("Benefits"), True),
     ("benefits:azure_cloud", _("Azure & Cloud products"), True),
-    ("benefits:products", _("Your products"), True),
-    ("benefits:activity", _("Activity"), True),
 ]
 
 
@@ -26,9 +25,5 @@ def portal(request: HttpRequest) -> dict:
     for name, label, gated in NAVIGATION:
         if gated and not user.has_benefits_access:
             continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue  # a screen that this installation does not serve
-        entries.append({"url": url, "label": label, "current": name == current})
+        entries.append({"url": reverse(name), "label": label, "current": name == current})
     return {"organization": user.organization, "navigation": entries}

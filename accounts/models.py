@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from babel.numbers import list_currencies
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -14,7 +15,14 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 mpn_id_validator = RegexValidator(r"^\d{7}$", _("An MPN ID has exactly 7 digits."))
-currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code, e.g. USD."))
+
+
+def currency_validator(value: str) -> None:
+    """An ISO 4217 code that Babel can format, so that every amount can be shown."""
+    if value not in list_currencies():
+        raise ValidationError(_("Use a three-letter ISO 4217 code, e.g. USD."))
+
+
 country_validator = RegexValidator(
     r"^[A-Z]{2}$", _("Use a two-letter ISO 3166 country code, e.g. US.")
 )
@@ -86,7 +94,8 @@ class Organization(models.Model):
 
 
 class Tenant(models.Model):
-    """An Azure AD tenant of an organization; exactly one per organization is primary."""
+    """An Azure AD tenant of an organization. At most one per organization is primary (the
+    database sees to it); the redemption wizard offers it first."""
 
     organization = models.ForeignKey(
         Organization,

@@ -16,10 +16,6 @@ def tenant_get(*, organization: Organization, tenant_id: object) -> Tenant:
     return get_object_or_404(tenant_list(organization=organization), pk=parse_id(tenant_id))
 
 
-def tenant_primary(*, organization: Organization) -> Tenant | None:
-    return tenant_list(organization=organization).filter(is_primary=True).first()
-
-
 def directory_user_list(*, organization: Organization) -> QuerySet[DirectoryUser]:
     return DirectoryUser.objects.filter(tenant__organization=organization).select_related("tenant")
 

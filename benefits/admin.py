@@ -1,7 +1,16 @@
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from benefits.models import Activity, Benefit, CreditAssignment, Product, ProductKey, Subscription
+from benefits.models import (
+    SUBSCRIPTION_STATUS_LABELS,
+    Activity,
+    Benefit,
+    CreditAssignment,
+    Product,
+    ProductKey,
+    Subscription,
+)
 
 
 @admin.register(Product)
@@ -71,9 +80,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"))
     def status(self, obj: Subscription) -> str:
-        from django.utils import timezone
-
-        return obj.status_on(timezone.localdate()).value
+        return SUBSCRIPTION_STATUS_LABELS[obj.status_on(timezone.localdate())]
 
 
 @admin.register(CreditAssignment)

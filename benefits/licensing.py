@@ -173,10 +173,11 @@ def add_months(start: date, months: Fraction | int) -> date:
     """``start`` plus whole calendar months (clipped to the month's end), plus the fraction as
     days at 30 a month, rounded half up.
 
-    A fraction of a month never reaches past the next whole month. After a short month the
-    days could otherwise overshoot it: from 1 February 2001, 35 29/30 months would end on
-    2 March 2004 while a full 36 months ends on 1 March, so a key with fewer seats would give
-    a later end date. Capping keeps the result monotonic and within a day of the exact time.
+    A fraction of a month never reaches past the next whole month. After a short February the
+    days could otherwise overshoot it: from 1 March 2000, 35 29/30 months (35 months, then 29
+    days from 1 February 2003) would end on 2 March 2003, while a full 36 months ends on
+    1 March 2003, so a key with fewer seats would give a later end date. Capping keeps the
+    result monotonic and within a day of the exact time.
     """
     _check_date(start)
     months = Fraction(months)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Sum, Value, When
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Organization
@@ -66,11 +66,21 @@ def subscription_get(*, organization: Organization, subscription_id: object) -> 
 
 def benefit_details(*, organization: Organization, benefit_id: object) -> Benefit:
     """One benefit with its keys (and the subscriptions they went into) and its credit holders,
-    in three queries."""
+    in a fixed number of queries whatever their number."""
     return get_object_or_404(
         benefit_list(organization=organization).prefetch_related(
-            "keys__redeemed_into__tenant",
-            "assignments__directory_user__tenant",
+            Prefetch(
+                "keys",
+                queryset=ProductKey.objects.select_related(
+                    "redeemed_into__tenant", "redeemed_into__product"
+                ).order_by("pk"),
+            ),
+            Prefetch(
+                "assignments",
+                queryset=CreditAssignment.objects.select_related("directory_user__tenant").order_by(
+                    "directory_user__display_name", "pk"
+                ),
+            ),
         ),
         pk=parse_id(benefit_id),
     )

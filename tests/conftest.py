@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.db import connection
 from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Role
@@ -40,16 +39,6 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-
-
-@pytest.fixture
-def postgres(db):
-    """For tests that need PostgreSQL row locks: they run in the PostgreSQL pass of the suite
-    (DATABASE_URL set) and are skipped in the SQLite pass."""
-    if connection.vendor != "postgresql":
-        if os.environ.get("DATABASE_URL"):
-            pytest.fail("DATABASE_URL is set but the tests are not running on PostgreSQL")
-        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://…")
 
 
 @pytest.fixture

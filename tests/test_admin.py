@@ -110,3 +110,12 @@ def test_the_activity_log_is_read_only_in_the_admin(staff_client):
     delete = staff_client.post(f"/admin/benefits/activity/{record.pk}/delete/", {"post": "yes"})
     assert delete.status_code == 403
     assert Activity.objects.filter(pk=record.pk).exists()
+
+
+def test_the_admin_never_shows_or_takes_a_password_hash_as_text(staff_client):
+    from accounts.models import User
+
+    user = User.objects.get(email="billing@contoso.example")
+    page = staff_client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
+    assert user.password not in page
+    assert 'name="password"' not in page

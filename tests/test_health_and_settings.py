@@ -56,13 +56,23 @@ def test_healthz_answers_503_when_the_database_is_down():
     result = run_python(
         "import django; django.setup();"
         "from django.test import Client;"
-        "r = Client().get('/healthz/', secure=True);"
+        "r = Client().get('/healthz/');"
         "print(r.status_code, r.content.decode())",
         **{**PRODUCTION_ENV, "DJANGO_ALLOWED_HOSTS": "testserver"},
         DATABASE_URL="postgres://nobody@127.0.0.1:9/none?connect_timeout=2",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "503 database unavailable"
+
+
+def test_healthz_answers_plain_http_in_production_while_pages_redirect():
+    result = run_python(
+        "import django; django.setup();"
+        "from django.test import Client; c = Client();"
+        "print(c.get('/healthz/').status_code, c.get('/accounts/login/').status_code)",
+        **{**PRODUCTION_ENV, "DJANGO_ALLOWED_HOSTS": "testserver"},
+    )
+    assert result.stdout.split() == ["200", "301"], result.stderr
 
 
 def test_production_settings_pass_the_deployment_checklist():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -80,7 +81,8 @@ def test_the_language_switch_keeps_the_user_on_the_same_page(client, admin_user)
     assert response["Location"] == "/mpn/benefits/"
     page = client.get("/mpn/benefits/").content.decode()
     assert "Produits Azure et Cloud" in page
-    assert 'aria-pressed="true"' in page
+    assert re.search(r'value="fr"[^>]*aria-pressed="true"', page)
+    assert re.search(r'value="en"[^>]*aria-pressed="false"', page)
 
 
 @pytest.mark.django_db

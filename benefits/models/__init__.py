@@ -1,5 +1,6 @@
 from benefits.models.activity import Activity, AppendOnlyError
 from benefits.models.catalog import (
+    SUBSCRIPTION_STATUS_LABELS,
     Benefit,
     BenefitType,
     CreditAssignment,
@@ -10,6 +11,7 @@ from benefits.models.catalog import (
 )
 
 __all__ = [
+    "SUBSCRIPTION_STATUS_LABELS",
     "Activity",
     "AppendOnlyError",
     "Benefit",

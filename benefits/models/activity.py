@@ -101,6 +101,13 @@ class Activity(models.Model):
             ),
         ]
         constraints = [
+            # A redemption record always names the key and the subscription it went into, so
+            # the uniqueness below cannot be dodged with an empty key.
+            models.CheckConstraint(
+                condition=~Q(kind="key_redeemed")
+                | Q(product_key__isnull=False, subscription__isnull=False),
+                name="activity_redemption_names_key_and_subscription",
+            ),
             # The last defence of single use: a key can be recorded as redeemed once only, and
             # the record is written in the same transaction as the redemption.
             models.UniqueConstraint(

@@ -121,9 +121,6 @@ class Benefit(models.Model):
     def is_usage_based(self) -> bool:
         return self.product.kind == Product.Kind.USAGE
 
-    def is_expired_on(self, today: date) -> bool:
-        return self.expiration_date < today
-
 
 class ProductKey(models.Model):
     """A single-use key of a license-based benefit, stored in canonical form.
@@ -181,6 +178,17 @@ class ProductKey(models.Model):
     def __str__(self) -> str:
         return self.masked_key
 
+    def clean(self) -> None:
+        subscription = self.redeemed_into
+        if (
+            subscription is not None
+            and self.benefit_id is not None
+            and subscription.tenant.organization_id != self.benefit.organization_id
+        ):
+            raise ValidationError(
+                {"redeemed_into": _("This subscription belongs to another organization.")}
+            )
+
     def clean_fields(self, exclude=None) -> None:
         # Staff may paste a key in any case and spacing; store the canonical form.
         if self.key and not (exclude and "key" in exclude):
@@ -197,6 +205,14 @@ class ProductKey(models.Model):
     @property
     def is_redeemed(self) -> bool:
         return self.redeemed_at is not None
+
+
+SUBSCRIPTION_STATUS_LABELS = {
+    licensing.SubscriptionStatus.ACTIVE: _("Active"),
+    licensing.SubscriptionStatus.EXPIRED: _("Expired"),
+    licensing.SubscriptionStatus.DISABLED: _("Disabled"),
+    licensing.SubscriptionStatus.DELETED: _("Deleted"),
+}
 
 
 class SubscriptionQuerySet(models.QuerySet):
@@ -271,3 +287,13 @@ class CreditAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.directory_user.display_name} — {self.benefit.product.name}"
+
+    def clean(self) -> None:
+        if self.benefit_id is None or self.directory_user_id is None:
+            return
+        if not self.benefit.is_usage_based:
+            raise ValidationError({"benefit": _("Only Azure credit is assigned to people.")})
+        if self.directory_user.tenant.organization_id != self.benefit.organization_id:
+            raise ValidationError(
+                {"directory_user": _("This person is in another organization's tenant.")}
+            )

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
@@ -51,6 +52,7 @@ def azure_cloud(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@never_cache  # the page shows full product keys: no copy in any cache
 @benefits_access_required
 def benefit_detail(request: HttpRequest, benefit_id: int) -> HttpResponse:
     benefit = selectors.benefit_details(organization=request.organization, benefit_id=benefit_id)

@@ -75,3 +75,26 @@ def test_the_navigation_marks_the_current_page(client, admin_user):
     client.force_login(admin_user)
     page = client.get(reverse("benefits:overview")).content.decode()
     assert 'href="/mpn/benefits/" aria-current="page"' in page
+
+
+def test_the_mixin_applies_the_same_gate_to_class_based_views(rf, organization):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.views import View
+
+    from accounts.permissions import BenefitsAccessMixin
+
+    class Probe(BenefitsAccessMixin, View):
+        def get(self, request):
+            return HttpResponse(request.organization.name)
+
+    def call(user):
+        request = rf.get("/probe/")
+        request.user = user
+        return Probe.as_view()(request)
+
+    assert call(AnonymousUser()).status_code == 302
+    assert call(UserFactory(organization=organization, roles=["sales_agent"])).status_code == 403
+    allowed = call(UserFactory(organization=organization, roles=["admin_agent"]))
+    assert allowed.status_code == 200
+    assert allowed.content.decode() == organization.name

@@ -56,7 +56,13 @@ def test_an_expired_benefit_offers_no_redeem_button(contoso_client):
     page = contoso_client.get(detail_url(contoso_benefit("Azure AD Basic"))).content.decode()
     assert "W4G2R-T333C-F8V6Y-8DQGF-QJQY4" in page
     assert "?key=" not in page
-    assert "Expired" in page
+    assert "Expired: can no longer be redeemed" in page
+    assert ">Available<" not in page
+
+
+def test_pages_with_full_keys_are_never_cached(contoso_client):
+    response = contoso_client.get(detail_url(contoso_benefit("Office 365 E3")))
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_usage_benefit_shows_amount_and_holders(contoso_client):

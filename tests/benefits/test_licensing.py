@@ -125,6 +125,9 @@ def test_a_fraction_of_a_month_never_reaches_past_the_next_whole_month():
     # 29 days at 30 a month would overshoot February 2001 (28 days) and end after 1 March.
     assert add_months(date(2001, 2, 1), Fraction(29, 30)) == date(2001, 3, 1)
     assert add_months(date(2001, 2, 1), Fraction(27, 30)) == date(2001, 2, 28)
+    # The case that makes it matter: fewer months must never end later than more months.
+    assert add_months(date(2000, 3, 1), 35 + Fraction(29, 30)) == date(2003, 3, 1)
+    assert add_months(date(2000, 3, 1), 36) == date(2003, 3, 1)
 
 
 def test_months_between_counts_calendar_months_then_days_over_30():

@@ -91,7 +91,7 @@ def test_activity_records_are_append_only(organization):
     assert Activity.objects.get(pk=record.pk).kind == Activity.Kind.CREDIT_ASSIGNED
 
 
-def test_usage_benefits_need_a_credit_amount_and_license_benefits_none(organization):
+def test_credit_amount_period_and_currency_come_together(organization):
     with pytest.raises(IntegrityError), transaction.atomic():
         BenefitFactory(organization=organization, credit_period="monthly")
 
@@ -111,3 +111,47 @@ def test_deleted_subscriptions_are_no_longer_listed(organization):
     kept = SubscriptionFactory(tenant=tenant, end_date=today - timedelta(days=120))
     SubscriptionFactory(tenant=tenant, end_date=today - timedelta(days=121))
     assert list(Subscription.objects.listed_on(today)) == [kept]
+
+
+def test_a_redemption_record_must_name_the_key_and_subscription(organization):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Activity.objects.create(organization=organization, kind=Activity.Kind.KEY_REDEEMED)
+
+
+def test_a_key_cannot_point_into_another_organizations_subscription(
+    organization, other_organization
+):
+    from django.core.exceptions import ValidationError
+
+    key = ProductKeyFactory(benefit__organization=organization)
+    key.redeemed_at = timezone.now()
+    key.redeemed_into = SubscriptionFactory(tenant=other_organization.tenants.get())
+    with pytest.raises(ValidationError, match="another organization"):
+        key.full_clean()
+
+
+def test_credit_goes_only_to_people_of_the_benefits_organization(organization, other_organization):
+    from django.core.exceptions import ValidationError
+
+    benefit = BenefitFactory(organization=organization, monthly_credit=True)
+    stranger = DirectoryUserFactory(tenant=other_organization.tenants.get())
+    with pytest.raises(ValidationError, match="another organization"):
+        CreditAssignment(benefit=benefit, directory_user=stranger).full_clean()
+    licensed = BenefitFactory(organization=organization)
+    person = DirectoryUserFactory(tenant=organization.tenants.get())
+    with pytest.raises(ValidationError, match="Only Azure credit"):
+        CreditAssignment(benefit=licensed, directory_user=person).full_clean()
+
+
+@pytest.mark.parametrize(("code", "valid"), [("EUR", True), ("JPY", True), ("XYZ", False)])
+def test_currencies_are_real_iso_codes(code, valid):
+    from django.core.exceptions import ValidationError
+
+    from tests.accounts.factories import OrganizationFactory
+
+    organization = OrganizationFactory.build(currency=code)
+    if valid:
+        organization.full_clean()
+    else:
+        with pytest.raises(ValidationError):
+            organization.full_clean()

@@ -54,8 +54,14 @@ def populate(organization, count: int) -> tuple[Benefit, Benefit]:
     CreditAssignment.objects.bulk_create(
         [CreditAssignment(benefit=credit, directory_user=person) for person in people]
     )
-    subscription = Subscription.objects.create(
-        tenant=tenant, product=license_product, seats=10, start_date=today, end_date=today
+    # Each redeemed key went into a subscription of its own, so nothing is shared by accident.
+    subscriptions = Subscription.objects.bulk_create(
+        [
+            Subscription(
+                tenant=tenant, product=license_product, seats=10, start_date=today, end_date=today
+            )
+            for _ in range(count)
+        ]
     )
     ProductKey.objects.bulk_create(
         [
@@ -64,7 +70,7 @@ def populate(organization, count: int) -> tuple[Benefit, Benefit]:
                 key=random_key(count * 10_000 + n),
                 licenses=1,
                 redeemed_at=timezone.now() if n % 3 == 0 else None,
-                redeemed_into=subscription if n % 3 == 0 else None,
+                redeemed_into=subscriptions[n] if n % 3 == 0 else None,
             )
             for n in range(count)
         ]

@@ -21,7 +21,8 @@ class Command(BaseCommand):
             password=password or DEFAULT_PASSWORD,
             reset_passwords=password is not None,
         )
-        shown = password or DEFAULT_PASSWORD
+        # A password of your own is not repeated into logs; the documented default is.
+        shown = "(the one you gave)" if password else DEFAULT_PASSWORD
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Sign in with any of these accounts:")
         )
