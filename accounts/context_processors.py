@@ -6,12 +6,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# The left navigation, in order: (URL name, label, needs the benefits roles). Your products
-# and Activity join it when those screens are served.
+# The left navigation, in order: (URL name, label, needs the benefits roles, nesting level).
+# Your products and Activity join it when those screens are served.
 NAVIGATION = [
-    ("home", _("Home"), False),
-    ("benefits:overview", _("Benefits"), True),
-    ("benefits:azure_cloud", _("Azure & Cloud products"), True),
+    ("home", _("Home"), False, 0),
+    ("benefits:overview", _("Benefits"), True, 0),
+    ("benefits:azure_cloud", _("Azure & Cloud products"), True, 1),
 ]
 
 
@@ -22,8 +22,10 @@ def portal(request: HttpRequest) -> dict:
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
     entries = []
-    for name, label, gated in NAVIGATION:
+    for name, label, gated, level in NAVIGATION:
         if gated and not user.has_benefits_access:
             continue
-        entries.append({"url": reverse(name), "label": label, "current": name == current})
+        entries.append(
+            {"url": reverse(name), "label": label, "current": name == current, "level": level}
+        )
     return {"organization": user.organization, "navigation": entries}

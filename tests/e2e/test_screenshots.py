@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,21 @@ SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
 
 
 @pytest.mark.skipif(not SCREENSHOTS_DIR, reason="set SCREENSHOTS_DIR (make screenshots)")
-@pytest.mark.parametrize(("name", "path"), [("home", "/"), ("benefits-overview", "/mpn/benefits/")])
-def test_screenshot(page, name, path):
-    page.set_viewport_size({"width": 1280, "height": 720})
+@pytest.mark.parametrize(
+    ("name", "path", "expand"),
+    [
+        ("home", "/", None),
+        ("benefits-overview", "/mpn/benefits/", None),
+        ("azure-cloud", "/mpn/benefits/azure-cloud/", "Power BI Pro"),
+    ],
+)
+def test_screenshot(page, name, path, expand):
+    page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page)
     page.goto(path)
+    if expand:
+        page.get_by_role("link", name=re.compile(rf"View details\W+{expand}")).click()
+        page.locator(".pb-details code").first.wait_for()
     target = Path(SCREENSHOTS_DIR)
     target.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=target / f"{name}.png", full_page=False)
+    page.screenshot(path=target / f"{name}.png", full_page=bool(expand))
