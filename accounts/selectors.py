@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
 from accounts.models import DirectoryUser, Organization, Tenant
@@ -33,3 +34,28 @@ def parse_id(value: object) -> int:
     except (TypeError, ValueError):
         return 0
     return number if 0 < number < 2**63 else 0
+
+
+PICKER_LIMIT = 20
+PICKER_MIN_LENGTH = 2
+PICKER_QUERY_MAX_LENGTH = 100
+
+
+def directory_user_search(*, organization: Organization, text: str) -> list[DirectoryUser]:
+    """Enabled people of the organization's tenants whose name or address starts with
+    ``text`` (any case), with the credit they hold; at most PICKER_LIMIT, in one query.
+
+    The lower-cased prefix matches the expression indexes on both columns.
+    """
+    text = text.strip().lower()
+    if len(text) < PICKER_MIN_LENGTH:
+        return []
+    people = (
+        directory_user_list(organization=organization)
+        .filter(is_enabled=True)
+        .annotate(name_lower=Lower("display_name"), upn_lower=Lower("user_principal_name"))
+        .filter(Q(name_lower__startswith=text) | Q(upn_lower__startswith=text))
+        .select_related("credit_assignment__benefit__product")
+        .order_by("name_lower", "pk")
+    )
+    return list(people[:PICKER_LIMIT])

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from benefits.models import BenefitType, Offer
-from benefits.selectors import SORTABLE, BenefitListQuery, BenefitStatus
+from benefits.models import Activity, BenefitType, Offer
+from benefits.selectors import SORTABLE, BenefitListQuery, BenefitStatus, benefit_list
 
 SEARCH_MAX_LENGTH = 100
 STATUS_CHOICES = [
@@ -62,3 +62,29 @@ def query_params(query: BenefitListQuery) -> dict[str, str]:
         "sort": "" if query.sort == BenefitListQuery.sort else query.sort,
     }
     return {name: value for name, value in params.items() if value}
+
+
+class ActivityFilterForm(forms.Form):
+    """The activity log's filters; a value that doesn't fit is ignored."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Activity.Kind.choices]
+    )
+    benefit = forms.TypedChoiceField(
+        label=_("Benefit"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, organization, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the organization's own benefits can be chosen: another's id is simply ignored.
+        self.fields["benefit"].choices = [
+            ("", _("All benefits")),
+            *benefit_list(organization=organization).values_list("pk", "product__name"),
+        ]
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {
+            "kind": self.cleaned_data.get("kind") or "",
+            "benefit_id": self.cleaned_data.get("benefit"),
+        }

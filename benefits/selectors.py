@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Organization
 from accounts.selectors import parse_id
 from benefits.models import (
+    Activity,
     Benefit,
     BenefitType,
     CreditAssignment,
@@ -191,3 +192,18 @@ def benefits_expiring_soon(*, organization: Organization, today: date) -> QueryS
         .filter(expiration_date__gte=today, expiration_date__lte=soon)
         .order_by("expiration_date", "product__name")
     )
+
+
+# --- Activity ---------------------------------------------------------------------------------
+
+
+def activity_list(
+    *, organization: Organization, kind: str = "", benefit_id: int | None = None
+) -> QuerySet[Activity]:
+    """The organization's activity, newest first, optionally of one kind or one benefit."""
+    records = Activity.objects.filter(organization=organization)
+    if kind:
+        records = records.filter(kind=kind)
+    if benefit_id:
+        records = records.filter(benefit_id=benefit_id)
+    return records.order_by("-created_at", "-pk")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benefits.views import azure_cloud, overview
+from benefits.views import azure_cloud, credits, overview
 
 app_name = "benefits"
 
@@ -9,6 +9,23 @@ urlpatterns = [
     path("azure-cloud/", azure_cloud.azure_cloud, name="azure_cloud"),
     path("azure-cloud/export.csv", azure_cloud.azure_cloud_csv, name="azure_cloud_csv"),
     path("azure-cloud/<int:benefit_id>/", azure_cloud.benefit_detail, name="benefit_detail"),
+    path("azure-cloud/<int:benefit_id>/people/", credits.credit_picker, name="credit_picker"),
+    path(
+        "azure-cloud/<int:benefit_id>/people/<int:holder_id>/transfer/",
+        credits.credit_picker,
+        name="credit_transfer_picker",
+    ),
+    path("azure-cloud/<int:benefit_id>/assign/", credits.credit_assign, name="credit_assign"),
+    path(
+        "azure-cloud/<int:benefit_id>/holders/<int:holder_id>/remove/",
+        credits.credit_remove,
+        name="credit_remove",
+    ),
+    path(
+        "azure-cloud/<int:benefit_id>/holders/<int:holder_id>/transfer/",
+        credits.credit_transfer,
+        name="credit_transfer",
+    ),
     # The redemption wizard answers here; until it is served, the name keeps links stable.
     path("redeem/", azure_cloud.redeem_placeholder, name="redeem"),
 ]

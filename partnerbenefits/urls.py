@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from benefits.views import activity
+
 admin.site.site_header = _("Partner Benefits administration")
 admin.site.site_title = _("Partner Benefits")
 
@@ -9,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("mpn/benefits/", include("benefits.urls")),
+    path("activity/", activity.activity, name="activity"),
     path("", include("accounts.urls")),
 ]

@@ -42,6 +42,45 @@ def _test_settings(settings):
 
 
 @pytest.fixture
+def postgres(transactional_db):
+    """For race tests that need PostgreSQL row locks: they run in the PostgreSQL pass of the
+    suite (DATABASE_URL set) and are skipped in the SQLite pass."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if os.environ.get("DATABASE_URL"):
+            pytest.fail("DATABASE_URL is set but the tests are not running on PostgreSQL")
+        pytest.skip("needs PostgreSQL row locks: run with DATABASE_URL=postgres://…")
+
+
+def run_at_once(count: int, action) -> list:
+    """Run ``action(index)`` in ``count`` threads released together; return each outcome
+    (the value, or the exception raised). Each thread closes its database connection."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(count)
+    outcomes: list = [None] * count
+
+    def worker(index: int) -> None:
+        try:
+            barrier.wait()
+            outcomes[index] = action(index)
+        except Exception as error:  # the outcome under test
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.fixture
 def organization(db):
     organization = OrganizationFactory()
     TenantFactory(organization=organization, is_primary=True)

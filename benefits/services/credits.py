@@ -1,0 +1,225 @@
+"""Azure credit: assign it to a person, remove it (monthly credit), transfer it (bulk credit).
+
+Each change locks the benefit row (and the people involved), re-checks every rule of SPEC 3.3
+inside the transaction, writes, and records the activity in the same transaction, so two admins
+can't both take the last seat and a refusal leaves no trace.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts.models import AzureOffer, DirectoryUser, User
+from benefits.models import Activity, Benefit, CreditAssignment
+from benefits.services.activity import activity_record, person_snapshot
+
+CONSUMER_DOMAINS = frozenset({"outlook.com", "hotmail.com", "live.com", "gmail.com", "yahoo.com"})
+
+NOT_CREDIT = _("Only Azure credit is assigned to people.")
+EXPIRED = _("This credit expired on %(date)s; nothing about it can be changed any more.")
+DISABLED = _(
+    "%(name)s's account is disabled in %(tenant)s. Enable it in Azure AD first, "
+    "or choose someone else."
+)
+CONSUMER_DOMAIN = _(
+    "%(name)s's address %(address)s is on a free consumer domain (%(domain)s). Azure credit "
+    "goes to work or school accounts: choose someone with an address of your organization."
+)
+ALREADY_HOLDS_THIS = _("%(name)s already holds this credit.")
+ALREADY_HOLDS_OTHER = _(
+    "%(name)s already holds %(credit)s; a person can hold one Azure credit at a time. "
+    "Remove that credit first, or choose someone else."
+)
+OTHER_OFFER = _(
+    "%(name)s already holds %(offer)s; bulk credit can't be combined with other offers."
+)
+BULK_NOT_REMOVABLE = _("Bulk credit can't be removed. Transfer it to another person instead.")
+MONTHLY_NOT_TRANSFERABLE = _(
+    "Monthly credit isn't transferred: remove the holder, then assign someone else."
+)
+TRANSFER_TO_HOLDER = _("%(name)s already holds this credit; choose someone else.")
+NOT_A_HOLDER = _("This person no longer holds this credit; the list has been refreshed.")
+
+
+def seats_full_message(benefit: Benefit) -> str:
+    if benefit.credit_period == Benefit.Period.ANNUAL:
+        return ngettext(
+            "All %(count)d seat of this credit is assigned. Transfer it to change who holds it.",
+            "All %(count)d seats of this credit are assigned. Transfer one to change who holds it.",
+            benefit.quantity,
+        ) % {"count": benefit.quantity}
+    return ngettext(
+        "All %(count)d seat of this credit is assigned. Remove someone first.",
+        "All %(count)d seats of this credit are assigned. Remove someone first.",
+        benefit.quantity,
+    ) % {"count": benefit.quantity}
+
+
+@transaction.atomic
+def credit_assign(
+    *, benefit: Benefit, directory_user: DirectoryUser, actor: User, today: date
+) -> CreditAssignment:
+    """Give ``directory_user`` one seat of ``benefit``.
+
+    Holds when: the benefit is current Azure credit with a free seat; the person is enabled,
+    in one of the organization's tenants, not on a consumer domain, and holds no other credit
+    (nor, for bulk credit, any other Azure offer). Raises ValidationError naming the reason.
+    """
+    benefit = _lock_benefit(benefit)
+    person = _lock_people(benefit, directory_user)[0]
+    _check_changeable(benefit, today)
+    _check_eligible(benefit, person)
+    if benefit.assignments.count() >= benefit.quantity:
+        raise ValidationError(seats_full_message(benefit), code="seats_full")
+    assignment = _hold(benefit, person, actor)
+    activity_record(
+        kind=Activity.Kind.CREDIT_ASSIGNED,
+        actor=actor,
+        benefit=benefit,
+        directory_user=person,
+        before={},
+        after={"holder": person_snapshot(person)},
+    )
+    return assignment
+
+
+@transaction.atomic
+def credit_remove(
+    *, benefit: Benefit, directory_user: DirectoryUser, actor: User, today: date
+) -> None:
+    """Take monthly credit back from ``directory_user``. Bulk credit is never removed."""
+    benefit = _lock_benefit(benefit)
+    person = _lock_people(benefit, directory_user)[0]
+    _check_changeable(benefit, today)
+    if benefit.credit_period == Benefit.Period.ANNUAL:
+        raise ValidationError(BULK_NOT_REMOVABLE, code="bulk_not_removable")
+    deleted, _rows = CreditAssignment.objects.filter(
+        benefit=benefit, directory_user=person
+    ).delete()
+    if not deleted:
+        raise ValidationError(NOT_A_HOLDER, code="not_a_holder")
+    activity_record(
+        kind=Activity.Kind.CREDIT_REMOVED,
+        actor=actor,
+        benefit=benefit,
+        directory_user=person,
+        before={"holder": person_snapshot(person)},
+        after={},
+    )
+
+
+@transaction.atomic
+def credit_transfer(
+    *,
+    benefit: Benefit,
+    holder: DirectoryUser,
+    to: DirectoryUser,
+    actor: User,
+    today: date,
+) -> CreditAssignment:
+    """Move bulk credit from ``holder`` to ``to`` until the benefit's expiration date; ``to``
+    must be eligible exactly as for an assignment."""
+    benefit = _lock_benefit(benefit)
+    holder, to = _lock_people(benefit, holder, to)
+    _check_changeable(benefit, today)
+    if benefit.credit_period != Benefit.Period.ANNUAL:
+        raise ValidationError(MONTHLY_NOT_TRANSFERABLE, code="monthly_not_transferable")
+    if holder.pk == to.pk:
+        raise ValidationError(TRANSFER_TO_HOLDER % {"name": to.display_name}, code="same_person")
+    _check_eligible(benefit, to)
+    deleted, _rows = CreditAssignment.objects.filter(
+        benefit=benefit, directory_user=holder
+    ).delete()
+    if not deleted:
+        raise ValidationError(NOT_A_HOLDER, code="not_a_holder")
+    assignment = _hold(benefit, to, actor)
+    activity_record(
+        kind=Activity.Kind.CREDIT_TRANSFERRED,
+        actor=actor,
+        benefit=benefit,
+        directory_user=to,
+        before={"holder": person_snapshot(holder)},
+        after={"holder": person_snapshot(to)},
+    )
+    return assignment
+
+
+def _lock_benefit(benefit: Benefit) -> Benefit:
+    """The benefit row, locked until the transaction ends: its seats are what is contested."""
+    return Benefit.objects.select_for_update().select_related("product").get(pk=benefit.pk)
+
+
+def _lock_people(benefit: Benefit, *people: DirectoryUser) -> list[DirectoryUser]:
+    """The people, locked in a fixed order (no deadlock between two transfers), and only if
+    they are in the benefit's organization."""
+    ids = [person.pk for person in people]
+    locked = {
+        person.pk: person
+        for person in DirectoryUser.objects.select_for_update(of=("self",))
+        .select_related("tenant")
+        .filter(pk__in=ids, tenant__organization_id=benefit.organization_id)
+        .order_by("pk")
+    }
+    if len(locked) != len(set(ids)):
+        raise DirectoryUser.DoesNotExist("Not a directory user of this organization.")
+    return [locked[pk] for pk in ids]
+
+
+def _check_changeable(benefit: Benefit, today: date) -> None:
+    if not benefit.is_usage_based:
+        raise ValidationError(NOT_CREDIT, code="not_credit")
+    if benefit.expiration_date < today:
+        raise ValidationError(
+            EXPIRED % {"date": formats.date_format(benefit.expiration_date)}, code="expired"
+        )
+
+
+def _check_eligible(benefit: Benefit, person: DirectoryUser) -> None:
+    name = person.display_name
+    if not person.is_enabled:
+        raise ValidationError(
+            DISABLED % {"name": name, "tenant": person.tenant.primary_domain}, code="disabled"
+        )
+    domain = person.user_principal_name.rsplit("@", 1)[-1].lower()
+    if domain in CONSUMER_DOMAINS:
+        raise ValidationError(
+            CONSUMER_DOMAIN
+            % {"name": name, "address": person.user_principal_name, "domain": domain},
+            code="consumer_domain",
+        )
+    held = (
+        CreditAssignment.objects.filter(directory_user=person)
+        .select_related("benefit__product")
+        .first()
+    )
+    if held is not None:
+        if held.benefit_id == benefit.pk:
+            raise ValidationError(ALREADY_HOLDS_THIS % {"name": name}, code="already_holds")
+        raise ValidationError(
+            ALREADY_HOLDS_OTHER % {"name": name, "credit": held.benefit.product.name},
+            code="one_credit_per_person",
+        )
+    if benefit.credit_period == Benefit.Period.ANNUAL and person.other_offers:
+        offer = dict(AzureOffer.choices).get(person.other_offers[0], person.other_offers[0])
+        raise ValidationError(OTHER_OFFER % {"name": name, "offer": offer}, code="other_offer")
+
+
+def _hold(benefit: Benefit, person: DirectoryUser, actor: User) -> CreditAssignment:
+    try:
+        # A savepoint: if the database refuses (the person took a credit elsewhere in the
+        # meantime), the error is ours to explain and the outer transaction rolls back whole.
+        with transaction.atomic():
+            return CreditAssignment.objects.create(
+                benefit=benefit, directory_user=person, assigned_by=actor
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            ALREADY_HOLDS_OTHER % {"name": person.display_name, "credit": _("another credit")},
+            code="one_credit_per_person",
+        ) from error

@@ -1,0 +1,36 @@
+"""The organization's activity log: newest first, 50 a page, filterable by kind and benefit."""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from accounts.permissions import benefits_access_required
+from benefits import selectors
+from benefits.forms import ActivityFilterForm
+
+PAGE_SIZE = 50
+
+
+@require_safe
+@benefits_access_required
+def activity(request: HttpRequest) -> HttpResponse:
+    form = ActivityFilterForm(request.GET, organization=request.organization)
+    filters = form.filters()
+    records = selectors.activity_list(organization=request.organization, **filters).select_related(
+        "benefit__product"
+    )
+    try:
+        number = max(int(request.GET.get("page") or 1), 1)
+    except ValueError:
+        number = 1
+    try:
+        page = Paginator(records, PAGE_SIZE).page(number)
+    except EmptyPage as error:
+        raise Http404("No such page") from error
+    template = "benefits/activity.html"
+    if request.htmx:
+        template += "#activity-table"
+    return render(request, template, {"form": form, "filters": filters, "page": page})

@@ -1,0 +1,125 @@
+"""User assignment of Azure credit: the people picker, assign, remove (monthly), transfer (bulk).
+
+With htmx every action re-renders the User assignment area in place; without JavaScript the
+picker and the confirmation are pages of their own and each change redirects to the details.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts import selectors as people
+from accounts.permissions import benefits_access_required
+from benefits import selectors
+from benefits.models import Benefit
+from benefits.services import credits
+
+AREA = "benefits/benefit_detail.html#user-assignment"
+
+
+@require_safe
+@benefits_access_required
+def credit_picker(
+    request: HttpRequest, benefit_id: int, holder_id: int | None = None
+) -> HttpResponse:
+    """Search people to assign the credit to, or (with a holder) to transfer it to."""
+    benefit = selectors.benefit_get(organization=request.organization, benefit_id=benefit_id)
+    holder = _person(request, holder_id) if holder_id else None
+    text = request.GET.get("q", "")[: people.PICKER_QUERY_MAX_LENGTH]
+    context = {
+        "benefit": benefit,
+        "holder": holder,
+        "text": text,
+        "results": people.directory_user_search(organization=request.organization, text=text),
+        "min_length": people.PICKER_MIN_LENGTH,
+    }
+    template = "benefits/credit_picker.html"
+    if request.htmx:
+        # Typing refreshes the results only; opening the picker brings its search box too.
+        searching = request.htmx.target == f"picker-results-{benefit.pk}"
+        template += "#results" if searching else "#picker"
+    return render(request, template, context)
+
+
+@require_POST
+@benefits_access_required
+def credit_assign(request: HttpRequest, benefit_id: int) -> HttpResponse:
+    benefit = selectors.benefit_get(organization=request.organization, benefit_id=benefit_id)
+    person = _person(request, request.POST.get("directory_user"))
+    return _apply(
+        request,
+        benefit,
+        lambda today: credits.credit_assign(
+            benefit=benefit, directory_user=person, actor=request.user, today=today
+        ),
+        _("%(name)s now holds this credit.") % {"name": person.display_name},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@benefits_access_required
+def credit_remove(request: HttpRequest, benefit_id: int, holder_id: int) -> HttpResponse:
+    """GET asks for confirmation; POST removes."""
+    benefit = selectors.benefit_get(organization=request.organization, benefit_id=benefit_id)
+    holder = _person(request, holder_id)
+    if request.method != "POST":
+        template = "benefits/credit_remove.html"
+        context = {"benefit": benefit, "holder": holder}
+        return render(request, template + "#confirm" if request.htmx else template, context)
+    return _apply(
+        request,
+        benefit,
+        lambda today: credits.credit_remove(
+            benefit=benefit, directory_user=holder, actor=request.user, today=today
+        ),
+        _("%(name)s no longer holds this credit.") % {"name": holder.display_name},
+    )
+
+
+@require_POST
+@benefits_access_required
+def credit_transfer(request: HttpRequest, benefit_id: int, holder_id: int) -> HttpResponse:
+    benefit = selectors.benefit_get(organization=request.organization, benefit_id=benefit_id)
+    holder = _person(request, holder_id)
+    to = _person(request, request.POST.get("directory_user"))
+    return _apply(
+        request,
+        benefit,
+        lambda today: credits.credit_transfer(
+            benefit=benefit, holder=holder, to=to, actor=request.user, today=today
+        ),
+        _("%(name)s now holds this credit instead of %(holder)s.")
+        % {"name": to.display_name, "holder": holder.display_name},
+    )
+
+
+def _person(request: HttpRequest, directory_user_id):
+    return people.directory_user_get(
+        organization=request.organization, directory_user_id=directory_user_id
+    )
+
+
+def _apply(request: HttpRequest, benefit: Benefit, change, success: str) -> HttpResponse:
+    """Run one service call; show the refreshed area (htmx) or go back to the details."""
+    today = timezone.localdate()
+    notice, error = "", ""
+    try:
+        change(today)
+        notice = success
+    except ValidationError as refusal:
+        error = " ".join(refusal.messages)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, notice)
+        return redirect("benefits:benefit_detail", benefit_id=benefit.pk)
+    fresh = selectors.benefit_details(organization=request.organization, benefit_id=benefit.pk)
+    context = {"benefit": fresh, "today": today, "notice": notice, "error": error}
+    return render(request, AREA, context)

@@ -1,0 +1,80 @@
+"""Azure credit in a real browser: assign and remove monthly credit with the picker, transfer
+bulk credit, all in place; and the activity log that records it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import sign_in
+from tests.e2e.test_shell import serious_violations
+
+pytestmark = pytest.mark.browser
+
+
+def open_details(page, product: str):
+    page.goto("/mpn/benefits/azure-cloud/")
+    page.get_by_role("link", name=re.compile(rf"^View details\W+{re.escape(product)}$")).click()
+    area = page.locator(".pb-assignment").filter(has_text="User assignment")
+    area.wait_for()
+    return area
+
+
+def test_assign_then_remove_monthly_credit_in_place(page):
+    sign_in(page)
+    area = open_details(page, "Azure monthly credit — 100 per month")
+    page.evaluate("window.notReloaded = true")
+    area.get_by_role("link", name="Assign user").click()
+    search = page.get_by_label("Assign user — search by name or address")
+    search.press_sequentially("ade")
+    page.get_by_role("button", name="Assign Adele Vance").click()
+    page.get_by_role("status").filter(has_text="Adele Vance now holds this credit.").wait_for()
+    assert "1 of 2 seats assigned." in area.inner_text()
+    assert serious_violations(page) == []
+
+    area.get_by_role("link", name="Remove Adele Vance").click()
+    page.get_by_role("button", name="Remove Adele Vance").click()
+    page.get_by_role("status").filter(
+        has_text="Adele Vance no longer holds this credit."
+    ).wait_for()
+    assert "Nobody holds this credit yet." in area.inner_text()
+    assert page.evaluate("window.notReloaded") is True
+
+
+def test_refusals_say_why_in_place(page):
+    sign_in(page)
+    area = open_details(page, "Azure bulk credit — 6,000 per year")
+    area.get_by_role("link", name="Assign user").click()
+    page.get_by_label("Assign user — search by name or address").press_sequentially("meg")
+    page.get_by_role("button", name="Assign Megan Bowen").click()
+    alert = page.get_by_role("alert").filter(has_text="Azure Pass")
+    alert.wait_for()
+    assert "bulk credit can't be combined with other offers" in alert.inner_text()
+
+
+def test_transfer_bulk_credit_and_see_it_in_the_activity_log(page):
+    sign_in(page)
+    area = open_details(page, "Azure bulk credit — 6,000 per year")
+    area.get_by_role("link", name="Assign user").click()
+    page.get_by_label("Assign user — search by name or address").press_sequentially("alex")
+    page.get_by_role("button", name="Assign Alex Wilber").click()
+    page.get_by_role("status").filter(has_text="Alex Wilber now holds").wait_for()
+    assert area.get_by_role("link", name=re.compile("^Remove")).count() == 0
+
+    area.get_by_role("link", name="Transfer Alex Wilber").click()
+    page.get_by_label(re.compile("Transfer Alex Wilber's credit to")).press_sequentially("lee")
+    page.get_by_role("button", name="Transfer Lee Gu").click()
+    page.get_by_role("status").filter(
+        has_text="Lee Gu now holds this credit instead of Alex Wilber."
+    ).wait_for()
+
+    page.get_by_role("navigation", name="Main navigation").get_by_role(
+        "link", name="Activity"
+    ).click()
+    page.wait_for_url("**/activity/")
+    first_row = page.locator("tbody tr").first
+    assert "Credit transferred" in first_row.inner_text()
+    assert "Alex Wilber" in first_row.inner_text()
+    assert "Lee Gu" in first_row.inner_text()
+    assert serious_violations(page) == []
