@@ -16,6 +16,7 @@ from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import Role
 
@@ -38,6 +39,12 @@ def no_access_response(request: HttpRequest) -> HttpResponse:
 def _gate(request: HttpRequest) -> HttpResponse | None:
     """The response that stops the request, or None (and the organization set) to go on."""
     if not request.user.is_authenticated:
+        if getattr(request, "htmx", False):
+            # A fragment request after the session ended: send the whole page to sign in,
+            # rather than swap the sign-in page into a table cell.
+            return HttpResponseClientRedirect(
+                redirect_to_login(request.htmx.current_url_abs_path or "/").url
+            )
         return redirect_to_login(request.get_full_path())
     if not request.user.has_benefits_access:
         return no_access_response(request)

@@ -26,7 +26,8 @@ EXPIRES_SOON_DAYS = 30
 
 
 class BenefitStatus:
-    """What the list shows and filters by: still usable, usable for 30 days at most, or over."""
+    """What the list shows and filters by, one state each: active (more than 30 days left),
+    expiring (30 days at most), expired."""
 
     ACTIVE = "active"
     EXPIRING = "expiring"
@@ -171,7 +172,7 @@ def benefit_table(
         benefits = benefits.filter(product__name__icontains=query.search)
     soon = today + timedelta(days=EXPIRES_SOON_DAYS)
     if query.status == BenefitStatus.ACTIVE:
-        benefits = benefits.filter(expiration_date__gte=today)
+        benefits = benefits.filter(expiration_date__gt=soon)
     elif query.status == BenefitStatus.EXPIRING:
         benefits = benefits.filter(expiration_date__gte=today, expiration_date__lte=soon)
     elif query.status == BenefitStatus.EXPIRED:

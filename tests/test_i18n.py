@@ -86,6 +86,18 @@ def test_the_language_switch_keeps_the_user_on_the_same_page(client, admin_user)
 
 
 @pytest.mark.django_db
+def test_the_language_switch_returns_to_the_address_the_browser_shows(client, admin_user):
+    # After htmx changed the address, the form's page is the Referer, not the first load.
+    client.force_login(admin_user)
+    response = client.post(
+        "/i18n/setlang/",
+        {"language": "fr"},
+        headers={"referer": "http://testserver/mpn/benefits/azure-cloud/?sort=-quantity"},
+    )
+    assert response["Location"] == "http://testserver/mpn/benefits/azure-cloud/?sort=-quantity"
+
+
+@pytest.mark.django_db
 def test_403_page_names_the_roles_in_french(client, organization):
     from tests.accounts.factories import UserFactory
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import benefits_access_required
 from benefits import selectors
 from benefits.forms import ActivityFilterForm
+from partnerbenefits.htmx import render_page_or_partial
 
 PAGE_SIZE = 50
 
@@ -30,7 +30,5 @@ def activity(request: HttpRequest) -> HttpResponse:
         page = Paginator(records, PAGE_SIZE).page(number)
     except EmptyPage as error:
         raise Http404("No such page") from error
-    template = "benefits/activity.html"
-    if request.htmx:
-        template += "#activity-table"
-    return render(request, template, {"form": form, "filters": filters, "page": page})
+    context = {"form": form, "filters": filters, "page": page}
+    return render_page_or_partial(request, "benefits/activity.html", "activity-table", context)

@@ -6,20 +6,21 @@ import csv
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django_htmx.http import push_url
+from django_htmx.http import push_url, replace_url
 
 from accounts.permissions import benefits_access_required
 from benefits import selectors
-from benefits.forms import BenefitListForm, query_params
+from benefits.forms import STATUS_CHOICES, BenefitListForm, query_params
 from benefits.models import Product
 from benefits.selectors import DEFAULT_SORT
+from partnerbenefits.htmx import render_page_or_partial, wants_partial
 
 PAGE_SIZE = 50
+STATUS_LABELS = dict(STATUS_CHOICES)
 SECTIONS = [("usage", Product.Kind.USAGE), ("license", Product.Kind.LICENSE)]
 
 
@@ -36,6 +37,11 @@ def azure_cloud(request: HttpRequest) -> HttpResponse:
     }
     state = QueryDict(mutable=True)
     state.update(params)
+    address = QueryDict(mutable=True)
+    address.update(state)
+    for name, page in sections.items():
+        if page.number > 1:
+            address[f"{name}_page"] = str(page.number)
     context = {
         "form": BenefitListForm(params),
         "query": query,
@@ -44,11 +50,17 @@ def azure_cloud(request: HttpRequest) -> HttpResponse:
         "sections": sections,
         "today": today,
     }
-    if not request.htmx:
-        return render(request, "benefits/azure_cloud.html", context)
-    response = render(request, "benefits/azure_cloud.html#benefit-table", context)
-    # The address bar shows the cleaned state, so a copied link reproduces this view.
-    return push_url(response, f"{request.path}?{state.urlencode()}" if state else request.path)
+    response = render_page_or_partial(
+        request, "benefits/azure_cloud.html", "benefit-table", context
+    )
+    if not wants_partial(request):
+        return response
+    # The address bar shows the cleaned state, so a copied link reproduces this view. Typing
+    # and choosing filters replace the entry; sorting and paging add one, as links do.
+    url = f"{request.path}?{address.urlencode()}" if address else request.path
+    if request.htmx.trigger == "benefit-filters":
+        return replace_url(response, url)
+    return push_url(response, url)
 
 
 @require_safe
@@ -56,10 +68,8 @@ def azure_cloud(request: HttpRequest) -> HttpResponse:
 @benefits_access_required
 def benefit_detail(request: HttpRequest, benefit_id: int) -> HttpResponse:
     benefit = selectors.benefit_details(organization=request.organization, benefit_id=benefit_id)
-    template = "benefits/benefit_detail.html"
-    if request.htmx:
-        template += "#details"
-    return render(request, template, {"benefit": benefit, "today": timezone.localdate()})
+    context = {"benefit": benefit, "today": timezone.localdate()}
+    return render_page_or_partial(request, "benefits/benefit_detail.html", "details", context)
 
 
 @require_safe
@@ -98,9 +108,9 @@ def azure_cloud_csv(request: HttpRequest) -> HttpResponse:
                     benefit.get_offer_display(),
                     benefit.get_benefit_type_display(),
                     benefit.expiration_date.isoformat(),
-                    selectors.benefit_status(benefit, today=today),
+                    STATUS_LABELS[selectors.benefit_status(benefit, today=today)],
                     benefit.credit_amount if benefit.credit_amount is not None else "",
-                    benefit.credit_period,
+                    benefit.get_credit_period_display(),
                     benefit.currency,
                 ]
             )
@@ -127,6 +137,7 @@ def sort_columns(query, state: QueryDict) -> list[dict]:
             del target["sort"]
         columns.append(
             {
+                "key": key,
                 "label": label,
                 "query": target.urlencode(),
                 "aria_sort": ("descending" if descending else "ascending") if current else "",

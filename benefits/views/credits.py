@@ -19,6 +19,7 @@ from accounts.permissions import benefits_access_required
 from benefits import selectors
 from benefits.models import Benefit
 from benefits.services import credits
+from partnerbenefits.htmx import render_page_or_partial, wants_partial
 
 AREA = "benefits/benefit_detail.html#user-assignment"
 
@@ -39,12 +40,10 @@ def credit_picker(
         "results": people.directory_user_search(organization=request.organization, text=text),
         "min_length": people.PICKER_MIN_LENGTH,
     }
-    template = "benefits/credit_picker.html"
-    if request.htmx:
-        # Typing refreshes the results only; opening the picker brings its search box too.
-        searching = request.htmx.target == f"picker-results-{benefit.pk}"
-        template += "#results" if searching else "#picker"
-    return render(request, template, context)
+    # Typing refreshes the results only; opening the picker brings its search box too.
+    searching = request.htmx and request.htmx.target == f"picker-results-{benefit.pk}"
+    partial = "results" if searching else "picker"
+    return render_page_or_partial(request, "benefits/credit_picker.html", partial, context)
 
 
 @require_POST
@@ -69,9 +68,8 @@ def credit_remove(request: HttpRequest, benefit_id: int, holder_id: int) -> Http
     benefit = selectors.benefit_get(organization=request.organization, benefit_id=benefit_id)
     holder = _person(request, holder_id)
     if request.method != "POST":
-        template = "benefits/credit_remove.html"
         context = {"benefit": benefit, "holder": holder}
-        return render(request, template + "#confirm" if request.htmx else template, context)
+        return render_page_or_partial(request, "benefits/credit_remove.html", "confirm", context)
     return _apply(
         request,
         benefit,
@@ -114,7 +112,7 @@ def _apply(request: HttpRequest, benefit: Benefit, change, success: str) -> Http
         notice = success
     except ValidationError as refusal:
         error = " ".join(refusal.messages)
-    if not request.htmx:
+    if not wants_partial(request):
         if error:
             messages.error(request, error)
         else:

@@ -78,9 +78,9 @@ def populate(organization, count: int) -> tuple[Benefit, Benefit]:
     return credit, licensed
 
 
-def queries_for(client, url: str) -> int:
+def queries_for(client, url: str, **headers) -> int:
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
+        response = client.get(url, headers=headers)
     assert response.status_code == 200
     return len(captured)
 
@@ -96,7 +96,16 @@ def counts(client):
         credit, licensed = populate(organization, count)
         return {
             "list": queries_for(client, "/mpn/benefits/azure-cloud/"),
-            "list htmx": queries_for(client, "/mpn/benefits/azure-cloud/?sort=-quantity"),
+            "list htmx": queries_for(
+                client, "/mpn/benefits/azure-cloud/?sort=-quantity", HX_Request="true"
+            ),
+            "details htmx": queries_for(
+                client, f"/mpn/benefits/azure-cloud/{licensed.pk}/", HX_Request="true"
+            ),
+            "picker": queries_for(
+                client, f"/mpn/benefits/azure-cloud/{credit.pk}/people/?q=p", HX_Request="true"
+            ),
+            "activity": queries_for(client, "/activity/"),
             "usage details": queries_for(client, f"/mpn/benefits/azure-cloud/{credit.pk}/"),
             "license details": queries_for(client, f"/mpn/benefits/azure-cloud/{licensed.pk}/"),
             "overview": queries_for(client, "/mpn/benefits/"),

@@ -13,8 +13,9 @@ from tests.e2e.test_shell import serious_violations
 pytestmark = pytest.mark.browser
 
 
-def details_link(page, product: str):
-    return page.get_by_role("link", name=re.compile(rf"^View details\W+{re.escape(product)}$"))
+def details_toggle(page, product: str, role: str = "button"):
+    """With JavaScript the View details link is a disclosure button; without, a plain link."""
+    return page.get_by_role(role, name=re.compile(rf"^View details\W+{re.escape(product)}$"))
 
 
 def license_products(page) -> list[str]:
@@ -45,11 +46,11 @@ def test_search_sort_and_expand_details_without_a_page_load(page):
     page.wait_for_url("**/azure-cloud/?offer=gold&sort=-quantity")
     assert license_products(page) == ["Office 365 E3", "Microsoft Intune"]
 
-    details_link(page, "Office 365 E3").click()
+    details_toggle(page, "Office 365 E3").click()
     details = page.locator(".pb-details").filter(has_text="36XHH-2D2TT-9HB6D-FV6M9-F7CPQ")
     details.wait_for()
     assert details.is_visible()
-    assert details_link(page, "Office 365 E3").get_attribute("aria-expanded") == "true"
+    assert details_toggle(page, "Office 365 E3").get_attribute("aria-expanded") == "true"
     assert serious_violations(page) == []
     assert page.evaluate("window.notReloaded") is True
 
@@ -66,7 +67,26 @@ def test_the_list_works_without_javascript(browser, live_server, demo):
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url("**/azure-cloud/?*status=expired*")
     assert license_products(page) == ["Azure AD Basic"]
-    details_link(page, "Azure AD Basic").click()
+    details_toggle(page, "Azure AD Basic", role="link").click()
     page.wait_for_url("**/azure-cloud/*/")
     assert page.get_by_role("heading", level=1).inner_text() == "Azure AD Basic"
     context.close()
+
+
+def test_back_button_brings_back_the_previous_view_whole(page):
+    sign_in(page)
+    page.goto("/mpn/benefits/azure-cloud/")
+    page.get_by_label("Offer").select_option("gold")
+    page.wait_for_url("**/azure-cloud/?offer=gold")
+    sort = page.locator("#sort-license-quantity")
+    sort.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/azure-cloud/?offer=gold&sort=quantity")
+    # Focus stays on the header that was activated, so a keyboard user can press it again.
+    assert page.evaluate("document.activeElement.id") == "sort-license-quantity"
+    page.go_back()
+    page.wait_for_url("**/azure-cloud/?offer=gold")
+    page.locator("#benefit-filters").wait_for()
+    assert page.get_by_label("Offer").input_value() == "gold"
+    assert license_products(page) == ["Microsoft Intune", "Office 365 E3"]
+    assert page.locator("#benefit-filters").count() == 1

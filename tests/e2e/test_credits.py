@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 def open_details(page, product: str):
     page.goto("/mpn/benefits/azure-cloud/")
-    page.get_by_role("link", name=re.compile(rf"^View details\W+{re.escape(product)}$")).click()
+    page.get_by_role("button", name=re.compile(rf"^View details\W+{re.escape(product)}$")).click()
     area = page.locator(".pb-assignment").filter(has_text="User assignment")
     area.wait_for()
     return area

@@ -29,7 +29,7 @@ def test_screenshot(page, name, path, expand):
     sign_in(page)
     page.goto(path)
     if expand:
-        page.get_by_role("link", name=re.compile(rf"View details\W+{expand}")).click()
+        page.get_by_role("button", name=re.compile(rf"View details\W+{expand}")).click()
         page.locator(".pb-details code").first.wait_for()
     target = Path(SCREENSHOTS_DIR)
     target.mkdir(parents=True, exist_ok=True)
