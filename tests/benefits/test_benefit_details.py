@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import DirectoryUser, User
-from benefits.models import Activity, Benefit, CreditAssignment, ProductKey, Subscription
+from benefits.models import Benefit, CreditAssignment, Subscription
 
 pytestmark = pytest.mark.django_db
 
