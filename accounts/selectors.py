@@ -44,10 +44,19 @@ PICKER_QUERY_MAX_LENGTH = 100
 def directory_user_search(*, organization: Organization, text: str) -> list[DirectoryUser]:
     """Enabled people of the organization's tenants whose name or address starts with
     ``text`` (any case), with the credit they hold; at most PICKER_LIMIT."""
-    text = text.strip().lower()
+    text = picker_text(text)
     if len(text) < PICKER_MIN_LENGTH:
         return []
-    return list(directory_user_prefix_query(organization=organization, text=text))
+    return list(directory_user_prefix_query(organization=organization, text=text.lower()))
+
+
+def picker_text(raw: str) -> str:
+    """What the picker searches for: printable text, trimmed, at most 100 characters. Control
+    characters (a NUL byte would make PostgreSQL refuse the query) are dropped."""
+    printable = "".join(
+        char for char in str(raw)[: PICKER_QUERY_MAX_LENGTH * 4] if char.isprintable()
+    )
+    return printable.strip()[:PICKER_QUERY_MAX_LENGTH]
 
 
 def directory_user_prefix_query(*, organization: Organization, text: str) -> QuerySet:

@@ -85,11 +85,22 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 @admin.register(CreditAssignment)
 class CreditAssignmentAdmin(admin.ModelAdmin):
+    """Read-only: credit changes go through the portal, which applies the program's rules and
+    records each change in the activity log."""
+
     list_display = ["directory_user", "benefit", "assigned_at", "assigned_by"]
     list_select_related = ["directory_user", "benefit__product", "benefit__organization"]
     list_select_related += ["assigned_by"]
     search_fields = ["directory_user__display_name", "directory_user__user_principal_name"]
-    autocomplete_fields = ["benefit", "directory_user"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Activity)

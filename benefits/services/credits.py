@@ -45,6 +45,10 @@ MONTHLY_NOT_TRANSFERABLE = _(
 )
 TRANSFER_TO_HOLDER = _("%(name)s already holds this credit; choose someone else.")
 NOT_A_HOLDER = _("This person no longer holds this credit; the list has been refreshed.")
+GONE = _("This credit no longer exists.")
+PERSON_GONE = _(
+    "This person is no longer in your organization's tenants; the list has been refreshed."
+)
 
 
 def seats_full_message(benefit: Benefit) -> str:
@@ -114,6 +118,20 @@ def credit_remove(
     )
 
 
+def credit_remove_refusal(*, benefit: Benefit, directory_user: DirectoryUser, today: date) -> str:
+    """Why removing ``directory_user`` from ``benefit`` would be refused, or "" (no lock: for
+    the confirmation page; credit_remove checks again)."""
+    try:
+        _check_changeable(benefit, today)
+    except ValidationError as refusal:
+        return " ".join(refusal.messages)
+    if benefit.credit_period == Benefit.Period.ANNUAL:
+        return str(BULK_NOT_REMOVABLE)
+    if not CreditAssignment.objects.filter(benefit=benefit, directory_user=directory_user).exists():
+        return str(NOT_A_HOLDER)
+    return ""
+
+
 @transaction.atomic
 def credit_transfer(
     *,
@@ -152,7 +170,15 @@ def credit_transfer(
 
 def _lock_benefit(benefit: Benefit) -> Benefit:
     """The benefit row, locked until the transaction ends: its seats are what is contested."""
-    return Benefit.objects.select_for_update().select_related("product").get(pk=benefit.pk)
+    # of=("self",): the product row is shared by every organization and must not be locked.
+    try:
+        return (
+            Benefit.objects.select_for_update(of=("self",))
+            .select_related("product")
+            .get(pk=benefit.pk)
+        )
+    except Benefit.DoesNotExist as error:
+        raise ValidationError(GONE, code="gone") from error
 
 
 def _lock_people(benefit: Benefit, *people: DirectoryUser) -> list[DirectoryUser]:
@@ -167,7 +193,7 @@ def _lock_people(benefit: Benefit, *people: DirectoryUser) -> list[DirectoryUser
         .order_by("pk")
     }
     if len(locked) != len(set(ids)):
-        raise DirectoryUser.DoesNotExist("Not a directory user of this organization.")
+        raise ValidationError(PERSON_GONE, code="person_gone")
     return [locked[pk] for pk in ids]
 
 
@@ -219,7 +245,15 @@ def _hold(benefit: Benefit, person: DirectoryUser, actor: User) -> CreditAssignm
                 benefit=benefit, directory_user=person, assigned_by=actor
             )
     except IntegrityError as error:
+        held = (
+            CreditAssignment.objects.filter(directory_user=person)
+            .select_related("benefit__product")
+            .first()
+        )
+        if held is None:
+            raise  # not the one-credit rule: a genuine error, not the reader's to fix
         raise ValidationError(
-            ALREADY_HOLDS_OTHER % {"name": person.display_name, "credit": _("another credit")},
+            ALREADY_HOLDS_OTHER
+            % {"name": person.display_name, "credit": held.benefit.product.name},
             code="one_credit_per_person",
         ) from error

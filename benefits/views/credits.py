@@ -32,7 +32,7 @@ def credit_picker(
     """Search people to assign the credit to, or (with a holder) to transfer it to."""
     benefit = selectors.benefit_get(organization=request.organization, benefit_id=benefit_id)
     holder = _person(request, holder_id) if holder_id else None
-    text = request.GET.get("q", "")[: people.PICKER_QUERY_MAX_LENGTH]
+    text = people.picker_text(request.GET.get("q", ""))
     context = {
         "benefit": benefit,
         "holder": holder,
@@ -68,7 +68,11 @@ def credit_remove(request: HttpRequest, benefit_id: int, holder_id: int) -> Http
     benefit = selectors.benefit_get(organization=request.organization, benefit_id=benefit_id)
     holder = _person(request, holder_id)
     if request.method != "POST":
-        context = {"benefit": benefit, "holder": holder}
+        # Say at once when the removal would be refused, rather than after the confirmation.
+        refusal = credits.credit_remove_refusal(
+            benefit=benefit, directory_user=holder, today=timezone.localdate()
+        )
+        context = {"benefit": benefit, "holder": holder, "refusal": refusal}
         return render_page_or_partial(request, "benefits/credit_remove.html", "confirm", context)
     return _apply(
         request,

@@ -104,5 +104,9 @@ def test_one_person_cannot_end_up_with_two_credits(postgres, slow_write, monkeyp
         ),
     )
     assert successes(outcomes) == 1
+    loser = next(o for o in outcomes if not isinstance(o, CreditAssignment))
+    assert isinstance(loser, ValidationError)
+    assert loser.code == "one_credit_per_person"
+    assert "already holds Cloud product" in loser.messages[0]
     assert CreditAssignment.objects.filter(directory_user=person).count() == 1
     assert Activity.objects.count() == 1

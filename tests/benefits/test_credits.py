@@ -209,13 +209,16 @@ def test_people_of_another_organization_cannot_be_given_credit(contoso):
     from tests.accounts.factories import DirectoryUserFactory, TenantFactory
 
     stranger = DirectoryUserFactory(tenant=TenantFactory())
-    with pytest.raises(DirectoryUser.DoesNotExist):
-        credits.credit_assign(
+    message = refusal(
+        lambda: credits.credit_assign(
             benefit=contoso["monthly"],
             directory_user=stranger,
             actor=contoso["admin"],
             today=timezone.localdate(),
         )
+    )
+    assert "no longer in your organization's tenants" in message
+    assert not CreditAssignment.objects.exists()
 
 
 # --- Pages -------------------------------------------------------------------------------------
@@ -238,7 +241,9 @@ def test_the_picker_finds_enabled_people_by_name_or_address_prefix(contoso_clien
     assert "Diego" not in disabled.replace("“diego”", "")
 
 
-@pytest.mark.parametrize("text", ["", "a", " ", "x" * 20_000, "<script>alert(1)</script>", "%_"])
+@pytest.mark.parametrize(
+    "text", ["", "a", " ", "x" * 20_000, "<script>alert(1)</script>", "%_", "ad\x00", "\x00\x1b[2J"]
+)
 def test_the_picker_takes_any_text_without_error(contoso_client, contoso, text):
     response = contoso_client.get(detail(contoso["monthly"]) + "people/", {"q": text})
     assert response.status_code == 200
@@ -252,6 +257,20 @@ def test_the_picker_never_shows_people_of_another_organization(client, demo_data
     assert "Adele" not in page
 
 
+def test_the_picker_searches_what_is_left_after_trimming(contoso_client, contoso):
+    page = contoso_client.get(detail(contoso["monthly"]) + "people/", {"q": "a "}).content.decode()
+    assert "Nobody enabled" not in page
+    assert "Type at least 2 characters" in page
+
+
+def test_remove_is_not_offered_for_bulk_credit_even_by_address(contoso_client, contoso):
+    assign(contoso, "bulk", "Alex Wilber")
+    url = detail(contoso["bulk"]) + f"holders/{person('Alex Wilber').pk}/remove/"
+    page = contoso_client.get(url).content.decode()
+    assert "Bulk credit can&#x27;t be removed" in page
+    assert "<form" not in page.split('id="main"', 1)[1].split("</main>")[0]
+
+
 def test_assigning_with_htmx_rerenders_the_area_in_place(contoso_client, contoso):
     response = contoso_client.post(
         detail(contoso["monthly"]) + "assign/",
@@ -260,8 +279,10 @@ def test_assigning_with_htmx_rerenders_the_area_in_place(contoso_client, contoso
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.lstrip().startswith(f'<div id="user-assignment-{contoso["monthly"].pk}"')
-    assert "Adele Vance now holds this credit." in body
+    pk = contoso["monthly"].pk
+    assert f'<div id="user-assignment-{pk}" class="pb-assignment">' in body
+    # The outcome also goes to the live region that stays on the page.
+    assert f'<div id="assignment-status-{pk}" hx-swap-oob="innerHTML">Adele Vance now holds' in body
     assert "1 of 2 seats assigned." in body
 
 

@@ -103,7 +103,7 @@ def counts(client):
                 client, f"/mpn/benefits/azure-cloud/{licensed.pk}/", HX_Request="true"
             ),
             "picker": queries_for(
-                client, f"/mpn/benefits/azure-cloud/{credit.pk}/people/?q=p", HX_Request="true"
+                client, f"/mpn/benefits/azure-cloud/{credit.pk}/people/?q=p1", HX_Request="true"
             ),
             "activity": queries_for(client, "/activity/"),
             "usage details": queries_for(client, f"/mpn/benefits/azure-cloud/{credit.pk}/"),

@@ -78,3 +78,18 @@ def test_transfer_bulk_credit_and_see_it_in_the_activity_log(page):
     assert "Alex Wilber" in first_row.inner_text()
     assert "Lee Gu" in first_row.inner_text()
     assert serious_violations(page) == []
+
+
+def test_the_picker_shows_the_results_of_the_last_text_typed(page):
+    """Slow typing sends one search per pause; the answer on screen is always the newest."""
+    sign_in(page)
+    area = open_details(page, "Azure monthly credit — 100 per month")
+    area.get_by_role("link", name="Assign user").click()
+    search = page.get_by_label("Assign user — search by name or address")
+    search.press_sequentially("ale", delay=400)
+    search.press_sequentially("x", delay=400)
+    page.get_by_role("button", name="Assign Alex Wilber").wait_for()
+    search.fill("")
+    search.press_sequentially("ad", delay=400)
+    page.get_by_role("button", name="Assign Adele Vance").wait_for()
+    assert page.get_by_role("button", name="Assign Alex Wilber").count() == 0
