@@ -1,0 +1,126 @@
+"""Thirty admins press Redeem on the same key at the same moment (PostgreSQL).
+
+The lock alone must keep it to one redemption, and so must the database constraint alone; the
+control takes both out and shows the race then redeems the key many times."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import Tenant, User
+from benefits.models import Activity, ProductKey, Subscription
+from benefits.services import redemption
+from benefits.services.redemption import Action
+from tests.conftest import run_at_once
+
+ADMINS = 30
+KEY = "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"
+
+
+@pytest.fixture
+def race(postgres, demo_data, monkeypatch):
+    """The reviewed extension of Office 365 with the 25-seat key, and a pause between the
+    checks and the writes so that every thread has checked before any writes."""
+    organization = User.objects.get(email="admin@contoso.example").organization
+    tenant = Tenant.objects.get(primary_domain="contoso.onmicrosoft.com")
+    office = Subscription.objects.get(tenant=tenant, product__name="Office 365 E3")
+    key = redemption.key_find(organization=organization, raw=KEY)
+    reviewed = redemption.redemption_preview(
+        key=key,
+        action=Action.EXTEND,
+        tenant=tenant,
+        subscription=office,
+        today=timezone.localdate(),
+    )
+    apply = redemption._apply
+
+    def slow_apply(preview, **kwargs):
+        time.sleep(0.3)
+        return apply(preview, **kwargs)
+
+    monkeypatch.setattr(redemption, "_apply", slow_apply)
+    admin = User.objects.get(email="admin@contoso.example")
+
+    def press_redeem(_index):
+        return redemption.key_redeem(
+            organization=organization,
+            key_id=key.pk,
+            action=Action.EXTEND,
+            tenant_id=tenant.pk,
+            subscription_id=office.pk,
+            reviewed=reviewed.fingerprint(),
+            actor=admin,
+            today=timezone.localdate(),
+        )
+
+    return {"office": office, "reviewed": reviewed, "press": press_redeem}
+
+
+def without_locks(monkeypatch):
+    """select_for_update() that locks nothing: what a missing lock would leave."""
+    from django.db.models import QuerySet
+
+    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, **kwargs: self)
+
+
+@contextmanager
+def without_the_constraint():
+    constraint = next(
+        c for c in Activity._meta.constraints if c.name == "activity_one_redemption_per_key"
+    )
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(Activity, constraint)
+    try:
+        yield
+    finally:
+        # Duplicates the control created would stop the index from being built again; the
+        # records are append-only for the portal, so they are cleared in SQL.
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM benefits_activity")
+        with connection.schema_editor() as editor:
+            editor.add_constraint(Activity, constraint)
+
+
+def count(outcomes, kind) -> int:
+    return sum(isinstance(outcome, kind) for outcome in outcomes)
+
+
+def test_thirty_admins_redeem_the_key_once(race):
+    outcomes = run_at_once(ADMINS, race["press"])
+    assert count(outcomes, Activity) == 1
+    refusals = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert len(refusals) == ADMINS - 1
+    assert all(
+        r.messages[0].startswith("This product key has already been used.") for r in refusals
+    )
+    office = Subscription.objects.get(pk=race["office"].pk)
+    assert office.end_date == race["reviewed"].term.end_date  # moved once: +3 months
+    assert Activity.objects.filter(kind=Activity.Kind.KEY_REDEEMED).count() == 1
+    assert ProductKey.objects.get(key=KEY).redeemed_into == office
+
+
+def test_the_lock_alone_keeps_it_to_one(race):
+    with without_the_constraint():
+        outcomes = run_at_once(ADMINS, race["press"])
+        assert count(outcomes, Activity) == 1
+
+
+def test_the_constraint_alone_keeps_it_to_one(race, monkeypatch):
+    without_locks(monkeypatch)
+    outcomes = run_at_once(ADMINS, race["press"])
+    assert count(outcomes, Activity) == 1
+    office = Subscription.objects.get(pk=race["office"].pk)
+    assert office.end_date == race["reviewed"].term.end_date
+
+
+def test_control_without_lock_and_constraint_the_key_is_redeemed_many_times(race, monkeypatch):
+    without_locks(monkeypatch)
+    with without_the_constraint():
+        outcomes = run_at_once(ADMINS, race["press"])
+        assert count(outcomes, Activity) > 1
