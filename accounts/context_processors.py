@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # The left navigation, in order: (URL name, label, needs the benefits roles, nesting level).
-# Your products joins it when that screen is served.
 NAVIGATION = [
     ("home", _("Home"), False, 0),
     ("benefits:overview", _("Benefits"), True, 0),
     ("benefits:azure_cloud", _("Azure & Cloud products"), True, 1),
+    ("products", _("Your products"), True, 0),
     ("activity", _("Activity"), True, 0),
 ]
 

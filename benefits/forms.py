@@ -88,3 +88,52 @@ class ActivityFilterForm(forms.Form):
             "kind": self.cleaned_data.get("kind") or "",
             "benefit_id": self.cleaned_data.get("benefit"),
         }
+
+
+KEY_INPUT_MAX_LENGTH = 200
+
+
+class RedeemChooseForm(forms.Form):
+    action = forms.ChoiceField(label=_("What do you want to do?"), widget=forms.RadioSelect)
+    subscription = forms.TypedChoiceField(
+        label=_("Subscription"), required=False, coerce=int, empty_value=None
+    )
+    tenant = forms.TypedChoiceField(label=_("Tenant"), coerce=int)
+
+    def __init__(self, *args, subscriptions, tenants, **kwargs) -> None:
+        from benefits.services.redemption import Action
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = Action.choices
+        self.fields["subscription"].choices = [("", _("Choose an Active subscription"))] + [
+            (s.pk, f"{s.product.name} — {s.tenant.primary_domain} ({s.seats})")
+            for s in subscriptions
+        ]
+        self.fields["tenant"].choices = [
+            (t.pk, f"{t.display_name} — {t.primary_domain}") for t in tenants
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in {"extend", "add"} and not data.get("subscription"):
+            self.add_error("subscription", _("Choose the subscription to extend or add to."))
+        return data
+
+
+class RedeemKeyForm(forms.Form):
+    key = forms.CharField(
+        label=_("Product key"),
+        max_length=KEY_INPUT_MAX_LENGTH,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+        help_text=_("25 characters, as 5 groups of 5 (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)."),
+        error_messages={
+            "max_length": _("A product key has 25 characters; this is far longer."),
+            "required": _(
+                "Enter a product key: 25 characters, shown as 5 groups of 5 "
+                "(XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)."
+            ),
+        },
+    )

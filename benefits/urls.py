@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benefits.views import azure_cloud, credits, overview
+from benefits.views import azure_cloud, credits, overview, redeem
 
 app_name = "benefits"
 
@@ -26,6 +26,5 @@ urlpatterns = [
         credits.credit_transfer,
         name="credit_transfer",
     ),
-    # The redemption wizard answers here; until it is served, the name keeps links stable.
-    path("redeem/", azure_cloud.redeem_placeholder, name="redeem"),
+    path("redeem/", redeem.redeem, name="redeem"),
 ]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils import formats, translation
 from django.utils.html import format_html
@@ -49,3 +50,12 @@ def credit(benefit: Benefit) -> str:
 @register.simple_tag
 def status_of(benefit: Benefit, today: date) -> str:
     return benefit_status(benefit, today=today)
+
+
+@register.filter
+def months(value) -> str:
+    """A number of months for people: 3, 7.2 (7,2 in French), 1.71 — two decimals at most."""
+    if value is None:
+        return ""
+    locale = translation.to_locale(translation.get_language() or "en")
+    return format_decimal(round(float(Fraction(value)), 2), locale=locale)

@@ -158,10 +158,3 @@ def _page(benefits, number: str | None):
         return paginator.page(max(wanted, 1))
     except EmptyPage as error:
         raise Http404("No such page") from error
-
-
-@require_safe
-@benefits_access_required
-def redeem_placeholder(request: HttpRequest) -> HttpResponse:
-    """The redemption wizard's address, fixed so that Redeem links stay valid: not served yet."""
-    raise Http404("The redemption wizard is not available yet.")

@@ -1,0 +1,296 @@
+"""The redemption wizard and Your products, through the pages: every scenario of the demo
+data, with and without htmx, double submits, tampering, bad input and the rate limit."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
+from django.utils import timezone
+
+from accounts.models import User
+from benefits.models import Activity, ProductKey, Subscription
+
+pytestmark = pytest.mark.django_db
+
+URL = "/mpn/benefits/redeem/"
+HTMX = {"HX-Request": "true"}
+O365_25 = "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"
+O365_100 = "W7QCC-MCX3K-J9X3F-96QVT-YR36V"
+PBI_10 = "27P9H-J68XW-2876H-V9CGM-7F8VY"
+PBI_20 = "KQH88-6PMYQ-TH2VP-6J74B-TKCXD"
+INTUNE_10 = "KFCQB-TWKJX-J7KTQ-M4PMB-QQRJQ"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def sub(name: str) -> Subscription:
+    return Subscription.objects.get(
+        tenant__primary_domain="contoso.onmicrosoft.com", product__name=name
+    )
+
+
+def start(client, name: str, action: str, headers=None):
+    return client.get(URL, {"subscription": sub(name).pk, "action": action}, headers=headers or {})
+
+
+def validate(client, key: str, headers=None):
+    return client.post(URL, {"step": "key", "key": key}, headers=headers or {})
+
+
+def token(client) -> str:
+    return client.session["redeem_wizard"]["token"]
+
+
+def redeem(client, headers=None):
+    return client.post(URL, {"step": "review", "token": token(client)}, headers=headers or {})
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "action", "months", "seats"),
+    [
+        ("Office 365 E3", O365_25, "extend", 3, 100),
+        ("Office 365 E3", O365_100, "extend", 12, 100),
+        ("Power BI Pro", PBI_10, "extend", 24, 5),
+    ],
+)
+def test_extend_through_the_wizard_without_javascript(
+    contoso_client, name, key, action, months, seats
+):
+    end = sub(name).end_date
+    assert "Enter the product key" in text(start(contoso_client, name, action))
+    response = validate(contoso_client, key.lower())
+    assert response.status_code == 302
+    review = text(contoso_client.get(URL))
+    expected = (end + relativedelta(months=months)).isoformat()
+    assert f'data-testid="end-after"><time datetime="{expected}">' in review
+    assert f"× 12 ÷ {seats} = {months} months" in review
+    assert "contoso.onmicrosoft.com" in review
+    assert redeem(contoso_client).status_code == 302
+    done = text(contoso_client.get(URL))
+    assert "Done: the key is redeemed" in done
+    assert f'<time datetime="{expected}">' in done
+    assert sub(name).end_date.isoformat() == expected
+
+
+def test_add_100_licenses_shows_the_average_and_the_warning(contoso_client):
+    start(contoso_client, "Office 365 E3", "add")
+    review = text(validate(contoso_client, O365_100, HTMX))
+    assert "(100 × 6 + 100 × 12) ÷ 200 = 9 months" in review
+    assert "less than 12 months left (9 months)" in review
+    assert "If you extended the end date instead" in review
+    done = text(redeem(contoso_client, HTMX))
+    assert 'data-testid="done-seats">200<' in done
+    office = sub("Office 365 E3")
+    assert (office.seats, office.end_date) == (200, timezone.localdate() + relativedelta(months=9))
+
+
+def test_the_review_of_an_extension_shows_what_adding_would_give(contoso_client):
+    start(contoso_client, "Office 365 E3", "extend")
+    review = text(validate(contoso_client, O365_25, HTMX))
+    assert "If you added licenses instead" in review
+    assert "125 licenses" in review
+
+
+def test_the_20_seat_key_is_refused_on_power_bi(contoso_client):
+    start(contoso_client, "Power BI Pro", "extend")
+    page = text(validate(contoso_client, PBI_20, HTMX))
+    assert "more than three times the licenses of your subscription (5)" in page
+    assert not ProductKey.objects.get(key=PBI_20).is_redeemed
+
+
+def test_reactivate_intune_from_your_products(contoso_client):
+    products = text(contoso_client.get("/products/"))
+    intune = sub("Microsoft Intune")
+    assert f"?subscription={intune.pk}&amp;action=activate" in products
+    start(contoso_client, "Microsoft Intune", "activate")
+    review = text(validate(contoso_client, INTUNE_10, HTMX))
+    assert "re-activated, not duplicated" in review
+    redeem(contoso_client, HTMX)
+    intune.refresh_from_db()
+    assert intune.end_date == timezone.localdate() + relativedelta(months=12)
+    assert Subscription.objects.filter(product__name="Microsoft Intune").count() == 1
+
+
+def test_extending_a_disabled_subscription_offers_activation(contoso_client):
+    contoso_client.get(URL, {"restart": 1})
+    session = contoso_client.session
+    session["redeem_wizard"] = {
+        "step": "key",
+        "action": "extend",
+        "subscription": sub("Microsoft Intune").pk,
+        "tenant": sub("Microsoft Intune").tenant_id,
+    }
+    session.save()
+    page = text(validate(contoso_client, INTUNE_10, HTMX))
+    assert "Activate the key as a new subscription" in page
+    assert "action=activate" in page
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("W4G2R-T333C-F8V6Y-8DQGF-QJQY4", "The product key you entered has expired."),
+        ("Y3VQD-K8BJ7-PYC7D-MJV43-YF7FT", "We can&#x27;t find this product key."),
+        (PBI_10, "This key is for Power BI Pro; the subscription you chose is Office 365 E3."),
+        ("36XHH-2D2TT-9HB6D-FV6M9-F7C", "A product key has 25 characters; you entered 23."),
+        ("", "Enter a product key"),
+        ("X" * 20_000, "A product key has 25 characters; this is far longer."),
+        ("<script>alert(1)</script>", "check these characters"),
+        ("３６XHH-2D2TT-9HB6D-FV6M9-F7CPQ", "check these characters: ３"),
+        (O365_25 * 3, "you entered 75"),
+        ("36XHH\x00-2D2TT", "Null characters are not allowed"),
+    ],
+)
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_refused_keys_say_why(contoso_client, key, message, headers):
+    start(contoso_client, "Office 365 E3", "extend")
+    response = validate(contoso_client, key, headers)
+    assert response.status_code == 200
+    assert message in text(response)
+    assert "<script>alert" not in response.content.decode()
+    assert not Activity.objects.exists()
+
+
+def test_a_used_key_says_when_and_where(contoso_client):
+    start(contoso_client, "Office 365 E3", "extend")
+    validate(contoso_client, O365_25, HTMX)
+    redeem(contoso_client, HTMX)
+    start(contoso_client, "Office 365 E3", "extend")
+    page = text(validate(contoso_client, O365_25, HTMX))
+    assert "This product key has already been used." in page
+    assert "into Office 365 E3 (contoso.onmicrosoft.com)" in page
+
+
+def test_pressing_redeem_twice_redeems_once_and_shows_the_same_page(contoso_client):
+    start(contoso_client, "Office 365 E3", "extend")
+    validate(contoso_client, O365_25, HTMX)
+    reviewed_token = token(contoso_client)
+    first = text(
+        contoso_client.post(URL, {"step": "review", "token": reviewed_token}, headers=HTMX)
+    )
+    second = text(
+        contoso_client.post(URL, {"step": "review", "token": reviewed_token}, headers=HTMX)
+    )
+    without_csrf = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert without_csrf.sub("", first) == without_csrf.sub("", second)
+    assert "Done: the key is redeemed" in second
+    assert Activity.objects.filter(kind="key_redeemed").count() == 1
+    assert ProductKey.objects.get(key=O365_25).is_redeemed
+
+
+def test_a_subscription_changed_after_review_is_shown_again(contoso_client):
+    start(contoso_client, "Office 365 E3", "extend")
+    validate(contoso_client, O365_25, HTMX)
+    Subscription.objects.filter(pk=sub("Office 365 E3").pk).update(seats=50)
+    page = text(redeem(contoso_client, HTMX))
+    assert "changed since you reviewed it" in page
+    assert "25 × 12 ÷ 50 = 6 months" in page
+    assert not ProductKey.objects.get(key=O365_25).is_redeemed
+    # Confirming the new figures redeems.
+    assert "Done" in text(redeem(contoso_client, HTMX))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"step": "review", "token": "forged"},
+        {"step": "nonsense"},
+        {"step": "review"},
+        {},
+        {"step": "choose", "action": "extend", "subscription": "999999", "tenant": "1"},
+        {"step": "choose", "action": "steal", "tenant": "x"},
+    ],
+)
+def test_tampered_or_skipped_steps_change_nothing(contoso_client, data):
+    contoso_client.get(URL, {"restart": 1})
+    response = contoso_client.post(URL, data, headers=HTMX)
+    assert response.status_code == 200
+    assert not Activity.objects.exists()
+    assert not ProductKey.objects.filter(redeemed_at__isnull=False).exists()
+
+
+def test_validating_a_key_before_choosing_goes_back_to_choose(contoso_client):
+    contoso_client.get(URL, {"restart": 1})
+    page = text(validate(contoso_client, O365_25, HTMX))
+    assert "Choose what to do with the key first." in page or "What do you want to do" in page
+
+
+def test_the_key_query_parameter_fills_the_key(contoso_client):
+    contoso_client.get(
+        URL, {"key": O365_25, "subscription": sub("Office 365 E3").pk, "action": "extend"}
+    )
+    assert f'value="{O365_25}"' in contoso_client.get(URL).content.decode()
+
+
+def test_choose_step_without_javascript(contoso_client):
+    contoso_client.get(URL, {"restart": 1})
+    page = text(contoso_client.get(URL))
+    assert "Activate a new subscription" in page
+    assert 'aria-current="step"' in page
+    response = contoso_client.post(
+        URL,
+        {
+            "step": "choose",
+            "action": "add",
+            "subscription": sub("Office 365 E3").pk,
+            "tenant": sub("Office 365 E3").tenant_id,
+        },
+    )
+    assert response.status_code == 302
+    assert "Add licenses to Office 365 E3" in text(contoso_client.get(URL))
+
+
+def test_extend_without_a_subscription_is_asked_for_one(contoso_client):
+    contoso_client.get(URL, {"restart": 1})
+    page = text(
+        contoso_client.post(
+            URL, {"step": "choose", "action": "extend", "tenant": sub("Office 365 E3").tenant_id}
+        )
+    )
+    assert "Choose the subscription to extend or add to." in page
+
+
+def test_ten_failed_validations_lock_key_entry_for_a_while(contoso_client):
+    start(contoso_client, "Office 365 E3", "extend")
+    for _ in range(10):
+        assert validate(contoso_client, "BCDFG-HJKMP-QRTVW-XY234-6789B", HTMX).status_code == 200
+    locked = validate(contoso_client, O365_25, HTMX)
+    assert locked.status_code == 429
+    assert re.search(r"Too many attempts, try again in 1[45] minutes", text(locked))
+    assert not ProductKey.objects.get(key=O365_25).is_redeemed
+
+
+def test_another_organizations_subscription_is_ignored(client, demo_data):
+    client.force_login(User.objects.get(email="admin@fabrikam.example"))
+    response = client.get(URL, {"subscription": sub("Office 365 E3").pk, "action": "extend"})
+    assert response.status_code == 200
+    assert "Office 365 E3 — contoso" not in text(response)
+    assert "What do you want to do" in text(response)
+
+
+def test_your_products_lists_status_and_actions(contoso_client):
+    page = text(contoso_client.get("/products/"))
+    office = sub("Office 365 E3")
+    assert f"?subscription={office.pk}&amp;action=extend" in page
+    assert f"?subscription={office.pk}&amp;action=add" in page
+    assert "Disabled" in page
+    assert "fabrikam" not in page
+
+
+def test_other_roles_are_refused_the_wizard_and_products(client, demo_data):
+    client.force_login(User.objects.get(email="billing@contoso.example"))
+    assert client.get(URL).status_code == 403
+    assert client.get("/products/").status_code == 403
+    assert client.post(URL, {"step": "key", "key": O365_25}).status_code == 403
