@@ -57,3 +57,25 @@ def test_sessions_are_read_from_redis(redis_settings, client, admin_user):
     session_key = client.cookies["sessionid"].value
     assert cache.get(f"django.contrib.sessions.cached_db{session_key}") is not None
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_failed_key_validations_are_counted_in_redis(redis_settings, contoso_client):
+    from benefits.models import Subscription
+
+    office = Subscription.objects.get(
+        tenant__primary_domain="contoso.onmicrosoft.com", product__name="Office 365 E3"
+    )
+    contoso_client.get("/mpn/benefits/redeem/", {"subscription": office.pk, "action": "extend"})
+    for _ in range(10):
+        contoso_client.post(
+            "/mpn/benefits/redeem/", {"step": "key", "key": "BCDFG-HJKMP-QRTVW-XY234-6789B"}
+        )
+    locked = contoso_client.post(
+        "/mpn/benefits/redeem/", {"step": "key", "key": "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"}
+    )
+    assert locked.status_code == 429
+    assert "Too many attempts, try again in 15 minutes" in locked.content.decode()
+    user_id = contoso_client.session["_auth_user_id"]
+    client = redis.Redis.from_url(REDIS_URL)
+    assert int(client.get(f"partnerbenefits-tests:1:key-validation-failures:{user_id}")) == 10

@@ -121,3 +121,25 @@ def test_pages_run_a_constant_number_of_queries(counts):
     assert small == large
     # And the counts stay small: session, account, then the page's own queries.
     assert max(small.values()) <= 8, small
+
+
+def test_products_and_each_wizard_step_run_a_constant_number_of_queries(client):
+    from django.core.cache import cache
+
+    def measure(count: int) -> dict[str, int]:
+        cache.clear()
+        organization = OrganizationFactory()
+        TenantFactory(organization=organization)
+        client.force_login(UserFactory(organization=organization))
+        _credit, licensed = populate(organization, count)
+        office = Subscription.objects.filter(tenant__organization=organization).first()
+        key = licensed.keys.filter(redeemed_at__isnull=True).first()
+        result = {"products": queries_for(client, "/products/")}
+        result["choose"] = queries_for(client, "/mpn/benefits/redeem/?restart=1")
+        client.get(f"/mpn/benefits/redeem/?subscription={office.pk}&action=activate")
+        result["key"] = queries_for(client, "/mpn/benefits/redeem/")
+        client.post("/mpn/benefits/redeem/", {"step": "key", "key": key.key})
+        result["review"] = queries_for(client, "/mpn/benefits/redeem/")
+        return result
+
+    assert measure(5) == measure(500)

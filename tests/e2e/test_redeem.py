@@ -1,0 +1,86 @@
+"""The redemption wizard in a real browser: from Your products to Done, in place, by keyboard
+and without JavaScript, with an accessibility scan of every step."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from tests.e2e.conftest import DEMO_PASSWORD, sign_in
+from tests.e2e.test_shell import serious_violations
+
+pytestmark = pytest.mark.browser
+
+
+def action_link(page, action: str, product: str):
+    return page.get_by_role("link", name=re.compile(rf"^{action}\W+{re.escape(product)}$"))
+
+
+def test_extend_office_with_the_25_seat_key(page):
+    sign_in(page)
+    page.goto("/products/")
+    action_link(page, "Extend end date", "Office 365 E3").click()
+    page.get_by_label("Product key", exact=True).wait_for()
+    assert serious_violations(page) == []
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Product key", exact=True).fill("36xhh 2d2tt 9hb6d fv6m9 f7cpq")
+    page.get_by_role("button", name="Validate").click()
+    expected = timezone.localdate() + relativedelta(months=9)  # 6 left + 3
+    end_after = page.get_by_test_id("end-after")
+    end_after.locator(f'time[datetime="{expected.isoformat()}"]').wait_for()
+    assert "25 × 12 ÷ 100 = 3 months" in page.get_by_test_id("arithmetic").inner_text()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Redeem").click()
+    page.get_by_test_id("done-end").locator(f'time[datetime="{expected.isoformat()}"]').wait_for()
+    assert serious_violations(page) == []
+    assert page.evaluate("window.notReloaded") is True
+
+
+def test_add_100_licenses_by_keyboard_alone(page):
+    sign_in(page)
+    page.goto("/products/")
+    action_link(page, "Add licenses", "Office 365 E3").focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("Product key", exact=True).wait_for()
+    page.get_by_label("Product key", exact=True).focus()
+    page.keyboard.type("W7QCC-MCX3K-J9X3F-96QVT-YR36V")
+    page.keyboard.press("Enter")
+    page.get_by_text("(100 × 6 + 100 × 12) ÷ 200 = 9 months").wait_for()
+    assert "less than 12 months left" in page.get_by_role("alert").first.inner_text()
+    page.get_by_role("button", name="Redeem").focus()
+    page.keyboard.press("Enter")
+    page.get_by_test_id("done-seats").wait_for()
+    assert page.get_by_test_id("done-seats").inner_text() == "200"
+
+
+def test_refused_keys_show_their_messages(page):
+    sign_in(page)
+    page.goto("/products/")
+    action_link(page, "Extend end date", "Power BI Pro").click()
+    page.get_by_label("Product key", exact=True).fill("KQH88-6PMYQ-TH2VP-6J74B-TKCXD")
+    page.get_by_role("button", name="Validate").click()
+    page.get_by_text("more than three times the licenses").wait_for()
+    page.get_by_label("Product key", exact=True).fill("O6XHH-2D2TT-9HB6D-FV6M9-F7CPQ")
+    page.get_by_role("button", name="Validate").click()
+    page.get_by_text("Product keys never contain O, 0 or 1 — check these characters: O.").wait_for()
+
+
+def test_the_wizard_works_without_javascript(browser, live_server, demo):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill("admin@contoso.example")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/mpn/benefits/redeem/?restart=1")
+    page.get_by_label("Activate a new subscription").check()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("Product key", exact=True).fill("KFCQB-TWKJX-J7KTQ-M4PMB-QQRJQ")
+    page.get_by_role("button", name="Validate").click()
+    page.get_by_text("re-activated, not duplicated").wait_for()
+    page.get_by_role("button", name="Redeem").click()
+    page.get_by_text("Done: the key is redeemed").wait_for()
+    context.close()
