@@ -22,15 +22,22 @@ SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
         ("home", "/", None),
         ("benefits-overview", "/mpn/benefits/", None),
         ("azure-cloud", "/mpn/benefits/azure-cloud/", "Power BI Pro"),
+        ("redeem-review", "/mpn/benefits/redeem/", None),
     ],
 )
 def test_screenshot(page, name, path, expand):
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page)
     page.goto(path)
+    if name == "redeem-review":
+        page.goto("/products/")
+        page.get_by_role("link", name=re.compile(r"^Extend end date\W+Office 365 E3$")).click()
+        page.get_by_label("Product key", exact=True).fill("36XHH-2D2TT-9HB6D-FV6M9-F7CPQ")
+        page.get_by_role("button", name="Validate").click()
+        page.get_by_test_id("arithmetic").wait_for()
     if expand:
         page.get_by_role("button", name=re.compile(rf"View details\W+{expand}")).click()
         page.locator(".pb-details code").first.wait_for()
     target = Path(SCREENSHOTS_DIR)
     target.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=target / f"{name}.png", full_page=bool(expand))
+    page.screenshot(path=target / f"{name}.png", full_page=bool(expand) or name == "redeem-review")
