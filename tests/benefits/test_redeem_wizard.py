@@ -294,3 +294,14 @@ def test_other_roles_are_refused_the_wizard_and_products(client, demo_data):
     assert client.get(URL).status_code == 403
     assert client.get("/products/").status_code == 403
     assert client.post(URL, {"step": "key", "key": O365_25}).status_code == 403
+
+
+def test_the_activity_log_shows_the_redemption_without_the_full_key(contoso_client):
+    start(contoso_client, "Office 365 E3", "extend")
+    validate(contoso_client, O365_25, HTMX)
+    redeem(contoso_client, HTMX)
+    page = text(contoso_client.get("/activity/"))
+    assert "Product key redeemed" in page
+    assert "100 licenses, ends" in page
+    assert "…-F7CPQ" in page
+    assert O365_25 not in page
