@@ -63,6 +63,7 @@ class Preview:
     term: licensing.Term
     other: licensing.Term | None = None
     other_error: str = ""
+    active_elsewhere: Subscription | None = None
 
     @property
     def seats_before(self) -> int | None:
@@ -130,7 +131,14 @@ def redemption_preview(
     if action == Action.ACTIVATE:
         target = _reactivation_target(tenant=tenant, product=product, today=today)
         term = licensing.activate(key_seats=key.licenses, today=today)
-        return Preview(action=action, key=key, tenant=tenant, subscription=target, term=term)
+        return Preview(
+            action=action,
+            key=key,
+            tenant=tenant,
+            subscription=target,
+            term=term,
+            active_elsewhere=_active_subscription(tenant=tenant, product=product, today=today),
+        )
     if subscription is None:
         raise ValidationError(_("Choose the subscription to change."), code="no_subscription")
     if subscription.product_id != product.pk:
@@ -274,3 +282,13 @@ def _reactivation_target(*, tenant: Tenant, product: Product, today: date) -> Su
         if subscription.status_on(today) is not licensing.SubscriptionStatus.ACTIVE:
             return subscription
     return None
+
+
+def _active_subscription(*, tenant: Tenant, product: Product, today: date) -> Subscription | None:
+    """An Active subscription of the product in the tenant: activating is allowed, but the
+    review warns that extending or adding licenses may be what was meant."""
+    return (
+        Subscription.objects.filter(tenant=tenant, product=product, end_date__gte=today)
+        .order_by("-end_date")
+        .first()
+    )

@@ -70,13 +70,13 @@ def _start(request: HttpRequest, state: dict) -> dict:
     """A fresh wizard; ?subscription=&action= makes the choice, ?key= fills the key."""
     state = {"step": "choose", "tenant": _primary_tenant_id(request)}
     action = request.GET.get("action")
-    subscription_id = accounts_selectors.parse_id(request.GET.get("subscription"))
-    if action in Action.values:
-        subscription = (
-            selectors.subscription_list(organization=request.organization)
-            .filter(pk=subscription_id)
-            .first()
+    subscription = None
+    if request.GET.get("subscription"):
+        # Another organization's subscription is 404, like any of its objects.
+        subscription = selectors.subscription_get(
+            organization=request.organization, subscription_id=request.GET["subscription"]
         )
+    if action in Action.values:
         if action == Action.ACTIVATE:
             state.update(action=action, subscription=None, step="key")
             if subscription is not None:

@@ -272,12 +272,35 @@ def test_ten_failed_validations_lock_key_entry_for_a_while(contoso_client):
     assert not ProductKey.objects.get(key=O365_25).is_redeemed
 
 
-def test_another_organizations_subscription_is_ignored(client, demo_data):
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_another_organizations_subscription_is_404(client, demo_data, headers):
     client.force_login(User.objects.get(email="admin@fabrikam.example"))
-    response = client.get(URL, {"subscription": sub("Office 365 E3").pk, "action": "extend"})
-    assert response.status_code == 200
-    assert "Office 365 E3 — contoso" not in text(response)
-    assert "What do you want to do" in text(response)
+    response = client.get(
+        URL, {"subscription": sub("Office 365 E3").pk, "action": "extend"}, headers=headers
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "99999999"])
+def test_unknown_subscription_ids_are_404(contoso_client, value):
+    assert contoso_client.get(URL, {"subscription": value, "action": "add"}).status_code == 404
+
+
+def test_activating_a_product_already_active_warns_without_blocking(contoso_client):
+    contoso_client.get(URL, {"restart": 1})
+    contoso_client.post(
+        URL,
+        {"step": "choose", "action": "activate", "tenant": sub("Office 365 E3").tenant_id},
+    )
+    review = text(validate(contoso_client, O365_25, HTMX))
+    assert "Office 365 E3 is already active in this tenant (100 licenses" in review
+    assert "Done" in text(redeem(contoso_client, HTMX))
+    assert (
+        Subscription.objects.filter(
+            product__name="Office 365 E3", tenant__organization__mpn_id="4711001"
+        ).count()
+        == 2
+    )
 
 
 def test_your_products_lists_status_and_actions(contoso_client):
