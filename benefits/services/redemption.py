@@ -78,10 +78,16 @@ class Preview:
         return self.action == Action.ADD and self.term.months < licensing.TERM_MONTHS
 
     def fingerprint(self) -> dict:
-        """What the review showed of the subscription, to compare at redemption time."""
-        if self.subscription is None:
-            return {}
-        return {"seats": self.subscription.seats, "end": self.subscription.end_date.isoformat()}
+        """What the review showed of the subscriptions involved, to compare at redemption."""
+        shown = {}
+        if self.subscription is not None:
+            shown = {
+                "seats": self.subscription.seats,
+                "end": self.subscription.end_date.isoformat(),
+            }
+        if self.active_elsewhere is not None:
+            shown["active"] = [self.active_elsewhere.pk, self.active_elsewhere.seats]
+        return shown
 
 
 def key_find(*, organization: Organization, raw: str) -> ProductKey:
@@ -180,8 +186,8 @@ def key_redeem(
 ) -> Activity:
     """Redeem the key once, exactly as reviewed.
 
-    Locks the key, then the subscription (always in that order), re-checks every rule and
-    compares the subscription with ``reviewed`` (Preview.fingerprint()); raises
+    Locks the key, then the tenant, then the subscriptions (always in that order), re-checks
+    every rule and compares the subscriptions with ``reviewed`` (Preview.fingerprint()); raises
     SubscriptionChanged when they differ and ValidationError for any other refusal. Returns
     the activity record, written in the same transaction.
     """
@@ -190,7 +196,9 @@ def key_redeem(
         .select_related("benefit__product", "redeemed_into__tenant", "redeemed_into__product")
         .get(pk=key_id, benefit__organization=organization)
     )
-    tenant = Tenant.objects.get(pk=tenant_id, organization=organization)
+    tenant = Tenant.objects.select_for_update(of=("self",)).get(
+        pk=tenant_id, organization=organization
+    )
     subscription = None
     if subscription_id is not None:
         subscription = (
@@ -198,12 +206,17 @@ def key_redeem(
             .select_related("tenant", "product")
             .get(pk=subscription_id, tenant__organization=organization)
         )
+    if action == Action.ACTIVATE:
+        # Activations into one tenant take turns (the tenant row is locked above), and the
+        # subscriptions of the product there are locked before the preview reads them again.
+        list(
+            Subscription.objects.select_for_update(of=("self",)).filter(
+                tenant=tenant, product=key.benefit.product
+            )
+        )
     preview = redemption_preview(
         key=key, action=action, tenant=tenant, subscription=subscription, today=today
     )
-    if action == Action.ACTIVATE and preview.subscription is not None:
-        # Re-activation: lock the subscription being brought back too.
-        Subscription.objects.select_for_update(of=("self",)).get(pk=preview.subscription.pk)
     if preview.fingerprint() != reviewed:
         raise SubscriptionChanged(SUBSCRIPTION_CHANGED, code="changed")
     return _apply(preview, actor=actor, today=today)
@@ -211,7 +224,11 @@ def key_redeem(
 
 def _apply(preview: Preview, *, actor: User, today: date) -> Activity:
     key, term = preview.key, preview.term
-    before = preview.fingerprint()
+    before = (
+        {"seats": preview.subscription.seats, "end": preview.subscription.end_date.isoformat()}
+        if preview.subscription is not None
+        else {}
+    )
     subscription = preview.subscription
     if subscription is None:
         subscription = Subscription.objects.create(

@@ -177,10 +177,18 @@ def _post_review(request: HttpRequest, state: dict) -> HttpResponse:
         )
     except redemption.SubscriptionChanged as changed:
         # Show the new figures to confirm again, with a new token.
-        state.update(token=uuid.uuid4().hex, error=" ".join(changed.messages))
-        state["reviewed"] = _preview(request, state).fingerprint()
+        try:
+            state["reviewed"] = _preview(request, state).fingerprint()
+            state.update(token=uuid.uuid4().hex, error=" ".join(changed.messages))
+        except STALE as refusal:
+            state.update(step="key", error=" ".join(getattr(refusal, "messages", [])))
         return _saved_and_shown(request, state)
     except STALE as refusal:
+        earlier = _own_redemption(request, state)
+        if earlier is not None:
+            # The same Redeem pressed twice at once: the other press redeemed it; same Done.
+            state.update(step="done", done=earlier.pk, done_token=token)
+            return _saved_and_shown(request, state)
         message = " ".join(getattr(refusal, "messages", [_("This key can no longer be redeemed.")]))
         state.update(step="key", error=message)
         return _saved_and_shown(request, state)
@@ -289,10 +297,22 @@ def _preview(request: HttpRequest, state: dict, *, raw: str | None = None):
 def _preview_from_state(request: HttpRequest, state: dict):
     preview = _preview(request, state)
     if preview.fingerprint() != state.get("reviewed"):
-        # Changed since the key step: show the new figures, confirmed with the next Redeem.
-        state["reviewed"] = preview.fingerprint()
+        # Changed since the key step: show the new figures with a new token, so that a form
+        # still showing the old ones (another tab) can no longer redeem.
+        state.update(reviewed=preview.fingerprint(), token=uuid.uuid4().hex)
         _save(request, state)
     return preview
+
+
+def _own_redemption(request: HttpRequest, state: dict) -> Activity | None:
+    """This user's redemption of the reviewed key, if another press of Redeem made it."""
+    if not state.get("key"):
+        return None
+    return (
+        selectors.activity_list(organization=request.organization)
+        .filter(kind=Activity.Kind.KEY_REDEEMED, product_key_id=state["key"], actor=request.user)
+        .first()
+    )
 
 
 def _done_record(request: HttpRequest, state: dict) -> Activity | None:

@@ -328,3 +328,36 @@ def test_the_activity_log_shows_the_redemption_without_the_full_key(contoso_clie
     assert "100 licenses, ends" in page
     assert "…-F7CPQ" in page
     assert O365_25 not in page
+
+
+def test_a_second_press_that_lost_the_race_still_shows_the_confirmation(contoso_client):
+    """Two presses at once: the other one redeemed and its session write was overwritten;
+    this press finds the key used by the same person and shows the same Done."""
+    from benefits.services import redemption
+
+    start(contoso_client, "Office 365 E3", "extend")
+    validate(contoso_client, O365_25, HTMX)
+    state = contoso_client.session["redeem_wizard"]
+    redemption.key_redeem(
+        organization=User.objects.get(email="admin@contoso.example").organization,
+        key_id=state["key"],
+        action="extend",
+        tenant_id=state["tenant"],
+        subscription_id=state["subscription"],
+        reviewed=state["reviewed"],
+        actor=User.objects.get(email="admin@contoso.example"),
+        today=timezone.localdate(),
+    )
+    page = text(redeem(contoso_client, HTMX))
+    assert "Done: the key is redeemed" in page
+    assert Activity.objects.filter(kind="key_redeemed").count() == 1
+
+
+def test_a_review_left_open_in_another_tab_cannot_redeem_new_figures(contoso_client):
+    start(contoso_client, "Office 365 E3", "extend")
+    validate(contoso_client, O365_25, HTMX)
+    old_token = token(contoso_client)
+    Subscription.objects.filter(pk=sub("Office 365 E3").pk).update(seats=50)
+    contoso_client.get(URL)  # the review shown again, in another tab, with the new figures
+    contoso_client.post(URL, {"step": "review", "token": old_token}, headers=HTMX)
+    assert not ProductKey.objects.get(key=O365_25).is_redeemed

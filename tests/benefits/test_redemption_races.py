@@ -124,3 +124,51 @@ def test_control_without_lock_and_constraint_the_key_is_redeemed_many_times(race
     with without_the_constraint():
         outcomes = run_at_once(ADMINS, race["press"])
         assert count(outcomes, Activity) > 1
+
+
+def test_two_keys_activated_at_once_into_one_expired_subscription_both_count(
+    postgres, demo_data, monkeypatch
+):
+    """Two admins re-activate the same Disabled subscription with two different keys: one
+    redeems as reviewed, the other is told the subscription changed; no seats are lost."""
+    from tests.benefits.factories import ProductKeyFactory
+
+    organization = User.objects.get(email="admin@contoso.example").organization
+    tenant = Tenant.objects.get(primary_domain="contoso.onmicrosoft.com")
+    intune = Subscription.objects.get(tenant=tenant, product__name="Microsoft Intune")
+    first = ProductKey.objects.get(key="KFCQB-TWKJX-J7KTQ-M4PMB-QQRJQ")
+    second = ProductKeyFactory(benefit=first.benefit, licenses=20)
+    today = timezone.localdate()
+    reviews = [
+        redemption.redemption_preview(
+            key=key, action=Action.ACTIVATE, tenant=tenant, subscription=None, today=today
+        )
+        for key in (first, second)
+    ]
+    admin = User.objects.get(email="admin@contoso.example")
+    apply = redemption._apply
+
+    def slow_apply(preview, **kwargs):
+        time.sleep(0.3)
+        return apply(preview, **kwargs)
+
+    monkeypatch.setattr(redemption, "_apply", slow_apply)
+    outcomes = run_at_once(
+        2,
+        lambda index: redemption.key_redeem(
+            organization=organization,
+            key_id=reviews[index].key.pk,
+            action=Action.ACTIVATE,
+            tenant_id=tenant.pk,
+            subscription_id=None,
+            reviewed=reviews[index].fingerprint(),
+            actor=admin,
+            today=today,
+        ),
+    )
+    assert count(outcomes, Activity) == 1
+    assert count(outcomes, redemption.SubscriptionChanged) == 1
+    intune.refresh_from_db()
+    winner = next(o for o in outcomes if isinstance(o, Activity))
+    assert intune.seats == winner.product_key.licenses
+    assert ProductKey.objects.filter(redeemed_into=intune).count() == 1
