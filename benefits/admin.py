@@ -83,8 +83,21 @@ class SubscriptionAdmin(admin.ModelAdmin):
         return SUBSCRIPTION_STATUS_LABELS[obj.status_on(timezone.localdate())]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Staff can look, not change: these rows change only through the portal's services."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(CreditAssignment)
-class CreditAssignmentAdmin(admin.ModelAdmin):
+class CreditAssignmentAdmin(ReadOnlyAdmin):
     """Read-only: credit changes go through the portal, which applies the program's rules and
     records each change in the activity log."""
 
@@ -93,18 +106,9 @@ class CreditAssignmentAdmin(admin.ModelAdmin):
     list_select_related += ["assigned_by"]
     search_fields = ["directory_user__display_name", "directory_user__user_principal_name"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ReadOnlyAdmin):
     """The activity log is append-only: staff read it, nobody edits it."""
 
     list_display = ["created_at", "organization", "kind", "actor_email", "benefit"]
@@ -112,12 +116,3 @@ class ActivityAdmin(admin.ModelAdmin):
     list_select_related = ["organization", "benefit__product"]
     search_fields = ["actor_email", "organization__name"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -119,3 +119,12 @@ def contoso_client(client, demo_data):
 
     client.force_login(User.objects.get(email="admin@contoso.example"))
     return client
+
+
+def refusal(call) -> str:
+    """The message of the ValidationError that ``call()`` must raise."""
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        call()
+    return " ".join(error.value.messages)

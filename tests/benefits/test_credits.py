@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import DirectoryUser, User
 from benefits.models import Activity, Benefit, CreditAssignment
 from benefits.services import credits
+from tests.conftest import refusal
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +42,6 @@ def assign(contoso, benefit_name: str, name: str):
         actor=contoso["admin"],
         today=timezone.localdate(),
     )
-
-
-def refusal(call) -> str:
-    with pytest.raises(ValidationError) as error:
-        call()
-    return " ".join(error.value.messages)
 
 
 # --- Rules -------------------------------------------------------------------------------------

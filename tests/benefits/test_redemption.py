@@ -8,7 +8,6 @@ from fractions import Fraction
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from accounts.models import Tenant, User
 from benefits.models import Activity, ProductKey, Subscription
 from benefits.services import redemption
 from benefits.services.redemption import Action
+from tests.conftest import refusal
 
 pytestmark = pytest.mark.django_db
 
@@ -64,12 +64,6 @@ def redeem(contoso, reviewed):
         actor=contoso["admin"],
         today=timezone.localdate(),
     )
-
-
-def refusal(call) -> str:
-    with pytest.raises(ValidationError) as error:
-        call()
-    return " ".join(error.value.messages)
 
 
 def today():

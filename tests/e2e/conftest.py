@@ -102,3 +102,14 @@ def sign_in(page, email: str = "admin@contoso.example") -> None:
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")
+
+
+def page_without_javascript(browser, live_server, email: str = "admin@contoso.example"):
+    """A signed-in page in a browser context with JavaScript turned off; close its context."""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    return page

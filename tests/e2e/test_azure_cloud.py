@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import DEMO_PASSWORD, sign_in
+from tests.e2e.conftest import page_without_javascript, sign_in
 from tests.e2e.test_shell import serious_violations
 
 pytestmark = pytest.mark.browser
@@ -56,12 +56,7 @@ def test_search_sort_and_expand_details_without_a_page_load(page):
 
 
 def test_the_list_works_without_javascript(browser, live_server, demo):
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill("admin@contoso.example")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page = page_without_javascript(browser, live_server)
     page.goto("/mpn/benefits/azure-cloud/")
     page.get_by_label("Status").select_option("expired")
     page.get_by_role("button", name="Apply").click()
@@ -70,7 +65,7 @@ def test_the_list_works_without_javascript(browser, live_server, demo):
     details_toggle(page, "Azure AD Basic", role="link").click()
     page.wait_for_url("**/azure-cloud/*/")
     assert page.get_by_role("heading", level=1).inner_text() == "Azure AD Basic"
-    context.close()
+    page.context.close()
 
 
 def test_back_button_brings_back_the_previous_view_whole(page):

@@ -9,7 +9,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from tests.e2e.conftest import DEMO_PASSWORD, sign_in
+from tests.e2e.conftest import page_without_javascript, sign_in
 from tests.e2e.test_shell import serious_violations
 
 pytestmark = pytest.mark.browser
@@ -69,12 +69,7 @@ def test_refused_keys_show_their_messages(page):
 
 
 def test_the_wizard_works_without_javascript(browser, live_server, demo):
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill("admin@contoso.example")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page = page_without_javascript(browser, live_server)
     page.goto("/mpn/benefits/redeem/?restart=1")
     page.get_by_label("Activate a new subscription").check()
     page.get_by_role("button", name="Next").click()
@@ -83,4 +78,4 @@ def test_the_wizard_works_without_javascript(browser, live_server, demo):
     page.get_by_text("re-activated, not duplicated").wait_for()
     page.get_by_role("button", name="Redeem").click()
     page.get_by_text("Done: the key is redeemed").wait_for()
-    context.close()
+    page.context.close()
