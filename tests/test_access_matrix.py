@@ -1,0 +1,133 @@
+"""Every URL of the portal against every kind of visitor, own and other organization's
+objects, GET and POST. A new URL that this matrix doesn't cover fails the test."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import DirectoryUser, User
+from benefits.models import Benefit, CreditAssignment, Subscription
+
+pytestmark = pytest.mark.django_db
+
+# URL name -> (what the benefits admin of the object's own organization gets for GET, for a
+# POST with an empty body). None: the URL takes no object of an organization.
+BENEFITS = {
+    "benefits:overview": (200, 405),
+    "benefits:azure_cloud": (200, 405),
+    "benefits:azure_cloud_csv": (200, 405),
+    "benefits:benefit_detail": (200, 405),
+    "benefits:credit_picker": (200, 405),
+    "benefits:credit_transfer_picker": (200, 405),
+    "benefits:credit_assign": (405, 404),  # no person posted: 404
+    "benefits:credit_remove": (200, 302),  # refused (not a holder), back to the details
+    "benefits:credit_transfer": (405, 404),
+    "benefits:redeem": (200, 302),  # an unknown step goes back to the wizard
+    "activity": (200, 405),
+    "products": (200, 405),
+}
+# URLs open to everyone, with what an anonymous visitor gets for GET and POST.
+PUBLIC = {
+    "login": (200, 200),
+    "logout": (405, 302),
+    "healthz": (200, 405),
+    "set_language": (302, 302),
+    "home": (302, 405),
+}
+SAFE_ONLY = {name for name, (_get, post) in BENEFITS.items() if post == 405}
+POST_ONLY = {name for name, (get, _post) in BENEFITS.items() if get == 405}
+
+
+def url_names(resolver=None, namespace="") -> set[str]:
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace != "admin":
+                names |= url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    assert url_names() == set(BENEFITS) | set(PUBLIC)
+
+
+def urls_of(mpn_id: str) -> dict[str, str]:
+    """Each benefits URL with ids of the given organization's objects."""
+    benefits = Benefit.objects.filter(organization__mpn_id=mpn_id).order_by("-product__kind")
+    monthly = benefits.filter(product__name__startswith="Azure monthly").first() or benefits[0]
+    person = DirectoryUser.objects.filter(tenant__organization__mpn_id=mpn_id).first()
+    detail = f"/mpn/benefits/azure-cloud/{monthly.pk}/"
+    return {
+        "benefits:overview": "/mpn/benefits/",
+        "benefits:azure_cloud": "/mpn/benefits/azure-cloud/",
+        "benefits:azure_cloud_csv": "/mpn/benefits/azure-cloud/export.csv",
+        "benefits:benefit_detail": detail,
+        "benefits:credit_picker": detail + "people/",
+        "benefits:credit_transfer_picker": detail + f"people/{person.pk}/transfer/",
+        "benefits:credit_assign": detail + "assign/",
+        "benefits:credit_remove": detail + f"holders/{person.pk}/remove/",
+        "benefits:credit_transfer": detail + f"holders/{person.pk}/transfer/",
+        "benefits:redeem": "/mpn/benefits/redeem/",
+        "activity": "/activity/",
+        "products": "/products/",
+    }
+
+
+VISITORS = {
+    "global admin": "admin@contoso.example",
+    "MPN partner admin": "mpn@contoso.example",
+    "user admin": "users@contoso.example",
+    "admin agent": "agent@contoso.example",
+    "billing admin": "billing@contoso.example",
+    "staff": "staff@partnerbenefits.example",
+    "anonymous": None,
+}
+
+
+@pytest.mark.parametrize("visitor", list(VISITORS))
+def test_the_benefits_urls_for_each_visitor(client, demo_data, visitor):
+    email = VISITORS[visitor]
+    if email:
+        client.force_login(User.objects.get(email=email))
+    allowed = email and User.objects.get(email=email).has_benefits_access
+    for name, url in urls_of("4711001").items():
+        own_get, own_post = BENEFITS[name]
+        for method, own in (("get", own_get), ("post", own_post)):
+            if method == "post" and name in SAFE_ONLY or method == "get" and name in POST_ONLY:
+                expected = 405  # the method is refused before anything else
+            elif allowed:
+                expected = own
+            else:
+                expected = 302 if email is None else 403
+            status = getattr(client, method)(url).status_code
+            assert status == expected, f"{visitor} {method.upper()} {url}: {status}"
+
+
+def test_another_organizations_objects_are_404_for_every_method(client, demo_data):
+    from accounts.models import Tenant
+    from tests.accounts.factories import DirectoryUserFactory
+
+    DirectoryUserFactory(tenant=Tenant.objects.get(primary_domain="fabrikam.onmicrosoft.com"))
+    client.force_login(User.objects.get(email="admin@contoso.example"))
+    for name, url in urls_of("4711002").items():
+        if url == urls_of("4711001")[name]:
+            continue  # no object of an organization in this address
+        for method in ("get", "post"):
+            if method == "post" and name in SAFE_ONLY or method == "get" and name in POST_ONLY:
+                continue
+            assert getattr(client, method)(url).status_code == 404, f"{method.upper()} {url}"
+    assert not CreditAssignment.objects.exists()
+    assert Subscription.objects.count() == 4
+
+
+@pytest.mark.parametrize("name", list(PUBLIC))
+def test_public_urls_for_an_anonymous_visitor(client, demo_data, name):
+    from django.urls import reverse
+
+    get, post = PUBLIC[name]
+    assert client.get(reverse(name)).status_code == get
+    assert client.post(reverse(name)).status_code == post
