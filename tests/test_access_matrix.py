@@ -97,7 +97,7 @@ def test_the_benefits_urls_for_each_visitor(client, demo_data, visitor):
     for name, url in urls_of("4711001").items():
         own_get, own_post = BENEFITS[name]
         for method, own in (("get", own_get), ("post", own_post)):
-            if method == "post" and name in SAFE_ONLY or method == "get" and name in POST_ONLY:
+            if (method == "post" and name in SAFE_ONLY) or (method == "get" and name in POST_ONLY):
                 expected = 405  # the method is refused before anything else
             elif allowed:
                 expected = own
@@ -117,7 +117,7 @@ def test_another_organizations_objects_are_404_for_every_method(client, demo_dat
         if url == urls_of("4711001")[name]:
             continue  # no object of an organization in this address
         for method in ("get", "post"):
-            if method == "post" and name in SAFE_ONLY or method == "get" and name in POST_ONLY:
+            if (method == "post" and name in SAFE_ONLY) or (method == "get" and name in POST_ONLY):
                 continue
             assert getattr(client, method)(url).status_code == 404, f"{method.upper()} {url}"
     assert not CreditAssignment.objects.exists()
