@@ -220,6 +220,14 @@ class SubscriptionQuerySet(models.QuerySet):
         """Subscriptions the admin center still lists: all but Deleted ones."""
         return self.filter(end_date__gte=today - timedelta(days=licensing.DISABLED_UNTIL_DAYS))
 
+    def active_on(self, today: date) -> SubscriptionQuerySet:
+        """Active subscriptions: today is on or before the end date (licensing's rule)."""
+        return self.filter(end_date__gte=today)
+
+    def ended_on(self, today: date) -> SubscriptionQuerySet:
+        """Expired or Disabled subscriptions, which activation brings back."""
+        return self.listed_on(today).filter(end_date__lt=today)
+
 
 class Subscription(models.Model):
     """A product in a tenant ("Your products"). Its status is derived from the end date and

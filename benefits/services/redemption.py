@@ -90,6 +90,13 @@ class Preview:
         return shown
 
 
+def key_list(*, organization: Organization):
+    """The organization's keys, with what the checks and the review show about each."""
+    return ProductKey.objects.filter(benefit__organization=organization).select_related(
+        "benefit__product", "redeemed_into__tenant", "redeemed_into__product"
+    )
+
+
 def key_find(*, organization: Organization, raw: str) -> ProductKey:
     """The organization's key for the text typed. A malformed key gets the format message;
     an unknown key and another organization's key get the same 'can't find' message."""
@@ -97,11 +104,7 @@ def key_find(*, organization: Organization, raw: str) -> ProductKey:
         canonical = licensing.normalize_key(raw)
     except licensing.KeyFormatError as error:
         raise ValidationError(translated(error), code="format") from error
-    key = (
-        ProductKey.objects.filter(key=canonical, benefit__organization=organization)
-        .select_related("benefit__product", "redeemed_into__tenant", "redeemed_into__product")
-        .first()
-    )
+    key = key_list(organization=organization).filter(key=canonical).first()
     if key is None:
         raise ValidationError(KEY_NOT_FOUND, code="not_found")
     return key
@@ -191,11 +194,7 @@ def key_redeem(
     SubscriptionChanged when they differ and ValidationError for any other refusal. Returns
     the activity record, written in the same transaction.
     """
-    key = (
-        ProductKey.objects.select_for_update(of=("self",))
-        .select_related("benefit__product", "redeemed_into__tenant", "redeemed_into__product")
-        .get(pk=key_id, benefit__organization=organization)
-    )
+    key = key_list(organization=organization).select_for_update(of=("self",)).get(pk=key_id)
     tenant = Tenant.objects.select_for_update(of=("self",)).get(
         pk=tenant_id, organization=organization
     )
@@ -294,18 +293,20 @@ def _term(action: str, *, key: ProductKey, subscription: Subscription, today: da
 def _reactivation_target(*, tenant: Tenant, product: Product, today: date) -> Subscription | None:
     """An Expired or Disabled subscription of the product in the tenant, re-activated rather
     than duplicated."""
-    candidates = Subscription.objects.filter(tenant=tenant, product=product).listed_on(today)
-    for subscription in candidates.order_by("-end_date"):
-        if subscription.status_on(today) is not licensing.SubscriptionStatus.ACTIVE:
-            return subscription
-    return None
+    return (
+        Subscription.objects.filter(tenant=tenant, product=product)
+        .ended_on(today)
+        .order_by("-end_date")
+        .first()
+    )
 
 
 def _active_subscription(*, tenant: Tenant, product: Product, today: date) -> Subscription | None:
     """An Active subscription of the product in the tenant: activating is allowed, but the
     review warns that extending or adding licenses may be what was meant."""
     return (
-        Subscription.objects.filter(tenant=tenant, product=product, end_date__gte=today)
+        Subscription.objects.filter(tenant=tenant, product=product)
+        .active_on(today)
         .order_by("-end_date")
         .first()
     )

@@ -23,8 +23,7 @@ from accounts import selectors as accounts_selectors
 from accounts.permissions import benefits_access_required
 from benefits import ratelimit, selectors
 from benefits.forms import RedeemChooseForm, RedeemKeyForm
-from benefits.licensing import SubscriptionStatus
-from benefits.models import Activity
+from benefits.models import SUBSCRIPTION_STATUS_LABELS, Activity
 from benefits.services import redemption
 from benefits.services.redemption import Action
 from partnerbenefits.htmx import render_page_or_partial, wants_partial
@@ -40,12 +39,15 @@ STEPS = ["choose", "key", "review", "done"]
 def products(request: HttpRequest) -> HttpResponse:
     """Your products: the subscriptions of the organization's tenants, with their actions."""
     today = timezone.localdate()
-    rows = [
-        (subscription, subscription.status_on(today))
-        for subscription in selectors.subscription_list(organization=request.organization)
+    subscriptions = (
+        selectors.subscription_list(organization=request.organization)
         .listed_on(today)
         .order_by("tenant__primary_domain", "product__name", "pk")
-    ]
+    )
+    rows = []
+    for subscription in subscriptions:
+        status = subscription.status_on(today)
+        rows.append((subscription, status, SUBSCRIPTION_STATUS_LABELS[status]))
     return render_page_or_partial(
         request, "benefits/products.html", "products", {"rows": rows, "today": today}
     )
@@ -250,14 +252,11 @@ def _show(
 
 
 def _choose_form(request: HttpRequest, **kwargs) -> RedeemChooseForm:
-    today = timezone.localdate()
-    active = [
-        s
-        for s in selectors.subscription_list(organization=request.organization).order_by(
-            "product__name"
-        )
-        if s.status_on(today) is SubscriptionStatus.ACTIVE
-    ]
+    active = (
+        selectors.subscription_list(organization=request.organization)
+        .active_on(timezone.localdate())
+        .order_by("product__name", "pk")
+    )
     tenants = accounts_selectors.tenant_list(organization=request.organization)
     return RedeemChooseForm(subscriptions=active, tenants=tenants, **kwargs)
 
