@@ -1,17 +1,20 @@
-"""Sign-in, home page and health check."""
+"""Sign-in, password change, home page and health check."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts import selectors
-from accounts.forms import EmailAuthenticationForm
+from accounts.forms import BoundedPasswordChangeForm, EmailAuthenticationForm
 from accounts.permissions import benefits_role_names
 
 
@@ -19,6 +22,23 @@ class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view keeps this session signed in (`update_session_auth_hash`); every other
+    session of the account ends, because its stored password hash no longer matches."""
+
+    form_class = BoundedPasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            _("Your password is changed. You stay signed in here; every other session has ended."),
+        )
+        return response
 
 
 @require_safe

@@ -35,6 +35,11 @@ PUBLIC = {
     "set_language": (302, 302),
     "home": (302, 405),
 }
+# URLs of one's own account: what any signed-in visitor gets for GET and an empty POST (the form
+# again, with its errors); an anonymous visitor is sent to sign in.
+ACCOUNT = {
+    "password_change": (200, 200),
+}
 SAFE_ONLY = {name for name, (_get, post) in BENEFITS.items() if post == 405}
 POST_ONLY = {name for name, (get, _post) in BENEFITS.items() if get == 405}
 
@@ -52,7 +57,7 @@ def url_names(resolver=None, namespace="") -> set[str]:
 
 
 def test_every_url_is_in_the_matrix():
-    assert url_names() == set(BENEFITS) | set(PUBLIC)
+    assert url_names() == set(BENEFITS) | set(PUBLIC) | set(ACCOUNT)
 
 
 def urls_of(mpn_id: str) -> dict[str, str]:
@@ -131,3 +136,16 @@ def test_public_urls_for_an_anonymous_visitor(client, demo_data, name):
     get, post = PUBLIC[name]
     assert client.get(reverse(name)).status_code == get
     assert client.post(reverse(name)).status_code == post
+
+
+@pytest.mark.parametrize("visitor", list(VISITORS))
+@pytest.mark.parametrize("name", list(ACCOUNT))
+def test_account_urls_for_each_visitor(client, demo_data, visitor, name):
+    from django.urls import reverse
+
+    email = VISITORS[visitor]
+    if email:
+        client.force_login(User.objects.get(email=email))
+    for method, signed_in in zip(("get", "post"), ACCOUNT[name], strict=True):
+        status = getattr(client, method)(reverse(name)).status_code
+        assert status == (signed_in if email else 302), f"{visitor} {method.upper()} {name}"

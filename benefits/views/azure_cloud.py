@@ -72,6 +72,21 @@ def benefit_detail(request: HttpRequest, benefit_id: int) -> HttpResponse:
     return render_page_or_partial(request, "benefits/benefit_detail.html", "details", context)
 
 
+# Column headings in the reader's language, like the values under them.
+CSV_COLUMNS = [
+    _("Section"),
+    _("Product"),
+    _("Quantity"),
+    _("Offer"),
+    _("Benefit type"),
+    _("Expiration date"),
+    _("Status"),
+    _("Credit amount"),
+    _("Credit period"),
+    _("Currency"),
+]
+
+
 @require_safe
 @benefits_access_required
 def azure_cloud_csv(request: HttpRequest) -> HttpResponse:
@@ -84,20 +99,7 @@ def azure_cloud_csv(request: HttpRequest) -> HttpResponse:
     # A byte-order mark, so spreadsheet programs read the French accents as UTF-8.
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(
-        [
-            "section",
-            "product",
-            "quantity",
-            "offer",
-            "benefit_type",
-            "expiration_date",
-            "status",
-            "credit_amount",
-            "credit_period",
-            "currency",
-        ]
-    )
+    writer.writerow([str(label) for label in CSV_COLUMNS])
     for _name, kind in SECTIONS:
         for benefit in table.filter(product__kind=kind).iterator(chunk_size=500):
             writer.writerow(

@@ -291,10 +291,38 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_the_csv(client, db):
 # --- CSV ---------------------------------------------------------------------------------------
 
 
+CSV_COLUMNS = [
+    "section",
+    "product",
+    "quantity",
+    "offer",
+    "benefit_type",
+    "expiration_date",
+    "status",
+    "credit_amount",
+    "credit_period",
+    "currency",
+]
+
+
 def read_csv(response) -> list[dict]:
+    """The rows, keyed by column whatever the language of the headings."""
     raw = response.content
     assert raw.startswith("\ufeff".encode())
-    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    _headings, *rows = csv.reader(io.StringIO(raw.decode("utf-8-sig")))
+    return [dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("language", "headings"),
+    [
+        ("en", "Section,Product,Quantity,Offer,Benefit type,Expiration date,Status,"),
+        ("fr", "Section,Produit,Quantité,Offre,Type d'avantage,Date d'expiration,Statut,"),
+    ],
+)
+def test_csv_headings_are_in_the_readers_language(contoso_client, language, headings):
+    response = contoso_client.get(URL + "export.csv", headers={"accept-language": language})
+    assert response.content.decode("utf-8-sig").startswith(headings)
 
 
 def test_csv_exports_what_the_list_shows_in_the_same_order(contoso_client):

@@ -1,0 +1,251 @@
+"""Every screen in French with no English left: the walk visits each page, fragment, form error
+and wizard step with `Accept-Language: fr` and fails on any text the French catalogue would
+have translated, or on an English word outside the data the organization typed in itself
+(product names, people, tenants), which stays as it was entered."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from django.core.cache import cache
+from django.test import Client
+
+from accounts.models import DirectoryUser, Organization, Tenant, User
+from benefits.models import Benefit, Product, Subscription
+
+pytestmark = pytest.mark.django_db
+
+CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+FRENCH = {"accept-language": "fr-FR,fr;q=0.9"}
+HTMX = {**FRENCH, "hx-request": "true"}
+REDEEM = "/mpn/benefits/redeem/"
+POWER_BI_20 = "KQH88-6PMYQ-TH2VP-6J74B-TKCXD"
+
+# Words of the portal's English that French never uses. Words both languages share ("date",
+# "page", "licence"…), names and abbreviations are left out on purpose.
+ENGLISH_WORDS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        """the and of to your you with for this that these is are was were be been by from at it its
+    not no yes if then than what which who when where why how will would can could should
+    must may has have had do does done into out up down after before about
+    view details assign assigned remove removed transfer transferred redeem redeemed key keys
+    seat seats expires expired disabled status search next back sign apply
+    reset show showing user users people person subscription subscriptions products benefits
+    benefit activity credit credits monthly annual bulk month months year years day days today
+    tenant tenants member guest holds holder nobody nothing change changed changes password
+    choose validate review confirm cancel close open download quantity offer sort sorted
+    new old add licenses left remaining end start home welcome help error errors try again
+    again please enter select field required invalid wrong more less least most""",
+    )
+)
+BRAND_NAMES = ["Partner Benefits", "Partner Center", "Azure AD", "Azure", "MPN"]
+# Attributes that a person reads or hears.
+SPOKEN_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt", "data-error-message"}
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\{?[^}]*\}?\}")
+
+
+class VisibleText(HTMLParser):
+    """The text of a page that a person sees or hears: text nodes outside scripts and styles,
+    and the attributes screen readers speak."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"script", "style", "template"}:
+            self._hidden += 1
+        for name, value in attrs:
+            if value and (name in SPOKEN_ATTRIBUTES or (name == "value" and tag == "button")):
+                self.parts.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in {"script", "style", "template"} and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def visible_text(response) -> str:
+    content = response.content.decode()
+    if response["Content-Type"].startswith("text/csv"):
+        return content
+    parser = VisibleText()
+    parser.feed(content)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def english_sentences() -> list[str]:
+    """Pieces of the catalogue's English, three words or more, that French says otherwise."""
+    with CATALOGUE.open("rb") as handle:
+        catalogue = read_po(handle, locale="fr")
+    pieces = set()
+    for message in catalogue:
+        if not message.id or isinstance(message.id, tuple) or message.string == message.id:
+            continue
+        for piece in PLACEHOLDER.split(html.unescape(message.id)):
+            piece = " ".join(piece.split()).strip(" .,:;—()")
+            if len(re.findall(r"[A-Za-z]{2,}", piece)) >= 3:
+                pieces.add(piece)
+    return sorted(pieces)
+
+
+def typed_in_data() -> list[str]:
+    """What people entered themselves, and the names of the product and its program, longest
+    first so that no part of them is left behind."""
+    values: set[str] = set(BRAND_NAMES)
+    values |= set(Product.objects.values_list("name", flat=True))
+    values |= set(Organization.objects.values_list("name", flat=True))
+    for row in Tenant.objects.values_list("display_name", "primary_domain"):
+        values |= set(row)
+    for row in DirectoryUser.objects.values_list("display_name", "user_principal_name"):
+        values |= set(row)
+    for row in User.objects.values_list("email", "first_name", "last_name"):
+        values |= set(row)
+    return sorted((value for value in values if value), key=len, reverse=True)
+
+
+def english_left(text: str, sentences: list[str], data: list[str]) -> list[str]:
+    found = [f"catalogue: {sentence!r}" for sentence in sentences if sentence in text]
+    for value in data:
+        text = text.replace(value, " ")
+    words = {word.lower() for word in re.findall(r"[A-Za-z]+", text)}
+    found += [f"word: {word!r}" for word in sorted(words & ENGLISH_WORDS)]
+    return found
+
+
+def walk(client: Client) -> dict[str, object]:
+    """Every screen of the portal, in the state a partner admin meets it, as {name: response}."""
+    cache.clear()
+    office = Benefit.objects.get(organization__mpn_id="4711001", product__name="Office 365 E3")
+    monthly = Benefit.objects.get(
+        organization__mpn_id="4711001", product__name__startswith="Azure monthly"
+    )
+    bulk = Benefit.objects.get(
+        organization__mpn_id="4711001", product__name__startswith="Azure bulk"
+    )
+    adele = DirectoryUser.objects.get(display_name="Adele Vance")
+    alex = DirectoryUser.objects.get(display_name="Alex Wilber")
+    office_subscription = Subscription.objects.get(
+        tenant__primary_domain="contoso.onmicrosoft.com", product__name="Office 365 E3"
+    )
+    power_bi_subscription = Subscription.objects.get(
+        tenant__primary_domain="contoso.onmicrosoft.com", product__name="Power BI Pro"
+    )
+    details = f"/mpn/benefits/azure-cloud/{monthly.pk}/"
+    screens: dict[str, object] = {}
+
+    def get(name, url, headers=FRENCH, **params):
+        screens[name] = client.get(url, params, headers=headers)
+
+    def post(name, url, data, headers=FRENCH):
+        # Without htmx a form redirects to the page that shows the outcome: follow it.
+        screens[name] = client.post(url, data, headers=headers, follow=True)
+
+    get("home", "/")
+    get("overview", "/mpn/benefits/")
+    get("azure & cloud", "/mpn/benefits/azure-cloud/")
+    get("azure & cloud, filtered", "/mpn/benefits/azure-cloud/", status="expired", sort="-quantity")
+    get("azure & cloud, nothing found", "/mpn/benefits/azure-cloud/", q="zzz")
+    get("azure & cloud, bad filter", "/mpn/benefits/azure-cloud/", offer="nope", sort="x")
+    get("azure & cloud, fragment", "/mpn/benefits/azure-cloud/", HTMX, offer="gold")
+    get("csv", "/mpn/benefits/azure-cloud/export.csv")
+    get("license details", f"/mpn/benefits/azure-cloud/{office.pk}/")
+    get("license details, in place", f"/mpn/benefits/azure-cloud/{office.pk}/", HTMX)
+    get("credit details", details)
+    get("bulk credit details", f"/mpn/benefits/azure-cloud/{bulk.pk}/")
+    get("picker", details + "people/")
+    get("picker, in place", details + "people/", HTMX)
+    get("picker, results", details + "people/", HTMX, q="a")
+    get("picker, results page", details + "people/", q="ad")
+    get("picker, nothing found", details + "people/", HTMX, q="zzzz")
+    post("assign", details + "assign/", {"directory_user": adele.pk}, HTMX)
+    post("assign refused", details + "assign/", {"directory_user": adele.pk}, HTMX)
+    get("remove, confirm", details + f"holders/{adele.pk}/remove/")
+    post("remove", details + f"holders/{adele.pk}/remove/", {}, HTMX)
+    bulk_details = f"/mpn/benefits/azure-cloud/{bulk.pk}/"
+    post("assign bulk", bulk_details + "assign/", {"directory_user": alex.pk}, HTMX)
+    get("transfer picker", bulk_details + f"people/{alex.pk}/transfer/", q="le")
+    post("transfer", bulk_details + f"holders/{alex.pk}/transfer/", {"directory_user": adele.pk})
+    get("products", "/products/")
+    get("wizard, choose", REDEEM, restart=1)
+    post("wizard, choose refused", REDEEM, {"step": "choose", "action": "extend"})
+    get("wizard, key", REDEEM, subscription=office_subscription.pk, action="extend")
+    post("wizard, key refused", REDEEM, {"step": "key", "key": "O6XHH-2D2TT-9HB6D-FV6M9-F7CPQ"})
+    post("wizard, key of another product", REDEEM, {"step": "key", "key": POWER_BI_20})
+    get("wizard, key again", REDEEM, subscription=power_bi_subscription.pk, action="extend")
+    post("wizard, key too big", REDEEM, {"step": "key", "key": POWER_BI_20})
+    get("wizard, key once more", REDEEM, subscription=office_subscription.pk, action="extend")
+    post("wizard, review", REDEEM, {"step": "key", "key": "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"})
+    token = client.session["redeem_wizard"]["token"]
+    post("wizard, done", REDEEM, {"step": "review", "token": token}, HTMX)
+    get("wizard, done page", REDEEM)
+    get("activity", "/activity/")
+    get("activity, filtered", "/activity/", kind="credit_assigned")
+    get("password", "/accounts/password/")
+    post("password refused", "/accounts/password/", {"old_password": "x"})
+    get("not found", "/mpn/benefits/azure-cloud/999999/")
+    return screens
+
+
+@pytest.fixture
+def french_screens(demo_data) -> dict[str, object]:
+    client = Client()
+    client.force_login(User.objects.get(email="admin@contoso.example"))
+    screens = walk(client)
+    billing = Client()
+    billing.force_login(User.objects.get(email="billing@contoso.example"))
+    screens["no access"] = billing.get("/mpn/benefits/", headers=FRENCH)
+    anonymous = Client()
+    screens["sign in"] = anonymous.get("/accounts/login/", headers=FRENCH)
+    screens["sign in refused"] = anonymous.post(
+        "/accounts/login/", {"username": "nobody@example.com", "password": "x"}, headers=FRENCH
+    )
+    return screens
+
+
+def test_every_screen_is_in_french_with_no_english_left(french_screens):
+    sentences, data = english_sentences(), typed_in_data()
+    problems = {}
+    for name, response in french_screens.items():
+        assert response.status_code < 500, name
+        found = english_left(visible_text(response), sentences, data)
+        if found:
+            problems[name] = found
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
+
+
+def test_the_walk_reaches_every_kind_of_screen(french_screens):
+    """The walk is worth what it visits: each step answered what a person would see."""
+    text = {name: visible_text(response) for name, response in french_screens.items()}
+    assert french_screens["no access"].status_code == 403
+    assert french_screens["not found"].status_code == 404
+    assert "Entrez la clé de produit" in text["wizard, key"]
+    assert "vérifiez ces caractères : O." in text["wizard, key refused"]
+    assert "Cette clé est pour Power BI Pro" in text["wizard, key of another product"]
+    assert "plus de trois fois les licences" in text["wizard, key too big"]
+    assert "25 × 12 ÷ 100 = 3 mois" in text["wizard, review"]
+    assert "Terminé" in text["wizard, done page"]
+    assert "Adele Vance" in text["assign"]
+    assert "Lee Gu" in text["transfer picker"]
+    assert "Crédit transféré" in text["activity"]
+    assert text["csv"].startswith("\ufeffSection,Produit")
+
+
+def test_the_english_detector_finds_english(demo_data):
+    """A control: the same walk in English is flagged, so the French result means something."""
+    client = Client()
+    client.force_login(User.objects.get(email="admin@contoso.example"))
+    response = client.get("/mpn/benefits/azure-cloud/")
+    found = english_left(visible_text(response), english_sentences(), typed_in_data())
+    assert any(item.startswith("catalogue:") for item in found)
+    assert any(item.startswith("word:") for item in found)
