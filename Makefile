@@ -6,7 +6,7 @@ PORT ?= 8000
 # Tests run with debug off, like production; this key is for tests only.
 TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-secret DJANGO_DEBUG=0
 
-.PHONY: run test lint format messages translations install screenshots clean
+.PHONY: run test lint format messages translations install screenshots bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ format: install
 test: translations lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+$(BIN)/.bench-installed: $(BIN)/.installed requirements-bench.txt
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+# Throughput and latency on a large PostgreSQL database, served as in production (see README).
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+bench: translations $(BIN)/.bench-installed
+	REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python -m bench.run
 
 # Pictures of the main screens for the README (needs Chromium).
 screenshots: translations

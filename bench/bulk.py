@@ -1,0 +1,74 @@
+"""Writing many rows fast: PostgreSQL's COPY through psycopg 3, with a progress bar."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+# --- Progress ---------------------------------------------------------------------------------
+
+
+class Progress:
+    """One line per table on the terminal: a bar, the rows written and the total."""
+
+    WIDTH = 30
+
+    def __init__(self, label: str, total: int) -> None:
+        self.label, self.total, self.done, self._shown = label, total, 0, -1
+
+    def advance(self, rows: int = 1) -> None:
+        self.done += rows
+        filled = self.WIDTH * self.done // max(self.total, 1)
+        if filled != self._shown or self.done == self.total:
+            self._shown = filled
+            bar = "#" * filled + "-" * (self.WIDTH - filled)
+            end = "\n" if self.done >= self.total else ""
+            print(
+                f"\r  {self.label:<20} [{bar}] {self.done:>9,}/{self.total:,}",
+                end=end,
+                flush=True,
+                file=sys.stderr,
+            )
+
+
+# --- Rows -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Rows:
+    """Rows of one model, as tuples in the order of ``fields`` (attribute names)."""
+
+    model: type
+    names: str  # the attribute names, separated by spaces
+    rows: list[tuple] = field(default_factory=list)
+
+    @property
+    def fields(self) -> list[str]:
+        return self.names.split()
+
+    def add(self, *values) -> int:
+        """Append a row whose first value is its id; returns the id."""
+        self.rows.append(values)
+        return values[0]
+
+    @property
+    def next_id(self) -> int:
+        return len(self.rows) + 1
+
+
+def copy_rows(table: Rows, label: str) -> None:
+    meta = table.model._meta
+    columns = ", ".join(
+        connection.ops.quote_name(meta.get_field(name).column) for name in table.fields
+    )
+    sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
+    progress = Progress(label, len(table.rows))
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for start in range(0, len(table.rows), 5000):
+            for row in table.rows[start : start + 5000]:
+                copy.write_row(row)
+            progress.advance(len(table.rows[start : start + 5000]))
+    if not table.rows:
+        progress.advance(0)

@@ -1,0 +1,277 @@
+"""The load of `make bench`: one scenario per run, as the large organization's admin.
+
+bench/run.py starts this with locust, once per scenario, and reads what it writes. Each
+simulated user signs in once (on start) and then sends its next request as soon as the last
+one is answered. Measurement starts when every user has signed in, after a short warm-up, and
+lasts BENCH_DURATION seconds; then the run stops itself and writes every measured response time
+to BENCH_OUTPUT, so percentiles are exact rather than locust's rounded ones.
+
+Requests carry ``X-Forwarded-Proto: https`` as they do behind the TLS proxy in production.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import time
+from http.cookiejar import DefaultCookiePolicy
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import gevent
+from gevent.event import Event
+from locust import FastHttpUser, constant, events, task
+
+PLAN = json.loads(Path(os.environ["BENCH_PLAN"]).read_text())
+SCENARIO = os.environ["BENCH_SCENARIO"]
+USERS = int(os.environ["BENCH_USERS"])
+DURATION = float(os.environ["BENCH_DURATION"])
+WARMUP = float(os.environ.get("BENCH_WARMUP", "2"))
+OUTPUT = Path(os.environ["BENCH_OUTPUT"])
+
+REDEMPTION = "redemption"
+HTMX = {"HX-Request": "true"}
+TOKEN = re.compile(r'name="token" value="([0-9a-f]+)"')
+
+
+class StepFailed(Exception):
+    pass
+
+
+class Window:
+    """The measured period, shared by the simulated users of this process."""
+
+    environment = None
+    signed_in = 0
+    everyone_in = Event()
+    start = end = float("inf")
+    times: dict[str, list[float]] = {}
+    failures: dict[str, int] = {}
+    messages: list[str] = []
+    setup_failures: list[str] = []
+
+    @classmethod
+    def user_ready(cls) -> None:
+        cls.signed_in += 1
+        if cls.signed_in == USERS:
+            cls.start = time.time() + WARMUP
+            cls.end = cls.start + DURATION
+            cls.everyone_in.set()
+            gevent.spawn_later(WARMUP + DURATION + 0.05, cls.finish)
+
+    @classmethod
+    def finish(cls) -> None:
+        result = {
+            "scenario": SCENARIO,
+            "users": USERS,
+            "duration": DURATION,
+            "times": cls.times,
+            "failures": cls.failures,
+            "messages": cls.messages[:10],
+            "setup_failures": cls.setup_failures[:10],
+        }
+        OUTPUT.write_text(json.dumps(result))
+        cls.environment.runner.quit()
+
+
+@events.init.add_listener
+def _remember_environment(environment, **_kwargs) -> None:
+    Window.environment = environment
+
+
+@events.request.add_listener
+def _measure(name, response_time, exception, **_kwargs) -> None:
+    if not Window.start <= time.time() <= Window.end:
+        if exception is not None and time.time() < Window.start:
+            Window.setup_failures.append(f"{name}: {exception}"[:300])
+        return
+    Window.times.setdefault(name, []).append(response_time)
+    if exception is not None:
+        Window.failures[name] = Window.failures.get(name, 0) + 1
+        Window.messages.append(f"{name}: {exception}"[:300])
+
+
+class BehindTheProxy(DefaultCookiePolicy):
+    """Secure cookies go over the plain-HTTP hop too: in production that hop is behind the
+    proxy that terminates TLS, and the browser sent them over HTTPS."""
+
+    def return_ok_secure(self, cookie, request) -> bool:
+        return True
+
+
+class PartnerAdmin(FastHttpUser):
+    wait_time = constant(0)
+    _next_slot = 0
+
+    def on_start(self) -> None:
+        origin = urlsplit(self.host)
+        self.headers = {
+            "X-Forwarded-Proto": "https",
+            "Origin": f"https://{origin.netloc}",
+            "Referer": f"https://{origin.netloc}/",
+        }
+        self.client.cookiejar.set_policy(BehindTheProxy())
+        self.slot = PLAN["slots"][PartnerAdmin._next_slot % len(PLAN["slots"])]
+        PartnerAdmin._next_slot += 1
+        try:
+            self.sign_in()
+        finally:
+            Window.user_ready()
+        Window.everyone_in.wait()
+
+    def sign_in(self) -> None:
+        self.get("/accounts/login/", "sign-in page", "<form")
+        body = {"username": PLAN["email"], "password": PLAN["password"]}
+        self.post("/accounts/login/", "sign-in", body, expect_status=302)
+
+    # -- requests ---
+
+    def get(self, path: str, name: str, expect: str, headers: dict | None = None) -> str:
+        return self.send("GET", path, name, expect=expect, headers=headers)
+
+    def post(self, path, name, data, *, expect="", expect_status=200, headers=None) -> str:
+        headers = {
+            **(headers or {}),
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-CSRFToken": self.csrf_token(),
+        }
+        return self.send(
+            "POST", path, name, data=urlencode(data), expect=expect, status=expect_status,
+            headers=headers,
+        )  # fmt: skip
+
+    def send(self, method, path, name, *, expect, status=200, data=None, headers=None) -> str:
+        # Redirects are answers to check, not to follow: a page that sends to sign-in is an error.
+        with self.client.request(
+            method,
+            path,
+            name=name,
+            data=data,
+            headers={**self.headers, **(headers or {})},
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            text = response.text or ""
+            if response.status_code != status:
+                where = response.headers.get("Location", "") if response.headers else ""
+                response.failure(f"HTTP {response.status_code} {where}".strip())
+                raise StepFailed(name)
+            if expect and expect not in text and not re.search(expect, text):
+                response.failure(f"missing {expect!r}")
+                raise StepFailed(name)
+            return text
+
+    def csrf_token(self) -> str:
+        for cookie in self.client.cookiejar:
+            if cookie.name == "csrftoken":
+                return cookie.value
+        return ""
+
+    # -- the scenario ---
+
+    @task
+    def run_scenario(self) -> None:
+        try:
+            SCENARIOS[SCENARIO](self)
+        except StepFailed:
+            # Already counted as a failure; a moment's pause keeps a broken page from spinning.
+            gevent.sleep(0.05)
+
+
+def healthz(user: PartnerAdmin) -> None:
+    user.get("/healthz/", "healthz", "ok")
+
+
+def signed_in(user: PartnerAdmin) -> None:
+    user.get("/bench/signed-in/", "signed-in", "ok")
+
+
+def azure_cloud(user: PartnerAdmin) -> None:
+    user.get("/mpn/benefits/azure-cloud/", "azure-cloud", "benefit-table")
+
+
+def azure_cloud_filtered(user: PartnerAdmin) -> None:
+    path = f"/mpn/benefits/azure-cloud/?{PLAN['filtered_query']}"
+    user.get(path, "azure-cloud-filtered", "benefit-table")
+
+
+def details(user: PartnerAdmin) -> None:
+    user.get(f"/mpn/benefits/azure-cloud/{PLAN['details_benefit']}/", "details", "<table")
+
+
+def picker(user: PartnerAdmin) -> None:
+    benefit = PLAN["picker_benefit"]
+    prefix = random.choice(PLAN["picker_prefixes"])  # noqa: S311 - not a secret
+    # What typing in the picker sends: the results only.
+    headers = {**HTMX, "HX-Target": f"picker-results-{benefit}"}
+    path = f"/mpn/benefits/azure-cloud/{benefit}/people/?q={prefix}"
+    user.get(path, "picker", "", headers=headers)
+
+
+def products(user: PartnerAdmin) -> None:
+    user.get("/products/", "products", "<table")
+
+
+def activity(user: PartnerAdmin) -> None:
+    user.get("/activity/", "activity", "<table")
+
+
+def redemption(user: PartnerAdmin) -> None:
+    """Choose → Key → Review → Redeem with a fresh key, timed as one unit: the four requests
+    a person's browser sends (the first a whole page, the rest htmx partials)."""
+    slot = user.slot
+    if not slot["keys"]:
+        _redemption_done(0, StepFailed("no fresh key left for this user"))
+        gevent.sleep(1)
+        return
+    key = slot["keys"].pop()
+    started = time.perf_counter()
+    failure = None
+    url = "/mpn/benefits/redeem/"
+    try:
+        user.get(f"{url}?restart=1", "redemption: choose", 'value="choose"')
+        choice = {
+            "step": "choose",
+            "action": "add",
+            "subscription": slot["subscription"],
+            "tenant": slot["tenant"],
+        }
+        user.post(url, "redemption: key", choice, expect='value="key"', headers=HTMX)
+        review = user.post(
+            url, "redemption: review", {"step": "key", "key": key}, expect=TOKEN.pattern,
+            headers=HTMX,
+        )  # fmt: skip
+        token = TOKEN.search(review).group(1)
+        body = {"step": "review", "token": token}
+        user.post(url, "redemption: redeem", body, expect="done-seats", headers=HTMX)
+    except StepFailed as error:
+        failure = error
+    _redemption_done((time.perf_counter() - started) * 1000, failure)
+    if failure is not None:
+        raise failure
+
+
+def _redemption_done(elapsed_ms: float, failure: Exception | None) -> None:
+    Window.environment.events.request.fire(
+        request_type="FLOW",
+        name=REDEMPTION,
+        response_time=elapsed_ms,
+        response_length=0,
+        exception=failure,
+        context={},
+    )
+
+
+SCENARIOS = {
+    "healthz": healthz,
+    "signed-in": signed_in,
+    "azure-cloud": azure_cloud,
+    "azure-cloud-filtered": azure_cloud_filtered,
+    "details": details,
+    "picker": picker,
+    "products": products,
+    "activity": activity,
+    "redemption": redemption,
+}

@@ -1,0 +1,313 @@
+"""`make bench`: fill a large PostgreSQL database, serve the portal as production does, load
+each scenario from a second process, and report throughput, latency and worker memory.
+
+    BENCH_DATABASE_URL  default postgres://postgres@127.0.0.1:5432/partnerbenefits_bench
+    REDIS_URL           cache, rate limits and sessions, as in production (optional)
+    BENCH_USERS         simulated users, default 16
+    BENCH_DURATION      seconds measured per scenario, default 30
+    BENCH_SCENARIOS     comma-separated subset, default all (in the order below)
+    BENCH_PORT          loopback port of gunicorn, default 8765
+    BENCH_STRICT        1: exit with status 1 when a target is missed
+
+Run it with ``python -m bench.run`` from the project directory (``make bench`` does).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dj_database_url
+import psycopg
+from psycopg import sql
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RESULTS_DIR = BASE_DIR / "bench" / "results"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/partnerbenefits_bench"
+# /healthz/ is the floor of any database-backed page, the signed-in page the floor of any page
+# behind sign-in; the redemption goes last because it writes.
+SCENARIOS = [
+    "healthz",
+    "signed-in",
+    "azure-cloud",
+    "azure-cloud-filtered",
+    "details",
+    "picker",
+    "products",
+    "activity",
+    "redemption",
+]
+WARMUP_SECONDS = 2
+SIGN_IN_ALLOWANCE_SECONDS = 120
+WORKERS, THREADS = 2, 4
+
+
+def main() -> int:
+    users = int(os.environ.get("BENCH_USERS", "16"))
+    duration = float(os.environ.get("BENCH_DURATION", "30"))
+    port = int(os.environ.get("BENCH_PORT", "8765"))
+    scenarios = _chosen_scenarios(os.environ.get("BENCH_SCENARIOS", ""))
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    ensure_database(database_url)
+    os.environ.update(portal_environment(database_url))
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+
+    from bench.plan import make_plan
+    from bench.populate import ensure_filled, shape_fingerprint
+
+    call_command("migrate", interactive=False, verbosity=0)
+    ensure_filled()
+    plan = make_plan(users=users, duration=duration)
+    print("Collecting static files…", file=sys.stderr)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    connections.close_all()
+
+    with tempfile.TemporaryDirectory(prefix="bench-") as work:
+        work_dir = Path(work)
+        plan_path = work_dir / "plan.json"
+        plan_path.write_text(json.dumps(plan))
+        load_before = os.getloadavg()
+        with Portal(port, log=work_dir / "gunicorn.log") as portal:
+            measured = []
+            for scenario in scenarios:
+                print(f"Scenario {scenario}: {users} users for {duration:g} s…", file=sys.stderr)
+                measured.append(
+                    run_scenario(
+                        scenario,
+                        users=users,
+                        duration=duration,
+                        host=portal.url,
+                        plan_path=plan_path,
+                        work_dir=work_dir,
+                    )
+                )
+            memory = portal.memory()
+        load_after = os.getloadavg()
+
+    from bench import report
+
+    results = [report.figures(one) for one in measured]
+    report.add_ratios(results)
+    targets = report.check_targets(results, memory)
+    print()
+    print(report.table(results, memory, targets))
+    stamp = datetime.now(UTC)
+    path = RESULTS_DIR / f"{stamp:%Y%m%dT%H%M%SZ}.json"
+    report.write_json(
+        path,
+        run={
+            "measured_at": stamp.isoformat(timespec="seconds"),
+            "users": users,
+            "seconds_per_scenario": duration,
+            "gunicorn": {"workers": WORKERS, "threads": THREADS},
+            "cpus": os.cpu_count(),
+            "load_average_before": [round(value, 2) for value in load_before],
+            "load_average_after": [round(value, 2) for value in load_after],
+            "data_shape": shape_fingerprint(),
+            "redis": bool(os.environ.get("REDIS_URL")),
+        },
+        results=results,
+        memory=memory,
+        targets=targets,
+    )
+    print(f"\nWritten to {path.relative_to(BASE_DIR)}")
+    missed = [target for target in targets if not target.passed]
+    if missed:
+        print(f"{len(missed)} target(s) missed.")
+    return 1 if missed and os.environ.get("BENCH_STRICT") == "1" else 0
+
+
+def _chosen_scenarios(value: str) -> list[str]:
+    chosen = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = set(chosen) - set(SCENARIOS)
+    if unknown:
+        raise SystemExit(f"Unknown scenarios: {', '.join(sorted(unknown))}")
+    return [name for name in SCENARIOS if not chosen or name in chosen]
+
+
+def portal_environment(database_url: str) -> dict[str, str]:
+    """Production settings, behind a TLS-terminating proxy on the loopback interface."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": database_url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_BEHIND_TLS_PROXY": "1",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+
+
+def ensure_database(url: str) -> None:
+    """Create the bench database when it doesn't exist yet."""
+    config = dj_database_url.parse(url)
+    if "postgresql" not in config["ENGINE"]:
+        raise SystemExit("BENCH_DATABASE_URL must point at PostgreSQL.")
+    connect = {
+        "host": config["HOST"] or None,
+        "port": config["PORT"] or None,
+        "user": config["USER"] or None,
+        "password": config["PASSWORD"] or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    with psycopg.connect(**{k: v for k, v in connect.items() if v is not None}) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+
+
+# --- The portal under load ---------------------------------------------------------------------
+
+
+class Portal:
+    """gunicorn as production runs it, on a loopback port, with its workers' memory watched."""
+
+    def __init__(self, port: int, *, log: Path) -> None:
+        self.url = f"http://127.0.0.1:{port}"
+        self.port, self.log = port, log
+        self.peaks: dict[int, int] = {}
+        self._stop = threading.Event()
+
+    def __enter__(self) -> Portal:
+        command = [
+            str(BIN / "gunicorn"),
+            "partnerbenefits.wsgi",
+            "--workers", str(WORKERS),
+            "--threads", str(THREADS),
+            "--bind", f"127.0.0.1:{self.port}",
+        ]  # fmt: skip
+        self._log_file = self.log.open("wb")
+        self.process = subprocess.Popen(  # noqa: S603 - our own command line
+            command, cwd=BASE_DIR, stdout=self._log_file, stderr=subprocess.STDOUT
+        )
+        self._wait_until_up()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self._log_file.close()
+        if exc_info[0] is not None:
+            print(self.log.read_text(errors="replace")[-3000:], file=sys.stderr)
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + 60
+        request = urllib.request.Request(f"{self.url}/healthz/")  # noqa: S310 - loopback
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(self.log.read_text(errors="replace"))
+            try:
+                with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit("gunicorn did not answer /healthz/ within 60 s.")
+
+    def workers(self) -> list[int]:
+        master = str(self.process.pid)
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                # The parent id is the 4th field, after "(command name)".
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if stat.rsplit(")", 1)[1].split()[1] == master:
+                pids.append(int(entry.name))
+        return sorted(pids)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.25):
+            for pid in self.workers():
+                rss = _status_bytes(pid, "VmRSS")
+                if rss is not None:
+                    self.peaks[pid] = max(self.peaks.get(pid, 0), rss)
+
+    def memory(self) -> dict[str, dict]:
+        """Per worker: the kernel's peak resident size (VmHWM) and the resident size now."""
+        result = {}
+        for pid in self.workers():
+            peak = max(_status_bytes(pid, "VmHWM") or 0, self.peaks.get(pid, 0))
+            result[str(pid)] = {
+                "rss_peak_bytes": peak,
+                "rss_after_bytes": _status_bytes(pid, "VmRSS") or 0,
+            }
+        return result
+
+
+def _status_bytes(pid: int, field: str) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def run_scenario(scenario, *, users, duration, host, plan_path, work_dir) -> dict:
+    output = work_dir / f"{scenario}.json"
+    log = work_dir / f"locust-{scenario}.log"
+    command = [
+        str(BIN / "locust"),
+        "-f", str(BASE_DIR / "bench" / "locustfile.py"),
+        "--headless",
+        "--users", str(users),
+        "--spawn-rate", str(users),
+        "--host", host,
+        # A safety net: the locustfile stops the run itself once the measurement is done.
+        "--run-time", f"{int(WARMUP_SECONDS + duration + SIGN_IN_ALLOWANCE_SECONDS)}s",
+        "--only-summary",
+    ]  # fmt: skip
+    environment = {
+        **os.environ,
+        "BENCH_PLAN": str(plan_path),
+        "BENCH_SCENARIO": scenario,
+        "BENCH_USERS": str(users),
+        "BENCH_DURATION": str(duration),
+        "BENCH_WARMUP": str(WARMUP_SECONDS),
+        "BENCH_OUTPUT": str(output),
+    }
+    with log.open("wb") as log_file:
+        subprocess.run(  # noqa: S603 - our own command line
+            command, cwd=BASE_DIR, env=environment, stdout=log_file, stderr=subprocess.STDOUT
+        )
+    if not output.exists():
+        print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
+        return {"scenario": scenario, "duration": duration, "times": {}, "failures": {}}
+    measured = json.loads(output.read_text())
+    for message in measured.get("messages", [])[:3]:
+        print(f"  error: {message}", file=sys.stderr)
+    return measured
+
+
+if __name__ == "__main__":
+    sys.exit(main())
