@@ -70,10 +70,16 @@ def demo(transactional_db):
 
 
 @pytest.fixture
-def page(browser, live_server, demo) -> Iterator:
+def locale() -> str:
+    """The browser's language (it sends it as Accept-Language); parametrize to change it."""
+    return "en-US"
+
+
+@pytest.fixture
+def page(browser, live_server, demo, locale) -> Iterator:
     """A fresh browser page; fails the test if the page breaks its Content-Security-Policy or
     logs a JavaScript error."""
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    context = browser.new_context(base_url=live_server.url, locale=locale)
     page = context.new_page()
     problems: list[str] = []
 
@@ -96,11 +102,33 @@ def page(browser, live_server, demo) -> Iterator:
     assert problems == []
 
 
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now (axe comes with the
+    axe-playwright-python package: nothing is downloaded)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']}: {violation['help']} {[node['target'] for node in violation['nodes']]}"
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
+def htmx_settled(page) -> None:
+    """Wait until htmx has settled what it swapped in (listeners bound) before typing into it:
+    a person never types within the few milliseconds that takes, a test would."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-added, .htmx-settling, .htmx-swapping')"
+    )
+
+
 def sign_in(page, email: str = "admin@contoso.example") -> None:
+    """Sign in through the form, in whichever language the page is in."""
     page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("#main form button[type=submit]").click()
     page.wait_for_url("**/")
 
 

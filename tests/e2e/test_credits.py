@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import sign_in
-from tests.e2e.test_shell import serious_violations
+from tests.e2e.conftest import htmx_settled, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -22,13 +21,9 @@ def open_details(page, product: str):
 
 
 def open_picker(page, area, link_name: str):
-    """Open the picker and wait until htmx has settled it (listeners bound) before typing:
-    a person never types within the few milliseconds that takes, a test would."""
     area.get_by_role("link", name=link_name).click()
     page.locator(".pb-picker").wait_for()
-    page.wait_for_function(
-        "() => !document.querySelector('.htmx-added, .htmx-settling, .htmx-swapping')"
-    )
+    htmx_settled(page)
 
 
 def test_assign_then_remove_monthly_credit_in_place(page):

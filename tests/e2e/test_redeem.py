@@ -9,8 +9,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from tests.e2e.conftest import page_without_javascript, sign_in
-from tests.e2e.test_shell import serious_violations
+from tests.e2e.conftest import page_without_javascript, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
