@@ -144,3 +144,24 @@ def test_pages_carry_the_security_headers(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_production_sends_hsts_and_secure_http_only_cookies(client, admin_user):
+    """Over HTTPS, as production serves: HSTS, and cookies that scripts can't read and that
+    never travel over plain HTTP."""
+    from tests.accounts.factories import TEST_PASSWORD
+
+    page = client.get("/accounts/login/", secure=True)
+    assert page["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    response = client.post(
+        "/accounts/login/",
+        {"username": admin_user.email, "password": TEST_PASSWORD},
+        secure=True,
+    )
+    assert response.status_code == 302
+    for name in ("sessionid", "csrftoken"):
+        cookie = response.cookies[name]
+        assert cookie["secure"] is True, name
+        assert cookie["httponly"] is True, name
+        assert cookie["samesite"] == "Lax", name

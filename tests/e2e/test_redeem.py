@@ -48,11 +48,18 @@ def test_add_100_licenses_by_keyboard_alone(page):
     page.keyboard.type("W7QCC-MCX3K-J9X3F-96QVT-YR36V")
     page.keyboard.press("Enter")
     page.get_by_text("(100 × 6 + 100 × 12) ÷ 200 = 9 months").wait_for()
+    expected = timezone.localdate() + relativedelta(months=9)
+    assert page.get_by_test_id("end-after").locator("time").get_attribute("datetime") == (
+        expected.isoformat()
+    )
     assert "less than 12 months left" in page.get_by_role("alert").first.inner_text()
     page.get_by_role("button", name="Redeem").focus()
     page.keyboard.press("Enter")
     page.get_by_test_id("done-seats").wait_for()
     assert page.get_by_test_id("done-seats").inner_text() == "200"
+    assert page.get_by_test_id("done-end").locator("time").get_attribute("datetime") == (
+        expected.isoformat()
+    )
 
 
 def test_refused_keys_show_their_messages(page):
