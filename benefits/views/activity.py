@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from accounts.permissions import benefits_access_required
 from benefits import selectors
 from benefits.forms import ActivityFilterForm
+from partnerbenefits.fragments import rows_digest
 from partnerbenefits.htmx import render_page_or_partial
 
 PAGE_SIZE = 50
@@ -30,5 +31,18 @@ def activity(request: HttpRequest) -> HttpResponse:
         page = Paginator(records, PAGE_SIZE).page(number)
     except EmptyPage as error:
         raise Http404("No such page") from error
-    context = {"form": form, "filters": filters, "page": page}
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        # The page links keep the other parameters of the address.
+        "table_digest": rows_digest(
+            page,
+            related=("benefit", "benefit.product"),
+            extra=(page.number, page.paginator.count, sorted(request.GET.lists())),
+        ),
+        "options_digest": rows_digest(
+            [], extra=(form.fields["benefit"].choices, filters["benefit_id"])
+        ),
+    }
     return render_page_or_partial(request, "benefits/activity.html", "activity-table", context)

@@ -26,6 +26,7 @@ from benefits.forms import RedeemChooseForm, RedeemKeyForm
 from benefits.models import SUBSCRIPTION_STATUS_LABELS, Activity
 from benefits.services import redemption
 from benefits.services.redemption import Action
+from partnerbenefits.fragments import rows_digest
 from partnerbenefits.htmx import render_page_or_partial, wants_partial
 
 SESSION_KEY = "redeem_wizard"
@@ -48,9 +49,13 @@ def products(request: HttpRequest) -> HttpResponse:
     for subscription in subscriptions:
         status = subscription.status_on(today)
         rows.append((subscription, status, SUBSCRIPTION_STATUS_LABELS[status]))
-    return render_page_or_partial(
-        request, "benefits/products.html", "products", {"rows": rows, "today": today}
+    digest = rows_digest(
+        [subscription for subscription, _status, _label in rows],
+        related=("tenant", "product"),
+        extra=today,
     )
+    context = {"rows": rows, "today": today, "table_digest": digest}
+    return render_page_or_partial(request, "benefits/products.html", "products", context)
 
 
 @never_cache
