@@ -1,10 +1,11 @@
 """Caching the rendering of large tables, never their data.
 
-A list page still runs its queries on every request; only turning the rows into HTML, which on
-a page of 50 or 200 rows costs far more than the queries, is cached (``{% cache %}`` in the
-template). The key is a digest of every field of every row shown and of the related rows the
-template reads, plus the language and whatever else the caller names (today, the URL state):
-when anything shown changes, so does the key. Nothing needs invalidating; unused entries expire.
+A list page still reads its rows on every request; only turning them into HTML, which on a page
+of 50 or 200 rows costs far more than reading them, is cached (``{% cache %}`` in the template).
+The key is a digest of every field of every row shown and of the related rows the template
+reads, read as plain tuples (no model objects are built unless the table is rendered), plus the
+language and whatever else the caller names (today, the URL state): when anything shown changes,
+so does the key. Nothing needs invalidating; unused entries expire.
 
 Only for tables without secrets: a page showing full product keys is never cached.
 """
@@ -12,30 +13,28 @@ Only for tables without secrets: a page showing full product keys is never cache
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import translation
 
 
-def rows_digest(rows: Iterable[Model], *, related: tuple[str, ...] = (), extra: object = ()) -> str:
-    """A digest of the rows' field values, of the related objects at the dotted paths in
-    ``related`` (already loaded with select_related, so no query runs), of the active
-    language and of ``extra``."""
-    hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(repr((translation.get_language(), extra)).encode())
-    for row in rows:
-        hasher.update(repr(_values(row)).encode())
-        for path in related:
-            target = row
-            for name in path.split("."):
-                target = getattr(target, name) if target is not None else None
-            hasher.update(repr(_values(target)).encode())
-    return hasher.hexdigest()
+def digest(*parts: object) -> str:
+    """A short hash of ``parts`` and the active language."""
+    text = repr((translation.get_language(), parts))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def _values(instance: Model | None) -> tuple:
-    if instance is None:
-        return ()
-    fields = instance._meta.concrete_fields
-    return (instance._meta.label, *(field.value_from_object(instance) for field in fields))
+def queryset_digest(queryset: QuerySet, *, related: tuple[str, ...] = ()) -> str:
+    """A digest of every field of the rows ``queryset`` returns and of their related rows at
+    the dotted paths in ``related`` ("benefit.product"), in one query of plain values."""
+    names = _field_names(queryset.model, "")
+    for path in related:
+        model: type[Model] = queryset.model
+        for name in path.split("."):
+            model = model._meta.get_field(name).related_model
+        names += _field_names(model, path.replace(".", "__") + "__")
+    return digest(list(queryset.values_list(*names)))
+
+
+def _field_names(model: type[Model], prefix: str) -> list[str]:
+    return [prefix + field.attname for field in model._meta.concrete_fields]

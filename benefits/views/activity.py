@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from accounts.permissions import benefits_access_required
 from benefits import selectors
 from benefits.forms import ActivityFilterForm
-from partnerbenefits.fragments import rows_digest
+from partnerbenefits.fragments import digest, queryset_digest
 from partnerbenefits.htmx import render_page_or_partial
 
 PAGE_SIZE = 50
@@ -36,13 +36,12 @@ def activity(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page": page,
         # The page links keep the other parameters of the address.
-        "table_digest": rows_digest(
-            page,
-            related=("benefit", "benefit.product"),
-            extra=(page.number, page.paginator.count, sorted(request.GET.lists())),
+        "table_digest": digest(
+            page.number,
+            page.paginator.count,
+            sorted(request.GET.lists()),
+            queryset_digest(page.object_list, related=("benefit", "benefit.product")),
         ),
-        "options_digest": rows_digest(
-            [], extra=(form.fields["benefit"].choices, filters["benefit_id"])
-        ),
+        "options_digest": digest(form.fields["benefit"].choices, filters["benefit_id"]),
     }
     return render_page_or_partial(request, "benefits/activity.html", "activity-table", context)

@@ -17,7 +17,7 @@ from benefits import selectors
 from benefits.forms import STATUS_CHOICES, BenefitListForm, query_params
 from benefits.models import Product
 from benefits.selectors import DEFAULT_SORT
-from partnerbenefits.fragments import rows_digest
+from partnerbenefits.fragments import digest, queryset_digest
 from partnerbenefits.htmx import render_page_or_partial, wants_partial
 
 PAGE_SIZE = 50
@@ -50,11 +50,7 @@ def azure_cloud(request: HttpRequest) -> HttpResponse:
         "columns": sort_columns(query, state),
         "sections": sections,
         "today": today,
-        "table_digest": rows_digest(
-            [benefit for page in sections.values() for benefit in page],
-            related=("product",),
-            extra=(today, params, [(n, p.number, p.paginator.count) for n, p in sections.items()]),
-        ),
+        "table_digest": digest(today, params, [_section_digest(n, p) for n, p in sections.items()]),
     }
     response = render_page_or_partial(
         request, "benefits/azure_cloud.html", "benefit-table", context
@@ -152,6 +148,12 @@ def sort_columns(query, state: QueryDict) -> list[dict]:
             }
         )
     return columns
+
+
+def _section_digest(name: str, page) -> tuple:
+    """What a section's table shows, for its cached copy."""
+    rows = queryset_digest(page.object_list, related=("product",))
+    return (name, page.number, page.paginator.count, rows)
 
 
 def _page(benefits, number: str | None):
