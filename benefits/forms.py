@@ -101,13 +101,14 @@ class RedeemChooseForm(forms.Form):
     tenant = forms.TypedChoiceField(label=_("Tenant"), coerce=int)
 
     def __init__(self, *args, subscriptions, tenants, **kwargs) -> None:
+        """``subscriptions``: (id, product name, tenant domain, seats) of each Active one; plain
+        values, as an organization may have hundreds."""
         from benefits.services.redemption import Action
 
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = Action.choices
         self.fields["subscription"].choices = [("", _("Choose an Active subscription"))] + [
-            (s.pk, f"{s.product.name} — {s.tenant.primary_domain} ({s.seats})")
-            for s in subscriptions
+            (pk, f"{product} — {domain} ({seats})") for pk, product, domain, seats in subscriptions
         ]
         self.fields["tenant"].choices = [
             (t.pk, f"{t.display_name} — {t.primary_domain}") for t in tenants

@@ -26,7 +26,7 @@ from benefits.forms import RedeemChooseForm, RedeemKeyForm
 from benefits.models import SUBSCRIPTION_STATUS_LABELS, Activity
 from benefits.services import redemption
 from benefits.services.redemption import Action
-from partnerbenefits.fragments import rows_digest
+from partnerbenefits.fragments import digest, queryset_digest
 from partnerbenefits.htmx import render_page_or_partial, wants_partial
 
 SESSION_KEY = "redeem_wizard"
@@ -45,16 +45,15 @@ def products(request: HttpRequest) -> HttpResponse:
         .listed_on(today)
         .order_by("tenant__primary_domain", "product__name", "pk")
     )
-    rows = []
-    for subscription in subscriptions:
-        status = subscription.status_on(today)
-        rows.append((subscription, status, SUBSCRIPTION_STATUS_LABELS[status]))
-    digest = rows_digest(
-        [subscription for subscription, _status, _label in rows],
-        related=("tenant", "product"),
-        extra=today,
-    )
-    context = {"rows": rows, "today": today, "table_digest": digest}
+
+    def rows() -> list[tuple]:
+        # Called by the template only when it renders the table, not when it reuses the
+        # cached copy; the subscriptions are read once either way.
+        statuses = ((subscription, subscription.status_on(today)) for subscription in subscriptions)
+        return [(sub, status, SUBSCRIPTION_STATUS_LABELS[status]) for sub, status in statuses]
+
+    table_digest = digest(today, queryset_digest(subscriptions, related=("tenant", "product")))
+    context = {"rows": rows, "today": today, "table_digest": table_digest}
     return render_page_or_partial(request, "benefits/products.html", "products", context)
 
 
@@ -160,7 +159,7 @@ def _post_key(request: HttpRequest, state: dict) -> HttpResponse:
         tenant=preview.tenant.pk,
     )
     state.pop("key_text", None)
-    return _saved_and_shown(request, state)
+    return _saved_and_shown(request, state, preview=preview)
 
 
 def _post_review(request: HttpRequest, state: dict) -> HttpResponse:
@@ -207,10 +206,11 @@ def _post_review(request: HttpRequest, state: dict) -> HttpResponse:
 # --- Rendering -----------------------------------------------------------------------------
 
 
-def _saved_and_shown(request: HttpRequest, state: dict) -> HttpResponse:
+def _saved_and_shown(request: HttpRequest, state: dict, preview=None) -> HttpResponse:
+    """``preview``: the review this request just computed, shown as is rather than again."""
     _save(request, state)
     if wants_partial(request):
-        return _show(request, state)
+        return _show(request, state, preview=preview)
     return redirect("benefits:redeem")
 
 
@@ -223,6 +223,7 @@ def _show(
     locked_minutes=0,
     offer_activate=False,
     status=200,
+    preview=None,
 ):
     step = state.get("step") if state.get("step") in STEPS else "choose"
     context = {
@@ -243,7 +244,7 @@ def _show(
         context["choice"] = _choice(request, state)
     elif step == "review":
         try:
-            context["preview"] = _preview_from_state(request, state)
+            context["preview"] = preview or _preview_from_state(request, state)
         except STALE:
             state["step"] = "key"
             _save(request, state)
@@ -261,6 +262,7 @@ def _choose_form(request: HttpRequest, **kwargs) -> RedeemChooseForm:
         selectors.subscription_list(organization=request.organization)
         .active_on(timezone.localdate())
         .order_by("product__name", "pk")
+        .values_list("pk", "product__name", "tenant__primary_domain", "seats")
     )
     tenants = accounts_selectors.tenant_list(organization=request.organization)
     return RedeemChooseForm(subscriptions=active, tenants=tenants, **kwargs)
