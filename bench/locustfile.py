@@ -33,7 +33,7 @@ OUTPUT = Path(os.environ["BENCH_OUTPUT"])
 
 REDEMPTION = "redemption"
 HTMX = {"HX-Request": "true"}
-TOKEN = re.compile(r'name="token" value="([0-9a-f]+)"')
+TOKEN = re.compile(rb'name="token" value="([0-9a-f]+)"')
 
 
 class StepFailed(Exception):
@@ -122,16 +122,16 @@ class PartnerAdmin(FastHttpUser):
         Window.everyone_in.wait()
 
     def sign_in(self) -> None:
-        self.get("/accounts/login/", "sign-in page", "<form")
+        self.get("/accounts/login/", "sign-in page", b"<form")
         body = {"username": PLAN["email"], "password": PLAN["password"]}
         self.post("/accounts/login/", "sign-in", body, expect_status=302)
 
     # -- requests ---
 
-    def get(self, path: str, name: str, expect: str, headers: dict | None = None) -> str:
+    def get(self, path: str, name: str, expect: bytes, headers: dict | None = None) -> bytes:
         return self.send("GET", path, name, expect=expect, headers=headers)
 
-    def post(self, path, name, data, *, expect="", expect_status=200, headers=None) -> str:
+    def post(self, path, name, data, *, expect=b"", expect_status=200, headers=None) -> bytes:
         headers = {
             **(headers or {}),
             "Content-Type": "application/x-www-form-urlencoded",
@@ -142,7 +142,9 @@ class PartnerAdmin(FastHttpUser):
             headers=headers,
         )  # fmt: skip
 
-    def send(self, method, path, name, *, expect, status=200, data=None, headers=None) -> str:
+    def send(self, method, path, name, *, expect, status=200, data=None, headers=None) -> bytes:
+        """The body of the answer, which must have ``status`` and contain ``expect`` (bytes or a
+        bytes pattern: the load generator shares the machine, so it never decodes pages)."""
         # Redirects are answers to check, not to follow: a page that sends to sign-in is an error.
         with self.client.request(
             method,
@@ -153,15 +155,15 @@ class PartnerAdmin(FastHttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            text = response.text or ""
+            body = response.content or b""
             if response.status_code != status:
                 where = response.headers.get("Location", "") if response.headers else ""
                 response.failure(f"HTTP {response.status_code} {where}".strip())
                 raise StepFailed(name)
-            if expect and expect not in text and not re.search(expect, text):
+            if expect and expect not in body and not re.search(expect, body):
                 response.failure(f"missing {expect!r}")
                 raise StepFailed(name)
-            return text
+            return body
 
     def csrf_token(self) -> str:
         for cookie in self.client.cookiejar:
@@ -181,24 +183,24 @@ class PartnerAdmin(FastHttpUser):
 
 
 def healthz(user: PartnerAdmin) -> None:
-    user.get("/healthz/", "healthz", "ok")
+    user.get("/healthz/", "healthz", b"ok")
 
 
 def signed_in(user: PartnerAdmin) -> None:
-    user.get("/bench/signed-in/", "signed-in", "ok")
+    user.get("/bench/signed-in/", "signed-in", b"ok")
 
 
 def azure_cloud(user: PartnerAdmin) -> None:
-    user.get("/mpn/benefits/azure-cloud/", "azure-cloud", "benefit-table")
+    user.get("/mpn/benefits/azure-cloud/", "azure-cloud", b"benefit-table")
 
 
 def azure_cloud_filtered(user: PartnerAdmin) -> None:
     path = f"/mpn/benefits/azure-cloud/?{PLAN['filtered_query']}"
-    user.get(path, "azure-cloud-filtered", "benefit-table")
+    user.get(path, "azure-cloud-filtered", b"benefit-table")
 
 
 def details(user: PartnerAdmin) -> None:
-    user.get(f"/mpn/benefits/azure-cloud/{PLAN['details_benefit']}/", "details", "<table")
+    user.get(f"/mpn/benefits/azure-cloud/{PLAN['details_benefit']}/", "details", b"<table")
 
 
 def picker(user: PartnerAdmin) -> None:
@@ -207,15 +209,15 @@ def picker(user: PartnerAdmin) -> None:
     # What typing in the picker sends: the results only.
     headers = {**HTMX, "HX-Target": f"picker-results-{benefit}"}
     path = f"/mpn/benefits/azure-cloud/{benefit}/people/?q={prefix}"
-    user.get(path, "picker", "", headers=headers)
+    user.get(path, "picker", b"", headers=headers)
 
 
 def products(user: PartnerAdmin) -> None:
-    user.get("/products/", "products", "<table")
+    user.get("/products/", "products", b"<table")
 
 
 def activity(user: PartnerAdmin) -> None:
-    user.get("/activity/", "activity", "<table")
+    user.get("/activity/", "activity", b"<table")
 
 
 def redemption(user: PartnerAdmin) -> None:
@@ -231,21 +233,21 @@ def redemption(user: PartnerAdmin) -> None:
     failure = None
     url = "/mpn/benefits/redeem/"
     try:
-        user.get(f"{url}?restart=1", "redemption: choose", 'value="choose"')
+        user.get(f"{url}?restart=1", "redemption: choose", b'value="choose"')
         choice = {
             "step": "choose",
             "action": "add",
             "subscription": slot["subscription"],
             "tenant": slot["tenant"],
         }
-        user.post(url, "redemption: key", choice, expect='value="key"', headers=HTMX)
+        user.post(url, "redemption: key", choice, expect=b'value="key"', headers=HTMX)
         review = user.post(
             url, "redemption: review", {"step": "key", "key": key}, expect=TOKEN.pattern,
             headers=HTMX,
         )  # fmt: skip
-        token = TOKEN.search(review).group(1)
+        token = TOKEN.search(review).group(1).decode()
         body = {"step": "review", "token": token}
-        user.post(url, "redemption: redeem", body, expect="done-seats", headers=HTMX)
+        user.post(url, "redemption: redeem", body, expect=b"done-seats", headers=HTMX)
     except StepFailed as error:
         failure = error
     _redemption_done((time.perf_counter() - started) * 1000, failure)
