@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import Organization
-from bench.populate import ADMIN_EMAIL, ADMIN_PASSWORD, LARGE_MPN_ID
+from bench.shape import ADMIN_EMAIL, ADMIN_PASSWORD, LARGE_MPN_ID
 from benefits import ratelimit
 from benefits.licensing import KEY_ALPHABET, KEY_GROUP_SIZE, KEY_LENGTH
 from benefits.models import Benefit, Product, ProductKey, Subscription

@@ -69,7 +69,8 @@ def main() -> int:
     from django.db import connections
 
     from bench.plan import make_plan
-    from bench.populate import ensure_filled, shape_fingerprint
+    from bench.populate import ensure_filled
+    from bench.shape import shape_fingerprint
 
     call_command("migrate", interactive=False, verbosity=0)
     ensure_filled()
