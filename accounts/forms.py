@@ -42,6 +42,5 @@ class BoundedPasswordChangeForm(PasswordChangeForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.max_length = PASSWORD_MAX_LENGTH
+        for field in self.fields.values():  # copies of the class's fields: safe to extend
             field.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
