@@ -225,12 +225,14 @@ class Builder:
         for index in range(count):
             _benefit, product, _expires = license_ids[index % len(license_ids)]
             tenant = tenant_ids[index % len(tenant_ids)]
-            # Most are Active, with 2 to 30 months left; every tenth has ended recently.
+            # Most are Active, with 2 to 30 months left; every tenth has ended recently. All
+            # started in the past.
             if index % 10 == 5:
                 end = self.today - timedelta(days=1 + self.random.randrange(100))
+                start = end - timedelta(days=365 + self.random.randrange(365))
             else:
                 end = self.today + timedelta(days=60 + self.random.randrange(840))
-            start = end - timedelta(days=365 + self.random.randrange(365))
+                start = self.today - timedelta(days=30 + self.random.randrange(670))
             seats = self.random.choice([10, 25, 50, 100, 250, 500])
             pk = self.subscriptions.add(
                 self.subscriptions.next_id, tenant, product, seats, start, end

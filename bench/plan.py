@@ -39,17 +39,18 @@ def make_plan(*, users: int, duration: float) -> dict:
     # Nothing failed on purpose, but a previous interrupted run must not leave the key field
     # locked for this one.
     cache.delete_many(ratelimit._keys(admin.pk))
+    details = _details_benefit(organization)
     slots = redemption_slots(
         organization=organization,
         users=users,
         keys_each=int(duration * REDEMPTIONS_PER_USER_SECOND) + 10,
+        spare=details,
     )
-    slot_products = {slot["product"] for slot in slots}
     return {
         "email": ADMIN_EMAIL,
         "password": ADMIN_PASSWORD,
         "picker_benefit": _picker_benefit(organization),
-        "details_benefit": _details_benefit(organization, exclude_products=slot_products),
+        "details_benefit": details,
         "filtered_query": FILTERED_QUERY,
         "picker_prefixes": PICKER_PREFIXES,
         "slots": slots,
@@ -73,23 +74,24 @@ def _picker_benefit(organization: Organization) -> int:
     )
 
 
-def _details_benefit(organization: Organization, *, exclude_products: set[int]) -> int:
-    """The license-based benefit with the most keys, among those the redemption doesn't top up
-    (so its page stays the same from run to run)."""
+def _details_benefit(organization: Organization) -> int:
+    """The first license-based benefit still running. The redemption neither uses nor tops up
+    its keys, so its page is the same from run to run."""
     return (
         _current(organization)
         .filter(product__kind=Product.Kind.LICENSE)
-        .exclude(product__in=exclude_products)
-        .annotate(key_count=Count("keys"))
-        .order_by("-key_count", "pk")
+        .order_by("pk")
         .values_list("pk", flat=True)
         .first()
     )
 
 
-def redemption_slots(*, organization: Organization, users: int, keys_each: int) -> list[dict]:
+def redemption_slots(
+    *, organization: Organization, users: int, keys_each: int, spare: int
+) -> list[dict]:
     """One Active subscription per simulated user (no two users contend for the same one),
-    each with ``keys_each`` available keys of its product that no other user gets."""
+    each with ``keys_each`` available keys of its product that no other user gets. The keys of
+    the benefit ``spare`` are left alone."""
     today = timezone.localdate()
     subscriptions = list(
         Subscription.objects.filter(
@@ -114,10 +116,11 @@ def redemption_slots(*, organization: Organization, users: int, keys_each: int) 
     taken: set[str] = set()
     slots = []
     for subscription in subscriptions:
-        keys = _available_keys(organization, subscription.product_id, exclude=taken)[:keys_each]
+        product = subscription.product_id
+        keys = _available_keys(organization, product, exclude=taken, spare=spare)[:keys_each]
         if len(keys) < keys_each:
-            _top_up(organization, subscription.product_id, keys_each - len(keys))
-            keys = _available_keys(organization, subscription.product_id, exclude=taken)
+            _top_up(organization, product, keys_each - len(keys), spare=spare)
+            keys = _available_keys(organization, product, exclude=taken, spare=spare)
             keys = keys[:keys_each]
         taken.update(keys)
         slots.append(
@@ -131,25 +134,32 @@ def redemption_slots(*, organization: Organization, users: int, keys_each: int) 
     return slots
 
 
-def _available_keys(organization: Organization, product_id: int, *, exclude: set[str]):
-    keys = ProductKey.objects.filter(
-        benefit__organization=organization,
-        benefit__product_id=product_id,
-        benefit__expiration_date__gte=timezone.localdate(),
-        redeemed_at__isnull=True,
-    ).order_by("pk")
+def _available_keys(organization: Organization, product_id: int, *, exclude: set[str], spare):
+    keys = (
+        ProductKey.objects.filter(
+            benefit__organization=organization,
+            benefit__product_id=product_id,
+            benefit__expiration_date__gte=timezone.localdate(),
+            redeemed_at__isnull=True,
+        )
+        .exclude(benefit_id=spare)
+        .order_by("pk")
+    )
     return [key for key in keys.values_list("key", flat=True) if key not in exclude]
 
 
 @transaction.atomic
-def _top_up(organization: Organization, product_id: int, count: int) -> None:
+def _top_up(organization: Organization, product_id: int, count: int, *, spare: int) -> None:
     benefit = (
         _current(organization)
         .select_for_update()
         .filter(product_id=product_id)
+        .exclude(pk=spare)
         .order_by("-expiration_date", "pk")
         .first()
     )
+    if benefit is None:
+        raise RuntimeError(f"No running benefit of product {product_id} to add keys to.")
     ProductKey.objects.bulk_create(
         ProductKey(benefit=benefit, key=_random_key(), licenses=TOP_UP_KEY_LICENSES)
         for _ in range(count)

@@ -100,6 +100,10 @@ def main() -> int:
                 )
             memory = portal.memory()
         load_after = os.getloadavg()
+        if any(one.get("failures") for one in measured):
+            # The server side of the errors, before the log goes with the temporary directory.
+            log = (work_dir / "gunicorn.log").read_text(errors="replace")
+            print(log[-4000:], file=sys.stderr)
 
     from bench import report
 

@@ -6,7 +6,7 @@ import hashlib
 import json
 
 SHAPE = {
-    "version": 1,
+    "version": 2,  # raise it when the data changes without changing size, to fill again
     "organizations": 1000,
     "each": {"benefits": 20, "keys": 100, "directory_users": 200, "subscriptions": 10},
     "large": {
