@@ -71,6 +71,12 @@ class Window:
             "failures": cls.failures,
             "messages": cls.messages[:10],
             "setup_failures": cls.setup_failures[:10],
+            # What each simulated user had: a user short of keys shows here.
+            "slots": [
+                {"subscription": slot["subscription"], "keys_left": len(slot["keys"])}
+                for slot in PLAN["slots"]
+            ],
+            "users_started": PartnerAdmin._next_slot,
         }
         OUTPUT.write_text(json.dumps(result))
         cls.environment.runner.quit()
@@ -225,7 +231,9 @@ def redemption(user: PartnerAdmin) -> None:
     a person's browser sends (the first a whole page, the rest htmx partials)."""
     slot = user.slot
     if not slot["keys"]:
-        _redemption_done(0, StepFailed("no fresh key left for this user"))
+        _redemption_done(
+            0, StepFailed(f"no fresh key left for subscription {slot['subscription']}")
+        )
         gevent.sleep(1)
         return
     key = slot["keys"].pop()

@@ -57,8 +57,10 @@ def figures(measured: dict) -> Figures:
     name, duration = measured["scenario"], measured["duration"]
     times, failures = measured["times"], measured["failures"]
     result = _times_figures(name, times.get(name, []), failures.get(name, 0), duration)
+    # A simulated user that could not sign in is an error too, as is measuring nothing.
+    result.errors += len(measured.get("setup_failures", []))
     if not result.requests:
-        result.errors = max(result.errors, 1)  # nothing measured is a failure too
+        result.errors = max(result.errors, 1)
     steps = {
         step: asdict(_times_figures(step, values, failures.get(step, 0), duration))
         for step, values in times.items()
@@ -102,7 +104,7 @@ def check_targets(results: list[Figures], memory: dict[str, dict]) -> list[Targe
             Target(
                 f"{name}: ≥ {MIN_RATIO_TO_HEALTHZ}× /healthz/ throughput",
                 ratio >= MIN_RATIO_TO_HEALTHZ,
-                f"{ratio:.2f}×",
+                f"{ratio:.3f}×",
             )
         )
         targets.append(

@@ -309,8 +309,14 @@ def run_scenario(scenario, *, users, duration, host, plan_path, work_dir) -> dic
         print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
         return {"scenario": scenario, "duration": duration, "times": {}, "failures": {}}
     measured = json.loads(output.read_text())
-    for message in measured.get("messages", [])[:3]:
+    for message in [*measured.get("setup_failures", []), *measured.get("messages", [])][:3]:
         print(f"  error: {message}", file=sys.stderr)
+    if measured.get("slots"):
+        print(
+            f"  users started: {measured.get('users_started')}, keys left per user: "
+            f"{[slot['keys_left'] for slot in measured['slots']]}",
+            file=sys.stderr,
+        )
     return measured
 
 
