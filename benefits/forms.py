@@ -70,17 +70,23 @@ class ActivityFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Activity.Kind.choices]
     )
-    benefit = forms.TypedChoiceField(
-        label=_("Benefit"), required=False, coerce=int, empty_value=None
-    )
+    benefit = forms.IntegerField(label=_("Benefit"), required=False)
 
     def __init__(self, *args, organization, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # (id, product name) of the organization's benefits, for the template's options. Kept
+        # as plain tuples: as a choice field's choices, a large organization's hundreds of
+        # benefits were normalised on every request.
+        self.benefit_options = list(
+            benefit_list(organization=organization).values_list("pk", "product__name")
+        )
+
+    def clean_benefit(self) -> int | None:
         # Only the organization's own benefits can be chosen: another's id is simply ignored.
-        self.fields["benefit"].choices = [
-            ("", _("All benefits")),
-            *benefit_list(organization=organization).values_list("pk", "product__name"),
-        ]
+        chosen = self.cleaned_data["benefit"]
+        if chosen is not None and chosen not in {pk for pk, _name in self.benefit_options}:
+            raise forms.ValidationError("not a benefit of this organization")
+        return chosen
 
     def filters(self) -> dict:
         self.is_valid()

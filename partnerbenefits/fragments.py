@@ -27,13 +27,18 @@ def digest(*parts: object) -> str:
 def queryset_digest(queryset: QuerySet, *, related: tuple[str, ...] = ()) -> str:
     """A digest of every field of the rows ``queryset`` returns and of their related rows at
     the dotted paths in ``related`` ("benefit.product"), in one query of plain values."""
+    return digest(queryset_values(queryset, related=related))
+
+
+def queryset_values(queryset: QuerySet, *, related: tuple[str, ...] = ()) -> list[tuple]:
+    """What ``queryset_digest`` hashes: every field of each row and of its related rows."""
     names = _field_names(queryset.model, "")
     for path in related:
         model: type[Model] = queryset.model
         for name in path.split("."):
             model = model._meta.get_field(name).related_model
         names += _field_names(model, path.replace(".", "__") + "__")
-    return digest(list(queryset.values_list(*names)))
+    return list(queryset.values_list(*names))
 
 
 def _field_names(model: type[Model], prefix: str) -> list[str]:

@@ -2,17 +2,46 @@
 
 from __future__ import annotations
 
-from django.core.paginator import EmptyPage, Paginator
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import benefits_access_required
 from benefits import selectors
 from benefits.forms import ActivityFilterForm
-from partnerbenefits.fragments import digest, queryset_digest
+from partnerbenefits.fragments import digest, queryset_values
 from partnerbenefits.htmx import render_page_or_partial
 
 PAGE_SIZE = 50
+RELATED = ("benefit", "benefit.product")
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """One page of the log. The log is never counted — over a large organization's hundred
+    thousand records the count cost more than the page — so the page is read with one record
+    more than it shows, which tells whether an older page follows."""
+
+    object_list: QuerySet
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
 
 
 @require_safe
@@ -24,24 +53,22 @@ def activity(request: HttpRequest) -> HttpResponse:
         "benefit__product"
     )
     try:
-        number = max(int(request.GET.get("page") or 1), 1)
+        number = min(max(int(request.GET.get("page") or 1), 1), 10**9)
     except ValueError:
         number = 1
-    try:
-        page = Paginator(records, PAGE_SIZE).page(number)
-    except EmptyPage as error:
-        raise Http404("No such page") from error
+    start = (number - 1) * PAGE_SIZE
+    # Plain values, one more than a page: the cache key of the table, and whether more follow.
+    shown = queryset_values(records[start : start + PAGE_SIZE + 1], related=RELATED)
+    if not shown and number > 1:
+        raise Http404("No such page")
+    page = LogPage(records[start : start + PAGE_SIZE], number, len(shown) > PAGE_SIZE)
     context = {
         "form": form,
         "filters": filters,
         "page": page,
+        "has_records": bool(shown),
         # The page links keep the other parameters of the address.
-        "table_digest": digest(
-            page.number,
-            page.paginator.count,
-            sorted(request.GET.lists()),
-            queryset_digest(page.object_list, related=("benefit", "benefit.product")),
-        ),
-        "options_digest": digest(form.fields["benefit"].choices, filters["benefit_id"]),
+        "table_digest": digest(number, page.has_next, sorted(request.GET.lists()), shown),
+        "options_digest": digest(form.benefit_options, filters["benefit_id"]),
     }
     return render_page_or_partial(request, "benefits/activity.html", "activity-table", context)

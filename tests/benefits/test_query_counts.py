@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import DirectoryUser
-from benefits.models import Benefit, CreditAssignment, Product, ProductKey, Subscription
+from benefits.models import Activity, Benefit, CreditAssignment, Product, ProductKey, Subscription
 from tests.accounts.factories import OrganizationFactory, TenantFactory, UserFactory
 from tests.benefits.factories import ProductFactory, random_key
 
@@ -71,6 +71,17 @@ def populate(organization, count: int) -> tuple[Benefit, Benefit]:
                 licenses=1,
                 redeemed_at=timezone.now() if n % 3 == 0 else None,
                 redeemed_into=subscriptions[n] if n % 3 == 0 else None,
+            )
+            for n in range(count)
+        ]
+    )
+    Activity.objects.bulk_create(
+        [
+            Activity(
+                organization=organization,
+                kind=Activity.Kind.CREDIT_ASSIGNED,
+                benefit=credit,
+                after={"directory_user": f"P{n}"},
             )
             for n in range(count)
         ]
