@@ -31,6 +31,10 @@ KEY_USED = _("This product key has already been used. Please enter a different p
 KEY_USED_WHERE = _("It was redeemed on %(date)s into %(product)s (%(tenant)s).")
 KEY_EXPIRED = _("The product key you entered has expired. Enter a different key.")
 PRODUCT_MISMATCH = _("This key is for %(key_product)s; the subscription you chose is %(product)s.")
+NOT_STARTED = _(
+    "This subscription starts on %(date)s. Licenses can be added once it has started; until "
+    "then you can extend its end date."
+)
 SUBSCRIPTION_CHANGED = _(
     "This subscription changed since you reviewed it (someone else may have redeemed a key "
     "into it). Nothing was redeemed: check the new figures and confirm again."
@@ -278,6 +282,13 @@ def _apply(preview: Preview, *, actor: User, today: date) -> Activity:
 
 
 def _term(action: str, *, key: ProductKey, subscription: Subscription, today: date):
+    if action == Action.ADD and subscription.start_date > today:
+        # The average of the time left would count days before the start, and could end the
+        # subscription before it begins.
+        raise ValidationError(
+            NOT_STARTED % {"date": formats.date_format(subscription.start_date)},
+            code="not_started",
+        )
     compute = licensing.extend_end_date if action == Action.EXTEND else licensing.add_licenses
     try:
         return compute(

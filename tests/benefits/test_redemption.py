@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.db import DatabaseError
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from accounts.models import Tenant, User
 from benefits.models import Activity, ProductKey, Subscription
@@ -96,6 +96,23 @@ def test_add_100_licenses_leaves_9_months(contoso):
     redeem(contoso, reviewed)
     office = Subscription.objects.get(pk=contoso["office"].pk)
     assert (office.seats, office.end_date) == (200, today() + relativedelta(months=9))
+
+
+def test_licenses_cant_be_added_before_a_subscription_starts(contoso):
+    """A subscription staff entered with a start in the future: the average of the time left
+    would count days before the start (here it would end the subscription before it begins)."""
+    start, end = today() + relativedelta(months=20), today() + relativedelta(months=30)
+    Subscription.objects.filter(pk=contoso["office"].pk).update(start_date=start, end_date=end)
+    contoso["office"].refresh_from_db()
+    message = refusal(lambda: preview(contoso, O365_100, Action.ADD, "office"))
+    assert message.startswith(f"This subscription starts on {formats.date_format(start)}.")
+    reviewed = preview(contoso, O365_100, Action.EXTEND, "office")
+    assert reviewed.other is None
+    assert "starts on" in reviewed.other_error
+    redeem(contoso, reviewed)
+    assert Subscription.objects.get(pk=contoso["office"].pk).end_date == end + relativedelta(
+        months=12
+    )
 
 
 def test_extend_power_bi_by_24_months(contoso):
