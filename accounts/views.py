@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from accounts import selectors
 from accounts.forms import BoundedPasswordChangeForm, EmailAuthenticationForm
 from accounts.permissions import benefits_role_names
+from partnerbenefits import ratelimit
 
 
 class LoginView(auth_views.LoginView):
@@ -31,6 +32,20 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = BoundedPasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("home")
+
+    def post(self, request, *args, **kwargs):
+        # Guessing the current password from a borrowed session is as slow as guessing keys:
+        # 10 wrong passwords lock the form for 15 minutes.
+        minutes = ratelimit.minutes_locked(request.user.pk, ratelimit.PASSWORD_CHANGE)
+        if minutes:
+            context = self.get_context_data(form=self.get_form(), locked_minutes=minutes)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password", "password_incorrect"):
+            ratelimit.record_failure(self.request.user.pk, ratelimit.PASSWORD_CHANGE)
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         response = super().form_valid(form)

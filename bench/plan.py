@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from bench.shape import ADMIN_EMAIL, ADMIN_PASSWORD, LARGE_MPN_ID
-from benefits import ratelimit
 from benefits.licensing import KEY_ALPHABET, KEY_GROUP_SIZE, KEY_LENGTH
 from benefits.models import Benefit, Product, ProductKey, Subscription
+from partnerbenefits import ratelimit
 
 # Generous: on average a simulated user redeems about 1 key a second, but redemptions into one
 # tenant take turns, so a user alone in its tenant can go several times faster.
@@ -39,7 +39,7 @@ def make_plan(*, users: int, duration: float) -> dict:
     admin = organization.members.get(email=ADMIN_EMAIL)
     # Nothing failed on purpose, but a previous interrupted run must not leave the key field
     # locked for this one.
-    cache.delete_many(ratelimit._keys(admin.pk))
+    cache.delete_many(ratelimit.cache_keys(admin.pk))
     details = _details_benefit(organization)
     slots = redemption_slots(
         organization=organization,

@@ -52,6 +52,10 @@ FILLED_MODELS = [
 def ensure_filled() -> bool:
     """Fill the database unless it already holds data of this shape, filled recently.
     Returns True when it filled."""
+    name = connection.settings_dict["NAME"]
+    if not name.endswith("_bench"):
+        # Filling empties every table first: never in a database that isn't the bench's own.
+        raise SystemExit(f"The bench database's name must end in _bench, not {name!r}.")
     today = timezone.localdate()
     fingerprint = shape_fingerprint()
     with connection.cursor() as cursor:

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.utils import translation
 
 
 def digest(*parts: object) -> str:
-    """A short hash of ``parts`` and the active language."""
-    text = repr((translation.get_language(), parts))
+    """A short hash of ``parts``, the active language and the release."""
+    text = repr((settings.RELEASE, translation.get_language(), parts))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

@@ -32,6 +32,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 DEBUG = env_flag("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# This deployment's version (a commit, a tag). Cached table HTML carries it in its key, so after
+# a deployment no page shows HTML rendered by the previous release's templates.
+RELEASE = os.environ.get("DJANGO_RELEASE", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(

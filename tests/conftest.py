@@ -128,3 +128,12 @@ def refusal(call) -> str:
     with pytest.raises(ValidationError) as error:
         call()
     return " ".join(error.value.messages)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: rate-limit counters and cached tables of one
+    test never reach another."""
+    from django.core.cache import cache
+
+    cache.clear()

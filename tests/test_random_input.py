@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import DirectoryUser, Tenant, User
+from benefits.demo import DEFAULT_PASSWORD
 from benefits.models import Activity, Benefit, CreditAssignment, ProductKey, Subscription
 from benefits.services import credits
 from tests.accounts.factories import DirectoryUserFactory
@@ -84,11 +85,20 @@ def meaningful_values() -> list[str]:
         *Benefit.objects.values_list("pk", flat=True),
     ]
     keys = list(ProductKey.objects.values_list("key", flat=True))
+    # The real password and a valid new one, so that signing in and changing it can succeed.
+    passwords = [ADMIN, DEFAULT_PASSWORD, "a-longer-and-fresher-passphrase"]
     words = ["choose", "key", "review", "back", "restart", "activate", "extend", "add"]
     words += ["fr", "en", "gold", "core", "expired", "-quantity", "credit_assigned", "/"]
     tricky = ["", " ", "0", "-1", "9" * 40, "1e9", "null", "\x00", "<script>x</script>"]
     tricky += ["' OR '1'='1", "../../etc/passwd", "//evil.example/", "%00", "\u202e", "é" * 300]
-    return [str(value) for value in ids] + keys + [key.lower() for key in keys] + words + tricky
+    return (
+        [str(value) for value in ids]
+        + keys
+        + [key.lower() for key in keys]
+        + words
+        + tricky
+        + passwords
+    )
 
 
 # Any text but lone surrogates, which no browser can send as UTF-8.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -62,13 +63,16 @@ def activity(request: HttpRequest) -> HttpResponse:
     if not shown and number > 1:
         raise Http404("No such page")
     page = LogPage(records[start : start + PAGE_SIZE], number, len(shown) > PAGE_SIZE)
+    params = {"kind": filters["kind"], "benefit": filters["benefit_id"]}
     context = {
         "form": form,
         "filters": filters,
         "page": page,
         "has_records": bool(shown),
-        # The page links keep the other parameters of the address.
-        "table_digest": digest(number, page.has_next, sorted(request.GET.lists()), shown),
+        # The page links keep the filters; the key holds only what was understood, so junk
+        # in the address can't fill the cache with copies of one table.
+        "filter_query": urlencode({name: value for name, value in params.items() if value}),
+        "table_digest": digest(number, page.has_next, filters, shown),
         "options_digest": digest(form.benefit_options, filters["benefit_id"]),
     }
     return render_page_or_partial(request, "benefits/activity.html", "activity-table", context)

@@ -21,11 +21,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import selectors as accounts_selectors
 from accounts.permissions import benefits_access_required
-from benefits import ratelimit, selectors
+from benefits import selectors
 from benefits.forms import RedeemChooseForm, RedeemKeyForm
 from benefits.models import SUBSCRIPTION_STATUS_LABELS, Activity
 from benefits.services import redemption
 from benefits.services.redemption import Action
+from partnerbenefits import ratelimit
 from partnerbenefits.fragments import digest, queryset_digest
 from partnerbenefits.htmx import render_page_or_partial, wants_partial
 

@@ -113,3 +113,21 @@ def test_the_password_page_needs_a_signed_in_account(client, db):
     response = client.get(PASSWORD_CHANGE)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_ten_wrong_current_passwords_lock_the_form_for_15_minutes(admin_user):
+    from django.core.cache import cache
+
+    cache.clear()
+    client = signed_in_client(admin_user)
+    wrong = {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    for _ in range(10):
+        assert client.post(PASSWORD_CHANGE, wrong).status_code == 200
+    right = {**wrong, "old_password": TEST_PASSWORD}
+    locked = client.post(PASSWORD_CHANGE, right)
+    assert locked.status_code == 429
+    assert "try again in 15 minutes" in locked.content.decode()
+    admin_user.refresh_from_db()
+    assert admin_user.check_password(TEST_PASSWORD)
+    cache.clear()  # fifteen minutes later
+    assert client.post(PASSWORD_CHANGE, right).status_code == 302

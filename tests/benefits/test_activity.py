@@ -130,3 +130,19 @@ def test_other_roles_and_anonymous_visitors_are_kept_out(client, demo_data):
 
 def test_the_log_offers_no_way_to_change_it(contoso_client, history):
     assert contoso_client.post(URL).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("number", "status"), [("0", 200), ("-1", 200), ("x", 200), ("9" * 12, 404)]
+)
+def test_odd_page_numbers_show_the_first_page_or_404(contoso_client, number, status):
+    assert contoso_client.get(URL, {"page": number}).status_code == status
+
+
+def test_page_links_keep_the_filters_and_drop_the_rest(contoso_client, demo_data):
+    contoso = Organization.objects.get(mpn_id="4711001")
+    Activity.objects.bulk_create(
+        [Activity(organization=contoso, kind=Activity.Kind.CREDIT_ASSIGNED) for _ in range(60)]
+    )
+    page = contoso_client.get(URL, {"kind": "credit_assigned", "junk": "x"}).content.decode()
+    assert 'rel="next" href="?kind=credit_assigned&amp;page=2"' in page

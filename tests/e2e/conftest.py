@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -129,7 +130,8 @@ def sign_in(page, email: str = "admin@contoso.example") -> None:
     page.locator("#id_username").fill(email)
     page.locator("#id_password").fill(DEMO_PASSWORD)
     page.locator("#main form button[type=submit]").click()
-    page.wait_for_url("**/")
+    # The home page exactly: a pattern like "**/" would match the sign-in page itself.
+    page.wait_for_url(lambda url: urlsplit(url).path == "/")
 
 
 def page_without_javascript(browser, live_server, email: str = "admin@contoso.example"):
