@@ -312,6 +312,15 @@ def test_your_products_lists_status_and_actions(contoso_client):
     assert "fabrikam" not in page
 
 
+def test_your_products_offers_no_added_licenses_before_the_start(contoso_client):
+    office = sub("Office 365 E3")
+    start = timezone.localdate() + relativedelta(months=2)
+    Subscription.objects.filter(pk=office.pk).update(start_date=start)
+    page = text(contoso_client.get("/products/"))
+    assert f"?subscription={office.pk}&amp;action=extend" in page
+    assert f"?subscription={office.pk}&amp;action=add" not in page
+
+
 def test_other_roles_are_refused_the_wizard_and_products(client, demo_data):
     client.force_login(User.objects.get(email="billing@contoso.example"))
     assert client.get(URL).status_code == 403
