@@ -73,7 +73,6 @@ def directory_user_prefix_query(*, organization: Organization, text: str) -> Que
     # first, every match of a common prefix (a thousand in a large directory) was joined.
     return (
         DirectoryUser.objects.filter(pk__in=found.values("pk")[:PICKER_LIMIT])
-        .annotate(name_lower=Lower("display_name"))
         .select_related("tenant", "credit_assignment__benefit__product")
-        .order_by("name_lower", "pk")
+        .order_by(Lower("display_name"), "pk")
     )

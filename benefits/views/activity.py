@@ -14,6 +14,7 @@ from benefits import selectors
 from benefits.forms import ActivityFilterForm
 from partnerbenefits.fragments import digest, queryset_values
 from partnerbenefits.htmx import render_page_or_partial
+from partnerbenefits.paging import page_number
 
 PAGE_SIZE = 50
 RELATED = ("benefit", "benefit.product")
@@ -53,10 +54,7 @@ def activity(request: HttpRequest) -> HttpResponse:
     records = selectors.activity_list(organization=request.organization, **filters).select_related(
         "benefit__product"
     )
-    try:
-        number = min(max(int(request.GET.get("page") or 1), 1), 10**9)
-    except ValueError:
-        number = 1
+    number = page_number(request.GET.get("page"))
     start = (number - 1) * PAGE_SIZE
     # Plain values, one more than a page: the cache key of the table, and whether more follow.
     shown = queryset_values(records[start : start + PAGE_SIZE + 1], related=RELATED)

@@ -19,6 +19,7 @@ from benefits.models import Product
 from benefits.selectors import DEFAULT_SORT
 from partnerbenefits.fragments import digest, queryset_digest
 from partnerbenefits.htmx import render_page_or_partial, wants_partial
+from partnerbenefits.paging import page_number
 
 PAGE_SIZE = 50
 STATUS_LABELS = dict(STATUS_CHOICES)
@@ -74,14 +75,18 @@ def benefit_detail(request: HttpRequest, benefit_id: int) -> HttpResponse:
     return render_page_or_partial(request, "benefits/benefit_detail.html", "details", context)
 
 
+# The sortable columns of the list, in their order on screen.
+SORTABLE_LABELS = {
+    "product": _("Product"),
+    "quantity": _("Quantity"),
+    "offer": _("Offer"),
+    "type": _("Benefit type"),
+    "expiration": _("Expiration date"),
+}
 # Column headings in the reader's language, like the values under them.
 CSV_COLUMNS = [
     _("Section"),
-    _("Product"),
-    _("Quantity"),
-    _("Offer"),
-    _("Benefit type"),
-    _("Expiration date"),
+    *SORTABLE_LABELS.values(),
     _("Status"),
     _("Credit amount"),
     _("Credit period"),
@@ -124,15 +129,8 @@ def azure_cloud_csv(request: HttpRequest) -> HttpResponse:
 def sort_columns(query, state: QueryDict) -> list[dict]:
     """The column headers: label, the link that sorts by it (again: the other way round) and
     the aria-sort value of the current order."""
-    labels = {
-        "product": _("Product"),
-        "quantity": _("Quantity"),
-        "offer": _("Offer"),
-        "type": _("Benefit type"),
-        "expiration": _("Expiration date"),
-    }
     columns = []
-    for key, label in labels.items():
+    for key, label in SORTABLE_LABELS.items():
         current = query.sort.lstrip("-") == key
         descending = query.sort.startswith("-")
         target = state.copy()
@@ -160,11 +158,6 @@ def _page(benefits, number: str | None):
     """One page of a section: a number that isn't one shows the first page, a page past the
     end is 404."""
     try:
-        wanted = int(number or 1)
-    except ValueError:
-        wanted = 1
-    paginator = Paginator(benefits, PAGE_SIZE)
-    try:
-        return paginator.page(max(wanted, 1))
+        return Paginator(benefits, PAGE_SIZE).page(page_number(number))
     except EmptyPage as error:
         raise Http404("No such page") from error

@@ -8,6 +8,7 @@ a skipped step) sends the user back to the right step with a message.
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from django.contrib import messages
@@ -47,9 +48,10 @@ def products(request: HttpRequest) -> HttpResponse:
         .order_by("tenant__primary_domain", "product__name", "pk")
     )
 
+    @functools.cache
     def rows() -> list[tuple]:
         # Called by the template only when it renders the table, not when it reuses the
-        # cached copy; the subscriptions are read once either way.
+        # cached copy; cached so that the table's `if` and `for` share one list.
         statuses = ((subscription, subscription.status_on(today)) for subscription in subscriptions)
         return [(sub, status, SUBSCRIPTION_STATUS_LABELS[status]) for sub, status in statuses]
 
