@@ -73,11 +73,19 @@ class AzureOffer(models.TextChoices):
     MICROSOFT_ACTION_PACK = "microsoft_action_pack", _("Microsoft Action Pack")
 
 
+def new_revision() -> str:
+    return uuid.uuid4().hex
+
+
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
     mpn_id = models.CharField(_("MPN ID"), max_length=7, unique=True, validators=[mpn_id_validator])
     country = models.CharField(_("country"), max_length=2, validators=[country_validator])
     currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
+    # A new random value with every change to what the organization's pages show, keying their
+    # cached fragments (partnerbenefits/revisions.py). Random rather than counted, so that a
+    # database filled again can never meet the keys of an earlier one.
+    revision = models.CharField(max_length=32, default=new_revision, editable=False)
 
     class Meta:
         verbose_name = _("partner organization")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from benefits.models import Activity, BenefitType, Offer
@@ -74,17 +75,21 @@ class ActivityFilterForm(forms.Form):
 
     def __init__(self, *args, organization, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # (id, product name) of the organization's benefits, for the template's options. Kept
-        # as plain tuples: as a choice field's choices, a large organization's hundreds of
-        # benefits were normalised on every request.
-        self.benefit_options = list(
-            benefit_list(organization=organization).values_list("pk", "product__name")
-        )
+        self.organization = organization
+
+    @cached_property
+    def benefit_options(self) -> list[tuple[int, str]]:
+        """(id, product name) of the organization's benefits, for the template's options: plain
+        tuples, read only when the options are rendered rather than taken from the cache."""
+        return list(benefit_list(organization=self.organization).values_list("pk", "product__name"))
 
     def clean_benefit(self) -> int | None:
         # Only the organization's own benefits can be chosen: another's id is simply ignored.
         chosen = self.cleaned_data["benefit"]
-        if chosen is not None and chosen not in {pk for pk, _name in self.benefit_options}:
+        if chosen is None:
+            return None
+        mine = benefit_list(organization=self.organization).filter(pk=chosen)
+        if not 0 < chosen < 2**63 or not mine.exists():
             raise forms.ValidationError("not a benefit of this organization")
         return chosen
 

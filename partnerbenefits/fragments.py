@@ -1,13 +1,15 @@
-"""Caching the rendering of large tables, never their data.
+"""Caching the large parts of an organization's pages.
 
-A list page still reads its rows on every request; only turning them into HTML, which on a page
-of 50 or 200 rows costs far more than reading them, is cached (``{% cache %}`` in the template).
-The key is a digest of every field of every row shown and of the related rows the template
-reads, read as plain tuples (no model objects are built unless the table is rendered), plus the
-language and whatever else the caller names (today, the URL state): when anything shown changes,
-so does the key. Nothing needs invalidating; unused entries expire.
+A page's tables (and the picker's search results) are kept in the cache under a key made of
+the organization, its data revision (partnerbenefits/revisions.py: new with every change to
+what its pages show), the language, the release and whatever else the page names (today, the
+filters understood, the page number). When anything shown changes, so does the key: nothing
+needs invalidating, unused entries expire. A page whose tables come from the cache runs one
+query for the revision instead of the queries that build them, which is why the views hand
+the template lazy objects (SimpleLazyObject): they are read only when a table is rendered.
 
-Only for tables without secrets: a page showing full product keys is never cached.
+Only for what holds no secret and no one's form token: a page showing full product keys is
+never cached, and cached HTML never contains ``{% csrf_token %}``.
 """
 
 from __future__ import annotations
@@ -15,8 +17,13 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.db.models import Model, QuerySet
 from django.utils import translation
+
+from accounts.models import Organization
+from partnerbenefits import revisions
+
+# Seconds a cached copy lives unread; the {% cache %} tags in the templates say the same.
+TIMEOUT = 900
 
 
 def digest(*parts: object) -> str:
@@ -25,22 +32,6 @@ def digest(*parts: object) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def queryset_digest(queryset: QuerySet, *, related: tuple[str, ...] = ()) -> str:
-    """A digest of every field of the rows ``queryset`` returns and of their related rows at
-    the dotted paths in ``related`` ("benefit.product"), in one query of plain values."""
-    return digest(queryset_values(queryset, related=related))
-
-
-def queryset_values(queryset: QuerySet, *, related: tuple[str, ...] = ()) -> list[tuple]:
-    """What ``queryset_digest`` hashes: every field of each row and of its related rows."""
-    names = _field_names(queryset.model, "")
-    for path in related:
-        model: type[Model] = queryset.model
-        for name in path.split("."):
-            model = model._meta.get_field(name).related_model
-        names += _field_names(model, path.replace(".", "__") + "__")
-    return list(queryset.values_list(*names))
-
-
-def _field_names(model: type[Model], prefix: str) -> list[str]:
-    return [prefix + field.attname for field in model._meta.concrete_fields]
+def page_key(organization: Organization, *parts: object) -> str:
+    """The cache key of what ``organization``'s page shows for ``parts``, as of now."""
+    return digest(organization.pk, revisions.current(organization), *parts)

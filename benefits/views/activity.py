@@ -5,19 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import benefits_access_required
 from benefits import selectors
 from benefits.forms import ActivityFilterForm
-from partnerbenefits.fragments import digest, queryset_values
+from benefits.models import Activity
+from partnerbenefits.fragments import page_key
 from partnerbenefits.htmx import render_page_or_partial
 from partnerbenefits.paging import page_number
 
 PAGE_SIZE = 50
-RELATED = ("benefit", "benefit.product")
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class LogPage:
     thousand records the count cost more than the page — so the page is read with one record
     more than it shows, which tells whether an older page follows."""
 
-    object_list: QuerySet
+    object_list: list[Activity]
     number: int
     has_next: bool
 
@@ -51,26 +51,25 @@ class LogPage:
 def activity(request: HttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET, organization=request.organization)
     filters = form.filters()
-    records = selectors.activity_list(organization=request.organization, **filters).select_related(
-        "benefit__product"
-    )
     number = page_number(request.GET.get("page"))
-    start = (number - 1) * PAGE_SIZE
-    # Plain values, one more than a page: the cache key of the table, and whether more follow.
-    shown = queryset_values(records[start : start + PAGE_SIZE + 1], related=RELATED)
-    if not shown and number > 1:
-        raise Http404("No such page")
-    page = LogPage(records[start : start + PAGE_SIZE], number, len(shown) > PAGE_SIZE)
+
+    def page() -> LogPage:
+        # Read only when the table is rendered, not when its cached copy is shown.
+        records = selectors.activity_list(organization=request.organization, **filters)
+        start = (number - 1) * PAGE_SIZE
+        shown = list(records.select_related("benefit__product")[start : start + PAGE_SIZE + 1])
+        if not shown and number > 1:
+            raise Http404("No such page")  # such a page is never cached
+        return LogPage(shown[:PAGE_SIZE], number, len(shown) > PAGE_SIZE)
+
     params = {"kind": filters["kind"], "benefit": filters["benefit_id"]}
     context = {
         "form": form,
         "filters": filters,
-        "page": page,
-        "has_records": bool(shown),
+        "page": SimpleLazyObject(page),
         # The page links keep the filters; the key holds only what was understood, so junk
         # in the address can't fill the cache with copies of one table.
         "filter_query": urlencode({name: value for name, value in params.items() if value}),
-        "table_digest": digest(number, page.has_next, filters, shown),
-        "options_digest": digest(form.benefit_options, filters["benefit_id"]),
+        "table_key": page_key(request.organization, "activity", number, filters),
     }
     return render_page_or_partial(request, "benefits/activity.html", "activity-table", context)

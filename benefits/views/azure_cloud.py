@@ -7,6 +7,7 @@ import csv
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -17,7 +18,7 @@ from benefits import selectors
 from benefits.forms import STATUS_CHOICES, BenefitListForm, query_params
 from benefits.models import Product
 from benefits.selectors import DEFAULT_SORT
-from partnerbenefits.fragments import digest, queryset_digest
+from partnerbenefits.fragments import page_key
 from partnerbenefits.htmx import render_page_or_partial, wants_partial
 from partnerbenefits.paging import page_number
 
@@ -32,26 +33,32 @@ def azure_cloud(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     query = BenefitListForm(request.GET).to_query()
     params = query_params(query)
-    table = selectors.benefit_table(organization=request.organization, query=query, today=today)
-    sections = {
-        name: _page(table.filter(product__kind=kind), request.GET.get(f"{name}_page"))
-        for name, kind in SECTIONS
-    }
+    numbers = {name: page_number(request.GET.get(f"{name}_page")) for name, _kind in SECTIONS}
+
+    def sections() -> dict:
+        # Read only when the table is rendered, not when its cached copy is shown.
+        table = selectors.benefit_table(organization=request.organization, query=query, today=today)
+        return {
+            name: _page(table.filter(product__kind=kind), numbers[name]) for name, kind in SECTIONS
+        }
+
     state = QueryDict(mutable=True)
     state.update(params)
     address = QueryDict(mutable=True)
     address.update(state)
-    for name, page in sections.items():
-        if page.number > 1:
-            address[f"{name}_page"] = str(page.number)
+    for name, number in numbers.items():
+        if number > 1:
+            address[f"{name}_page"] = str(number)
     context = {
         "form": BenefitListForm(params),
         "query": query,
         "state": state,
-        "columns": sort_columns(query, state),
-        "sections": sections,
+        "columns": SimpleLazyObject(lambda: sort_columns(query, state)),
+        "sections": SimpleLazyObject(sections),
         "today": today,
-        "table_digest": digest(today, params, [_section_digest(n, p) for n, p in sections.items()]),
+        "table_key": page_key(
+            request.organization, "azure-cloud", today, params, numbers, wants_partial(request)
+        ),
     }
     response = render_page_or_partial(
         request, "benefits/azure_cloud.html", "benefit-table", context
@@ -148,16 +155,10 @@ def sort_columns(query, state: QueryDict) -> list[dict]:
     return columns
 
 
-def _section_digest(name: str, page) -> tuple:
-    """What a section's table shows, for its cached copy."""
-    rows = queryset_digest(page.object_list, related=("product",))
-    return (name, page.number, page.paginator.count, rows)
-
-
-def _page(benefits, number: str | None):
-    """One page of a section: a number that isn't one shows the first page, a page past the
-    end is 404."""
+def _page(benefits, number: int):
+    """One page of a section; a page past the end is 404 (found when the table is rendered:
+    such a page is never cached)."""
     try:
-        return Paginator(benefits, PAGE_SIZE).page(page_number(number))
+        return Paginator(benefits, PAGE_SIZE).page(number)
     except EmptyPage as error:
         raise Http404("No such page") from error

@@ -7,6 +7,7 @@ picker and the confirmation are pages of their own and each change redirects to 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +20,8 @@ from accounts.permissions import benefits_access_required
 from benefits import selectors
 from benefits.models import Benefit
 from benefits.services import credits
+from partnerbenefits import fragments
+from partnerbenefits.fragments import page_key
 from partnerbenefits.htmx import render_page_or_partial, wants_partial
 
 AREA = "benefits/benefit_detail.html#user-assignment"
@@ -37,7 +40,7 @@ def credit_picker(
         "benefit": benefit,
         "holder": holder,
         "text": text,
-        "results": people.directory_user_search(organization=request.organization, text=text),
+        "results": _people_found(request, text),
         "min_length": people.PICKER_MIN_LENGTH,
     }
     # Typing refreshes the results only; opening the picker brings its search box too.
@@ -98,6 +101,19 @@ def credit_transfer(request: HttpRequest, benefit_id: int, holder_id: int) -> Ht
         ),
         _("%(name)s now holds this credit instead of %(holder)s.")
         % {"name": to.display_name, "holder": holder.display_name},
+    )
+
+
+def _people_found(request: HttpRequest, text: str) -> list:
+    """The picker's results, kept in the cache while the organization's data is unchanged:
+    people type the same first letters again and again."""
+    if len(text) < people.PICKER_MIN_LENGTH:
+        return []
+    key = page_key(request.organization, "picker", text.lower())
+    return cache.get_or_set(
+        key,
+        lambda: people.directory_user_search(organization=request.organization, text=text),
+        fragments.TIMEOUT,
     )
 
 

@@ -28,7 +28,7 @@ from benefits.models import SUBSCRIPTION_STATUS_LABELS, Activity
 from benefits.services import redemption
 from benefits.services.redemption import Action
 from partnerbenefits import ratelimit
-from partnerbenefits.fragments import digest, queryset_digest
+from partnerbenefits.fragments import page_key
 from partnerbenefits.htmx import render_page_or_partial, wants_partial
 
 SESSION_KEY = "redeem_wizard"
@@ -55,8 +55,8 @@ def products(request: HttpRequest) -> HttpResponse:
         statuses = ((subscription, subscription.status_on(today)) for subscription in subscriptions)
         return [(sub, status, SUBSCRIPTION_STATUS_LABELS[status]) for sub, status in statuses]
 
-    table_digest = digest(today, queryset_digest(subscriptions, related=("tenant", "product")))
-    context = {"rows": rows, "today": today, "table_digest": table_digest}
+    table_key = page_key(request.organization, "products", today)
+    context = {"rows": rows, "today": today, "table_key": table_key}
     return render_page_or_partial(request, "benefits/products.html", "products", context)
 
 

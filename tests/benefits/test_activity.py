@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -115,6 +116,7 @@ def test_the_log_runs_a_constant_number_of_queries(contoso_client, demo_data):
                 for _ in range(count)
             ]
         )
+        cache.clear()  # bulk_create leaves the revision as it was: measure the table built
         with CaptureQueriesContext(connection) as captured:
             assert contoso_client.get(URL).status_code == 200
         return len(captured)

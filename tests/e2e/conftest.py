@@ -117,10 +117,12 @@ def serious_violations(page) -> list[str]:
 
 
 def htmx_settled(page) -> None:
-    """Wait until htmx has settled what it swapped in (listeners bound) before typing into it:
-    a person never types within the few milliseconds that takes, a test would."""
+    """Wait until no htmx request is in flight and what it swapped in has settled (listeners
+    bound, focus restored) before typing into it: a person never types within the few
+    milliseconds that takes, a test would."""
     page.wait_for_function(
-        "() => !document.querySelector('.htmx-added, .htmx-settling, .htmx-swapping')"
+        "() => !document.querySelector("
+        "'.htmx-request, .htmx-added, .htmx-settling, .htmx-swapping')"
     )
 
 

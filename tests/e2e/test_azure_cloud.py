@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import page_without_javascript, serious_violations, sign_in
+from tests.e2e.conftest import htmx_settled, page_without_javascript, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -72,6 +72,7 @@ def test_back_button_brings_back_the_previous_view_whole(page):
     page.goto("/mpn/benefits/azure-cloud/")
     page.get_by_label("Offer").select_option("gold")
     page.wait_for_url("**/azure-cloud/?offer=gold")
+    htmx_settled(page)
     sort = page.locator("#sort-license-quantity")
     sort.focus()
     page.keyboard.press("Enter")
