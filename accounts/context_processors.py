@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 # The left navigation, in order: (URL name, label, needs the benefits roles, nesting level).
@@ -22,11 +25,20 @@ def portal(request: HttpRequest) -> dict:
         return {}
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
-    entries = []
-    for name, label, gated, level in NAVIGATION:
-        if gated and not user.has_benefits_access:
-            continue
-        entries.append(
-            {"url": reverse(name), "label": label, "current": name == current, "level": level}
-        )
-    return {"organization": user.organization, "navigation": entries}
+
+    def entries() -> list[dict]:
+        urls = _addresses(get_script_prefix(), get_urlconf())
+        return [
+            {"url": urls[name], "label": label, "current": name == current, "level": level}
+            for name, label, gated, level in NAVIGATION
+            if user.has_benefits_access or not gated
+        ]
+
+    # Built only for whole pages: the fragments htmx swaps in don't show the navigation.
+    return {"organization": user.organization, "navigation": SimpleLazyObject(entries)}
+
+
+@functools.lru_cache(maxsize=8)
+def _addresses(script_prefix: str, urlconf: str | None) -> dict[str, str]:
+    """The navigation's addresses, worked out once for what they depend on."""
+    return {name: reverse(name, urlconf=urlconf) for name, _label, _gated, _level in NAVIGATION}

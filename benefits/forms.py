@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from django import forms
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from benefits.models import Activity, BenefitType, Offer
@@ -104,6 +107,19 @@ class ActivityFilterForm(forms.Form):
 KEY_INPUT_MAX_LENGTH = 200
 
 
+def options_html(choices, selected) -> SafeString:
+    """The <option> elements of a select, ``selected`` marked. Joined in Python: for a large
+    organization's hundreds of subscriptions, a template loop was the slowest part of the page."""
+    chosen = "" if selected is None else str(selected)
+    return mark_safe(  # noqa: S308 - every value and label is escaped here
+        "".join(
+            f'<option value="{escape(str(value))}"{" selected" if str(value) == chosen else ""}>'
+            f"{escape(str(label))}</option>"
+            for value, label in choices
+        )
+    )
+
+
 class RedeemChooseForm(forms.Form):
     action = forms.ChoiceField(label=_("What do you want to do?"), widget=forms.RadioSelect)
     subscription = forms.TypedChoiceField(
@@ -124,6 +140,12 @@ class RedeemChooseForm(forms.Form):
         self.fields["tenant"].choices = [
             (t.pk, f"{t.display_name} — {t.primary_domain}") for t in tenants
         ]
+
+    def subscription_options(self) -> SafeString:
+        return options_html(self.fields["subscription"].choices, self["subscription"].value())
+
+    def tenant_options(self) -> SafeString:
+        return options_html(self.fields["tenant"].choices, self["tenant"].value())
 
     def clean(self):
         data = super().clean()

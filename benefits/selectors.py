@@ -6,7 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Organization
@@ -67,25 +78,25 @@ def subscription_get(*, organization: Organization, subscription_id: object) -> 
 
 
 def benefit_details(*, organization: Organization, benefit_id: object) -> Benefit:
-    """One benefit with its keys (and the subscriptions they went into) and its credit holders,
-    in a fixed number of queries whatever their number."""
-    return get_object_or_404(
-        benefit_list(organization=organization).prefetch_related(
-            Prefetch(
-                "keys",
-                queryset=ProductKey.objects.select_related(
-                    "redeemed_into__tenant", "redeemed_into__product"
-                ).order_by("pk"),
+    """One benefit with what its details show, in two queries whatever their number: an Azure
+    credit's holders, or a license benefit's keys (and the subscriptions they went into)."""
+    benefit = benefit_get(organization=organization, benefit_id=benefit_id)
+    if benefit.is_usage_based:
+        shown = Prefetch(
+            "assignments",
+            queryset=CreditAssignment.objects.select_related("directory_user__tenant").order_by(
+                "directory_user__display_name", "pk"
             ),
-            Prefetch(
-                "assignments",
-                queryset=CreditAssignment.objects.select_related("directory_user__tenant").order_by(
-                    "directory_user__display_name", "pk"
-                ),
-            ),
-        ),
-        pk=parse_id(benefit_id),
-    )
+        )
+    else:
+        shown = Prefetch(
+            "keys",
+            queryset=ProductKey.objects.select_related(
+                "redeemed_into__tenant", "redeemed_into__product"
+            ).order_by("pk"),
+        )
+    prefetch_related_objects([benefit], shown)
+    return benefit
 
 
 @dataclass(frozen=True)

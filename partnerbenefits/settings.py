@@ -123,16 +123,20 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "partnerbenefits.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "partnerbenefits",
         }
     }
     # Sessions read from Redis and survive a cache flush thanks to the database copy.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # The redemption wizard's steps keep their state in the shared cache: no database write.
+    REDEEM_STATE_STORE = "cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    # A per-process cache would lose the state between workers: the session keeps it.
+    REDEEM_STATE_STORE = "session"
 
 # --- Accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -17,6 +17,7 @@ from django.test import Client
 
 from accounts.models import DirectoryUser, Organization, Tenant, User
 from benefits.models import Benefit, Product, Subscription
+from tests.benefits.wizard import wizard_state
 
 pytestmark = pytest.mark.django_db
 
@@ -186,7 +187,7 @@ def walk(client: Client) -> dict[str, object]:
     post("wizard, key too big", REDEEM, {"step": "key", "key": POWER_BI_20})
     get("wizard, key once more", REDEEM, subscription=office_subscription.pk, action="extend")
     post("wizard, review", REDEEM, {"step": "key", "key": "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"})
-    token = client.session["redeem_wizard"]["token"]
+    token = wizard_state(client)["token"]
     post("wizard, done", REDEEM, {"step": "review", "token": token}, HTMX)
     get("wizard, done page", REDEEM)
     get("activity", "/activity/")

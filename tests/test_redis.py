@@ -23,7 +23,7 @@ def redis_settings(settings):
     require_service(available, f"needs a Redis server at {REDIS_URL}")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "partnerbenefits.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "partnerbenefits-tests",
         }
@@ -44,6 +44,15 @@ def test_the_cache_stores_and_counts_in_redis(redis_settings):
     cache.add("attempts", 0)
     assert cache.incr("attempts") == 1
     assert redis.Redis.from_url(REDIS_URL).exists(cache.make_and_validate_key("greeting"))
+
+
+def test_one_redis_client_serves_every_command(redis_settings):
+    from django.core.cache import cache
+
+    cache.set("greeting", "bonjour", 30)
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client(write=True) is client
+    assert client.get(cache.make_and_validate_key("greeting")) is not None
 
 
 @pytest.mark.django_db

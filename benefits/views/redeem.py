@@ -1,6 +1,9 @@
 """The redemption wizard: Choose → Key → Review → Done, and Your products.
 
-The wizard's state lives in the session; nothing is written before Redeem. Each step is a
+The wizard's state is kept under the visitor's session: in the cache when every process shares
+it (Redis, settings.REDEEM_STATE_STORE), so a step costs a cache write rather than a database
+write, and a state lost with the cache sends the user back to Choose; otherwise in the session.
+Nothing else is written before Redeem. Each step is a
 partial swapped in place by htmx; without JavaScript every form posts and redirects back to
 the wizard, which shows the step the state is at. A state that doesn't fit (tampered, stale,
 a skipped step) sends the user back to the right step with a message.
@@ -11,7 +14,9 @@ from __future__ import annotations
 import functools
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -32,6 +37,8 @@ from partnerbenefits.fragments import page_key
 from partnerbenefits.htmx import render_page_or_partial, wants_partial
 
 SESSION_KEY = "redeem_wizard"
+# Long enough for anyone to finish; the state only needs to outlive the wizard.
+STATE_TIMEOUT = 2 * 60 * 60
 # What a stale or tampered wizard state can run into: handled as "go back a step", never a 500.
 STALE = (ValidationError, ObjectDoesNotExist, Http404)
 STEPS = ["choose", "key", "review", "done"]
@@ -64,7 +71,7 @@ def products(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @benefits_access_required
 def redeem(request: HttpRequest) -> HttpResponse:
-    state = request.session.get(SESSION_KEY) or {}
+    state = _load(request)
     if request.method == "POST":
         return _post(request, state)
     if "restart" in request.GET or request.GET.keys() & {"key", "subscription", "action"}:
@@ -120,8 +127,11 @@ def _post(request: HttpRequest, state: dict) -> HttpResponse:
 
 
 def _post_choose(request: HttpRequest, state: dict) -> HttpResponse:
-    form = _choose_form(request, data=request.POST)
+    # Checked against the one subscription chosen rather than all the organization's (a large
+    # one has hundreds); all of them only to show the form again.
+    form = _choose_form(request, data=request.POST, only=request.POST.get("subscription"))
     if not form.is_valid():
+        form = _choose_form(request, data=request.POST)
         return _show(request, {**state, "step": "choose"}, choose_form=form)
     state.update(
         step="key",
@@ -203,17 +213,18 @@ def _post_review(request: HttpRequest, state: dict) -> HttpResponse:
         return _saved_and_shown(request, state)
     state.update(step="done", done=record.pk, done_token=token)
     state.pop("error", None)
-    return _saved_and_shown(request, state)
+    return _saved_and_shown(request, state, record=record)
 
 
 # --- Rendering -----------------------------------------------------------------------------
 
 
-def _saved_and_shown(request: HttpRequest, state: dict, preview=None) -> HttpResponse:
-    """``preview``: the review this request just computed, shown as is rather than again."""
+def _saved_and_shown(request: HttpRequest, state: dict, preview=None, record=None) -> HttpResponse:
+    """``preview``, ``record``: the review this request just computed, or the redemption it
+    just recorded, shown as they are rather than read again."""
     _save(request, state)
     if wants_partial(request):
-        return _show(request, state, preview=preview)
+        return _show(request, state, preview=preview, record=record)
     return redirect("benefits:redeem")
 
 
@@ -227,6 +238,7 @@ def _show(
     offer_activate=False,
     status=200,
     preview=None,
+    record=None,
 ):
     step = state.get("step") if state.get("step") in STEPS else "choose"
     context = {
@@ -254,19 +266,23 @@ def _show(
             messages.error(request, _("This key can no longer be redeemed as reviewed."))
             return _show(request, state)
     elif step == "done":
-        context["record"] = _done_record(request, state)
+        context["record"] = record or _done_record(request, state)
         if context["record"] is None:
             return _saved_and_shown(request, {"step": "choose"})
     return render_page_or_partial(request, "benefits/redeem.html", "wizard", context, status=status)
 
 
-def _choose_form(request: HttpRequest, **kwargs) -> RedeemChooseForm:
+def _choose_form(request: HttpRequest, *, only: str | None = None, **kwargs) -> RedeemChooseForm:
+    """The Choose form offering the organization's Active subscriptions (``only``: just this
+    one, if it is among them)."""
     active = (
         selectors.subscription_list(organization=request.organization)
         .active_on(timezone.localdate())
         .order_by("product__name", "pk")
         .values_list("pk", "product__name", "tenant__primary_domain", "seats")
     )
+    if only is not None:
+        active = active.filter(pk=accounts_selectors.parse_id(only))
     tenants = accounts_selectors.tenant_list(organization=request.organization)
     return RedeemChooseForm(subscriptions=active, tenants=tenants, **kwargs)
 
@@ -277,9 +293,12 @@ def _choice(request: HttpRequest, state: dict) -> dict:
         subscription = selectors.subscription_get(
             organization=request.organization, subscription_id=state["subscription"]
         )
-    tenant = accounts_selectors.tenant_get(
-        organization=request.organization, tenant_id=state.get("tenant")
-    )
+    if subscription is not None and subscription.tenant_id == state.get("tenant"):
+        tenant = subscription.tenant  # read with the subscription, through the organization
+    else:
+        tenant = accounts_selectors.tenant_get(
+            organization=request.organization, tenant_id=state.get("tenant")
+        )
     return {"action": state["action"], "subscription": subscription, "tenant": tenant}
 
 
@@ -289,11 +308,7 @@ def _preview(request: HttpRequest, state: dict, *, raw: str | None = None):
     if raw is not None:
         key = redemption.key_find(organization=request.organization, raw=raw)
     else:
-        key = (
-            selectors.product_key_list(organization=request.organization)
-            .select_related("benefit__product", "redeemed_into__tenant", "redeemed_into__product")
-            .get(pk=state["key"])
-        )
+        key = redemption.key_list(organization=request.organization).get(pk=state["key"])
     return redemption.redemption_preview(
         key=key,
         action=choice["action"],
@@ -338,5 +353,21 @@ def _primary_tenant_id(request: HttpRequest) -> int | None:
     return tenant.pk if tenant else None
 
 
+def state_key(session_key: str | None) -> str:
+    """Where a session's wizard state is kept (session keys are secret: nobody can read or
+    overwrite another's state)."""
+    return f"redeem-wizard:{session_key}"
+
+
+def _load(request: HttpRequest) -> dict:
+    if settings.REDEEM_STATE_STORE == "cache":
+        return cache.get(state_key(request.session.session_key)) or {}
+    return request.session.get(SESSION_KEY) or {}
+
+
 def _save(request: HttpRequest, state: dict) -> None:
-    request.session[SESSION_KEY] = state
+    if settings.REDEEM_STATE_STORE == "cache":
+        # Signed in, so the session is stored and has its key.
+        cache.set(state_key(request.session.session_key), state, STATE_TIMEOUT)
+    else:
+        request.session[SESSION_KEY] = state

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from benefits.models import Activity, ProductKey, Subscription
+from tests.benefits.wizard import set_wizard_state, wizard_state
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,12 @@ O365_100 = "W7QCC-MCX3K-J9X3F-96QVT-YR36V"
 PBI_10 = "27P9H-J68XW-2876H-V9CGM-7F8VY"
 PBI_20 = "KQH88-6PMYQ-TH2VP-6J74B-TKCXD"
 INTUNE_10 = "KFCQB-TWKJX-J7KTQ-M4PMB-QQRJQ"
+
+
+@pytest.fixture(autouse=True, params=["session", "cache"])
+def _state_store(request, settings):
+    """Every wizard test runs with the state in the session and in the shared cache."""
+    settings.REDEEM_STATE_STORE = request.param
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +53,7 @@ def validate(client, key: str, headers=None):
 
 
 def token(client) -> str:
-    return client.session["redeem_wizard"]["token"]
+    return wizard_state(client)["token"]
 
 
 def redeem(client, headers=None):
@@ -125,14 +132,15 @@ def test_reactivate_intune_from_your_products(contoso_client):
 
 def test_extending_a_disabled_subscription_offers_activation(contoso_client):
     contoso_client.get(URL, {"restart": 1})
-    session = contoso_client.session
-    session["redeem_wizard"] = {
-        "step": "key",
-        "action": "extend",
-        "subscription": sub("Microsoft Intune").pk,
-        "tenant": sub("Microsoft Intune").tenant_id,
-    }
-    session.save()
+    set_wizard_state(
+        contoso_client,
+        {
+            "step": "key",
+            "action": "extend",
+            "subscription": sub("Microsoft Intune").pk,
+            "tenant": sub("Microsoft Intune").tenant_id,
+        },
+    )
     page = text(validate(contoso_client, INTUNE_10, HTMX))
     assert "Activate the key as a new subscription" in page
     assert "action=activate" in page
@@ -340,13 +348,13 @@ def test_the_activity_log_shows_the_redemption_without_the_full_key(contoso_clie
 
 
 def test_a_second_press_that_lost_the_race_still_shows_the_confirmation(contoso_client):
-    """Two presses at once: the other one redeemed and its session write was overwritten;
-    this press finds the key used by the same person and shows the same Done."""
+    """Two presses at once: the other one redeemed and its wizard state was overwritten; this
+    press finds the key used by the same person and shows the same Done."""
     from benefits.services import redemption
 
     start(contoso_client, "Office 365 E3", "extend")
     validate(contoso_client, O365_25, HTMX)
-    state = contoso_client.session["redeem_wizard"]
+    state = wizard_state(contoso_client)
     redemption.key_redeem(
         organization=User.objects.get(email="admin@contoso.example").organization,
         key_id=state["key"],

@@ -1,0 +1,26 @@
+"""Django's Redis cache, keeping one client per connection pool.
+
+Django's client builds a new ``redis.Redis`` for every command; building one (its table of reply
+handlers) costs about as much as the command itself, and a page sends several (the session,
+cached tables, rate limits). A client is thread-safe and holds no connection of its own, so
+one per pool serves every call.
+"""
+
+from __future__ import annotations
+
+from django.core.cache.backends import redis
+
+
+class RedisCacheClient(redis.RedisCacheClient):
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if id(pool) not in clients:
+            clients[id(pool)] = self._client(connection_pool=pool)
+        return clients[id(pool)]
+
+
+class RedisCache(redis.RedisCache):
+    def __init__(self, server, params) -> None:
+        super().__init__(server, params)
+        self._class = RedisCacheClient
