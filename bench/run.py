@@ -199,6 +199,7 @@ class Portal:
             "--workers", str(WORKERS),
             "--threads", str(THREADS),
             "--bind", f"127.0.0.1:{self.port}",
+            "--keep-alive", "0",
         ]  # fmt: skip
         self._log_file = self.log.open("wb")
         self.process = subprocess.Popen(  # noqa: S603 - our own command line
