@@ -11,8 +11,11 @@ from accounts.models import User
 class EmailBackend(ModelBackend):
     def get_user(self, user_id: int) -> User | None:
         # The organization is on every page's top bar: fetch it with the account, one query.
-        user = User.objects.select_related("organization").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            user = User.objects.select_related("organization").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
 
 def axes_username(request: HttpRequest, credentials: dict | None) -> str:

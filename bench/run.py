@@ -7,6 +7,9 @@ each scenario from a second process, and report throughput, latency and worker m
     BENCH_DURATION      seconds measured per scenario, default 30
     BENCH_SCENARIOS     comma-separated subset, default all (in the order below)
     BENCH_PORT          loopback port of gunicorn, default 8765
+    BENCH_KEEP_ALIVE    seconds gunicorn keeps a connection open, default 0: one request per
+                        connection, as behind the production proxy, so requests spread over
+                        both workers (kept alive, each simulated user stays on one worker)
     BENCH_STRICT        1: exit with status 1 when a target is missed
 
 Run it with ``python -m bench.run`` from the project directory (``make bench`` does).
@@ -57,6 +60,7 @@ def main() -> int:
     users = int(os.environ.get("BENCH_USERS", "16"))
     duration = float(os.environ.get("BENCH_DURATION", "30"))
     port = int(os.environ.get("BENCH_PORT", "8765"))
+    keep_alive = int(os.environ.get("BENCH_KEEP_ALIVE", "0"))
     scenarios = _chosen_scenarios(os.environ.get("BENCH_SCENARIOS", ""))
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     ensure_database(database_url)
@@ -84,7 +88,7 @@ def main() -> int:
         plan_path = work_dir / "plan.json"
         plan_path.write_text(json.dumps(plan))
         load_before = os.getloadavg()
-        with Portal(port, log=work_dir / "gunicorn.log") as portal:
+        with Portal(port, keep_alive=keep_alive, log=work_dir / "gunicorn.log") as portal:
             measured = []
             for scenario in scenarios:
                 print(f"Scenario {scenario}: {users} users for {duration:g} s…", file=sys.stderr)
@@ -120,7 +124,7 @@ def main() -> int:
             "measured_at": stamp.isoformat(timespec="seconds"),
             "users": users,
             "seconds_per_scenario": duration,
-            "gunicorn": {"workers": WORKERS, "threads": THREADS},
+            "gunicorn": {"workers": WORKERS, "threads": THREADS, "keep_alive": keep_alive},
             "cpus": os.cpu_count(),
             "load_average_before": [round(value, 2) for value in load_before],
             "load_average_after": [round(value, 2) for value in load_after],
@@ -186,9 +190,9 @@ def ensure_database(url: str) -> None:
 class Portal:
     """gunicorn as production runs it, on a loopback port, with its workers' memory watched."""
 
-    def __init__(self, port: int, *, log: Path) -> None:
+    def __init__(self, port: int, *, keep_alive: int, log: Path) -> None:
         self.url = f"http://127.0.0.1:{port}"
-        self.port, self.log = port, log
+        self.port, self.keep_alive, self.log = port, keep_alive, log
         self.peaks: dict[int, int] = {}
         self._stop = threading.Event()
 
@@ -199,7 +203,7 @@ class Portal:
             "--workers", str(WORKERS),
             "--threads", str(THREADS),
             "--bind", f"127.0.0.1:{self.port}",
-            "--keep-alive", "0",
+            "--keep-alive", str(self.keep_alive),
         ]  # fmt: skip
         self._log_file = self.log.open("wb")
         self.process = subprocess.Popen(  # noqa: S603 - our own command line

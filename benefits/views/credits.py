@@ -20,8 +20,7 @@ from accounts.permissions import benefits_access_required
 from benefits import selectors
 from benefits.models import Benefit
 from benefits.services import credits
-from partnerbenefits import fragments
-from partnerbenefits.fragments import page_key
+from partnerbenefits.fragments import TIMEOUT, page_key
 from partnerbenefits.htmx import render_page_or_partial, wants_partial
 
 AREA = "benefits/benefit_detail.html#user-assignment"
@@ -113,7 +112,7 @@ def _people_found(request: HttpRequest, text: str) -> list:
     return cache.get_or_set(
         key,
         lambda: people.directory_user_search(organization=request.organization, text=text),
-        fragments.TIMEOUT,
+        TIMEOUT,
     )
 
 
