@@ -100,6 +100,14 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.mpn_id})"
 
+    def save(self, *args, **kwargs) -> None:
+        # A save writes back every column it read: a revision read before some other change
+        # must not return. Saving is itself a change, so it gets a new one.
+        self.revision = new_revision()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
+        super().save(*args, **kwargs)
+
 
 class Tenant(models.Model):
     """An Azure AD tenant of an organization. At most one per organization is primary (the

@@ -34,4 +34,4 @@ def digest(*parts: object) -> str:
 
 def page_key(organization: Organization, *parts: object) -> str:
     """The cache key of what ``organization``'s page shows for ``parts``, as of now."""
-    return digest(organization.pk, revisions.current(organization), *parts)
+    return digest(organization.pk, revisions.revision_for_key(organization), *parts)

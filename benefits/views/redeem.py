@@ -353,21 +353,24 @@ def _primary_tenant_id(request: HttpRequest) -> int | None:
     return tenant.pk if tenant else None
 
 
-def state_key(session_key: str | None) -> str:
-    """Where a session's wizard state is kept (session keys are secret: nobody can read or
-    overwrite another's state)."""
-    return f"redeem-wizard:{session_key}"
+def state_key(session_key: str, user_id: int) -> str:
+    """Where a session's wizard state is kept: under its account and its session key (secret),
+    so that no other session or account can read or overwrite it."""
+    return f"redeem-wizard:{user_id}:{session_key}"
 
 
 def _load(request: HttpRequest) -> dict:
-    if settings.REDEEM_STATE_STORE == "cache":
-        return cache.get(state_key(request.session.session_key)) or {}
-    return request.session.get(SESSION_KEY) or {}
+    if settings.REDEEM_STATE_STORE == "session":
+        return request.session.get(SESSION_KEY) or {}
+    if request.session.session_key is None:
+        return {}
+    return cache.get(state_key(request.session.session_key, request.user.pk)) or {}
 
 
 def _save(request: HttpRequest, state: dict) -> None:
-    if settings.REDEEM_STATE_STORE == "cache":
-        # Signed in, so the session is stored and has its key.
-        cache.set(state_key(request.session.session_key), state, STATE_TIMEOUT)
-    else:
+    if settings.REDEEM_STATE_STORE == "session":
         request.session[SESSION_KEY] = state
+        return
+    if request.session.session_key is None:
+        request.session.save()  # gives the session the key its state is kept under
+    cache.set(state_key(request.session.session_key, request.user.pk), state, STATE_TIMEOUT)

@@ -13,13 +13,17 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from accounts.models import DirectoryUser, Organization, User
+from accounts.models import DirectoryUser, Organization, Tenant, User
 from benefits.models import Benefit, Product, Subscription
 from benefits.services import credits
 from partnerbenefits import revisions
 from partnerbenefits.fragments import page_key
 
 pytestmark = pytest.mark.django_db
+
+# For tests of what one transaction does: each runs in its own transactions, as requests and
+# the admin do, rather than in the single one other tests are wrapped in.
+REAL_TRANSACTIONS = pytest.mark.django_db(transaction=True)
 
 AZURE = "/mpn/benefits/azure-cloud/"
 PRODUCTS = "/products/"
@@ -68,15 +72,62 @@ def test_a_saved_quantity_shows_at_once(contoso_client):
     assert "<td>4321</td>" in page(contoso_client, AZURE)
 
 
-def test_a_renamed_product_shows_at_once_in_every_organization(contoso_client):
+@REAL_TRANSACTIONS
+def test_a_renamed_product_shows_at_once_where_it_is_held(contoso_client):
     page(contoso_client, AZURE)
+    bystander = Organization.objects.create(
+        name="Holds nothing", mpn_id="4711999", country="FR", currency="EUR"
+    )
     before = dict(Organization.objects.values_list("pk", "revision"))
-    product = Product.objects.get(name="Power BI Pro")
-    product.name = "Power BI Pro (renamed)"
+    product = Product.objects.get(name="Office 365 E3")
+    product.name = "Office 365 E3 (renamed)"
     product.save()
-    assert "Power BI Pro (renamed)" in page(contoso_client, AZURE)
+    assert "Office 365 E3 (renamed)" in page(contoso_client, AZURE)
     after = dict(Organization.objects.values_list("pk", "revision"))
-    assert all(after[pk] != before[pk] for pk in before)
+    holders = {contoso().pk, Organization.objects.get(mpn_id="4711002").pk}
+    assert all(after[pk] != before[pk] for pk in holders)
+    assert after[bystander.pk] == before[bystander.pk]
+
+
+def test_a_new_product_changes_no_revision(demo_data):
+    before = dict(Organization.objects.values_list("pk", "revision"))
+    Product.objects.create(name="Visual Studio Enterprise", kind=Product.Kind.LICENSE)
+    assert dict(Organization.objects.values_list("pk", "revision")) == before
+
+
+@REAL_TRANSACTIONS
+def test_a_tenant_given_to_another_organization_leaves_the_first_at_once(contoso_client):
+    assert "fabrikam.onmicrosoft.com" not in page(contoso_client, PRODUCTS)
+    tenant = Tenant.objects.get(primary_domain="fabrikam.onmicrosoft.com")
+    fabrikam = tenant.organization
+    before = revision_of(fabrikam)
+    tenant.organization = contoso()
+    tenant.is_primary = False
+    tenant.save()
+    assert revision_of(fabrikam) != before
+    assert "fabrikam.onmicrosoft.com" in page(contoso_client, PRODUCTS)
+    tenant.organization = fabrikam
+    tenant.save()
+    assert "fabrikam.onmicrosoft.com" not in page(contoso_client, PRODUCTS)
+
+
+def test_saving_the_organization_never_brings_back_an_older_revision(demo_data):
+    stale = contoso()  # read before the change below
+    original = stale.revision
+    Benefit.objects.get(organization=stale, product__name="Office 365 E3").save()
+    changed = revision_of(stale)
+    stale.name = "Contoso Partners Ltd"
+    stale.save()
+    assert revision_of(stale) not in {original, changed}
+
+
+def test_a_save_of_other_fields_does_not_look_for_a_move(demo_data):
+    subscription = Subscription.objects.filter(tenant__organization=contoso()).first()
+    subscription.seats += 1
+    with CaptureQueriesContext(connection) as captured:
+        subscription.save(update_fields=["seats"])
+    # No read of where the subscription was before: only the tenant it stays in is looked up.
+    assert not [query for query in captured if 'FROM "benefits_subscription"' in query["sql"]]
 
 
 def test_a_changed_end_date_shows_at_once_on_your_products(contoso_client):
@@ -155,10 +206,6 @@ def test_the_key_changes_with_the_day_and_the_language(demo_data):
         assert page_key(organization, "azure-cloud", today) != english
 
 
-# Each test below is its own transaction, as a request is (not one wrapped around the test).
-REAL_TRANSACTIONS = pytest.mark.django_db(transaction=True)
-
-
 def updates_of_revisions(captured) -> int:
     return sum('UPDATE "accounts_organization"' in query["sql"] for query in captured)
 
@@ -182,7 +229,7 @@ def test_a_change_after_the_revision_was_read_changes_it_again(demo_data):
     office = Benefit.objects.get(organization=organization, product__name="Office 365 E3")
     with transaction.atomic():
         office.save()
-        read = revisions.current(organization)
+        read = revisions.revision_for_key(organization)
         office.save()
         assert revision_of(organization) != read
 

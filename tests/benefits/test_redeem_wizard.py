@@ -378,3 +378,15 @@ def test_a_review_left_open_in_another_tab_cannot_redeem_new_figures(contoso_cli
     contoso_client.get(URL)  # the review shown again, in another tab, with the new figures
     contoso_client.post(URL, {"step": "review", "token": old_token}, headers=HTMX)
     assert not ProductKey.objects.get(key=O365_25).is_redeemed
+
+
+def test_each_session_keeps_its_own_wizard(contoso_client):
+    from django.test import Client
+
+    other_session = Client()
+    other_session.force_login(User.objects.get(email="admin@contoso.example"))
+    start(contoso_client, "Office 365 E3", "extend")
+    validate(contoso_client, O365_25)
+    assert wizard_state(contoso_client)["step"] == "review"
+    assert 'value="choose"' in text(other_session.get(URL))
+    assert wizard_state(contoso_client)["step"] == "review"

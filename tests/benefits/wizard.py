@@ -8,15 +8,20 @@ from django.core.cache import cache
 from benefits.views.redeem import SESSION_KEY, state_key
 
 
+def _cache_key(client) -> str:
+    session = client.session
+    return state_key(session.session_key, int(session["_auth_user_id"]))
+
+
 def wizard_state(client) -> dict:
     if settings.REDEEM_STATE_STORE == "cache":
-        return cache.get(state_key(client.session.session_key))
+        return cache.get(_cache_key(client))
     return client.session[SESSION_KEY]
 
 
 def set_wizard_state(client, state: dict) -> None:
     if settings.REDEEM_STATE_STORE == "cache":
-        cache.set(state_key(client.session.session_key), state)
+        cache.set(_cache_key(client), state)
     else:
         session = client.session
         session[SESSION_KEY] = state
