@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import parse_id
 from benefits.models import Activity, BenefitType, Offer
 from benefits.selectors import SORTABLE, BenefitListQuery, BenefitStatus, benefit_list
 
@@ -89,10 +90,8 @@ class ActivityFilterForm(forms.Form):
     def clean_benefit(self) -> int | None:
         # Only the organization's own benefits can be chosen: another's id is simply ignored.
         chosen = self.cleaned_data["benefit"]
-        if chosen is None:
-            return None
-        mine = benefit_list(organization=self.organization).filter(pk=chosen)
-        if not 0 < chosen < 2**63 or not mine.exists():
+        mine = benefit_list(organization=self.organization).filter(pk=parse_id(chosen))
+        if chosen is not None and not mine.exists():
             raise forms.ValidationError("not a benefit of this organization")
         return chosen
 

@@ -70,11 +70,19 @@ class _TouchedAtLevel(set):
         pass
 
 
-def _touched_levels() -> list[_TouchedAtLevel]:
+def _touched_entries() -> list[tuple[set, _TouchedAtLevel]]:
+    """(savepoint ids, record) of each savepoint level of the current transaction that has
+    touched something; none outside a transaction."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         return []
-    return [entry[1] for entry in connection.run_on_commit if isinstance(entry[1], _TouchedAtLevel)]
+    return [
+        (ids, c) for ids, c, _robust in connection.run_on_commit if isinstance(c, _TouchedAtLevel)
+    ]
+
+
+def _touched_levels() -> list[_TouchedAtLevel]:
+    return [touched for _ids, touched in _touched_entries()]
 
 
 def _touched_at_this_level() -> _TouchedAtLevel:
@@ -83,9 +91,9 @@ def _touched_at_this_level() -> _TouchedAtLevel:
     if not connection.in_atomic_block:
         return _TouchedAtLevel()
     level = set(connection.savepoint_ids)
-    for savepoints, callback, _robust in connection.run_on_commit:
-        if isinstance(callback, _TouchedAtLevel) and savepoints == level:
-            return callback
+    for ids, touched in _touched_entries():
+        if ids == level:
+            return touched
     touched = _TouchedAtLevel()
     transaction.on_commit(touched)
     return touched

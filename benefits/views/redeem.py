@@ -359,18 +359,27 @@ def state_key(session_key: str, user_id: int) -> str:
     return f"redeem-wizard:{user_id}:{session_key}"
 
 
-def _load(request: HttpRequest) -> dict:
+def load_state(session, user_id: int) -> dict:
+    """The wizard state of this signed-in session, wherever the settings keep it."""
     if settings.REDEEM_STATE_STORE == "session":
-        return request.session.get(SESSION_KEY) or {}
-    if request.session.session_key is None:
+        return session.get(SESSION_KEY) or {}
+    if session.session_key is None:
         return {}
-    return cache.get(state_key(request.session.session_key, request.user.pk)) or {}
+    return cache.get(state_key(session.session_key, user_id)) or {}
+
+
+def save_state(session, user_id: int, state: dict) -> None:
+    if settings.REDEEM_STATE_STORE == "session":
+        session[SESSION_KEY] = state
+        return
+    if session.session_key is None:
+        session.save()  # gives the session the key its state is kept under
+    cache.set(state_key(session.session_key, user_id), state, STATE_TIMEOUT)
+
+
+def _load(request: HttpRequest) -> dict:
+    return load_state(request.session, request.user.pk)
 
 
 def _save(request: HttpRequest, state: dict) -> None:
-    if settings.REDEEM_STATE_STORE == "session":
-        request.session[SESSION_KEY] = state
-        return
-    if request.session.session_key is None:
-        request.session.save()  # gives the session the key its state is kept under
-    cache.set(state_key(request.session.session_key, request.user.pk), state, STATE_TIMEOUT)
+    save_state(request.session, request.user.pk, state)
