@@ -9,6 +9,8 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from common import pagecache
+
 # The left navigation, in order: (URL name, label, needs the benefits roles, nesting level).
 NAVIGATION = [
     ("home", _("Home"), False, 0),
@@ -23,6 +25,7 @@ def portal(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    shell = {"organization": user.organization, "page_cache_seconds": pagecache.TIMEOUT}
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
 
@@ -35,7 +38,7 @@ def portal(request: HttpRequest) -> dict:
         ]
 
     # Built only for whole pages: the fragments htmx swaps in don't show the navigation.
-    return {"organization": user.organization, "navigation": SimpleLazyObject(entries)}
+    return {**shell, "navigation": SimpleLazyObject(entries)}
 
 
 @functools.lru_cache(maxsize=8)

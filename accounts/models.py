@@ -14,6 +14,8 @@ from django.db.models.functions import Lower
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from common.pagecache import PageCacheQuerySet
+
 mpn_id_validator = RegexValidator(r"^\d{7}$", _("An MPN ID has exactly 7 digits."))
 
 
@@ -73,19 +75,11 @@ class AzureOffer(models.TextChoices):
     MICROSOFT_ACTION_PACK = "microsoft_action_pack", _("Microsoft Action Pack")
 
 
-def new_revision() -> str:
-    return uuid.uuid4().hex
-
-
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
     mpn_id = models.CharField(_("MPN ID"), max_length=7, unique=True, validators=[mpn_id_validator])
     country = models.CharField(_("country"), max_length=2, validators=[country_validator])
     currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
-    # A new random value with every change to what the organization's pages show, keying their
-    # cached fragments (partnerbenefits/revisions.py). Random rather than counted, so that a
-    # database filled again can never meet the keys of an earlier one.
-    revision = models.CharField(max_length=32, default=new_revision, editable=False)
 
     class Meta:
         verbose_name = _("partner organization")
@@ -99,14 +93,6 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.mpn_id})"
-
-    def save(self, *args, **kwargs) -> None:
-        # A save writes back every column it read: a revision read before some other change
-        # must not return. Saving is itself a change, so it gets a new one.
-        self.revision = new_revision()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
-        super().save(*args, **kwargs)
 
 
 class Tenant(models.Model):
@@ -123,6 +109,9 @@ class Tenant(models.Model):
     primary_domain = models.CharField(_("primary domain"), max_length=253, unique=True)
     tenant_id = models.UUIDField(_("tenant ID"), unique=True, default=uuid.uuid4)
     is_primary = models.BooleanField(_("primary"), default=False)
+
+    organization_path = "organization"  # whose cached pages show it (common.pagecache)
+    objects = PageCacheQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tenant")
@@ -168,6 +157,9 @@ class DirectoryUser(models.Model):
         validators=[CodeListValidator(AzureOffer.values)],
         help_text=_("Azure offers this person already holds."),
     )
+
+    organization_path = "tenant__organization"
+    objects = PageCacheQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("directory user")

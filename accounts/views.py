@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from accounts import selectors
 from accounts.forms import BoundedPasswordChangeForm, EmailAuthenticationForm
 from accounts.permissions import benefits_role_names
-from partnerbenefits import ratelimit
+from common import ratelimit
 
 
 class LoginView(auth_views.LoginView):

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from accounts.models import DirectoryUser, Organization, Role, Tenant, User, new_revision
+from accounts.models import DirectoryUser, Organization, Role, Tenant, User
 from bench.bulk import Progress, Rows
 from bench.catalogue import (
     COUNTRIES,
@@ -50,7 +50,7 @@ class Builder:
         self.random = random.Random(20240601)  # noqa: S311 - not a secret
         self.used_keys: set[str] = set()
         self.password = make_password(ADMIN_PASSWORD)
-        self.organizations = Rows(Organization, "id name mpn_id country currency revision")
+        self.organizations = Rows(Organization, "id name mpn_id country currency")
         self.tenants = Rows(
             Tenant, "id organization_id display_name primary_domain tenant_id is_primary"
         )
@@ -122,9 +122,7 @@ class Builder:
         products: tuple[list[int], list[int]],
     ) -> int:
         country, currency = COUNTRIES[int(mpn_id) % len(COUNTRIES)]
-        org = self.organizations.add(
-            self.organizations.next_id, name, mpn_id, country, currency, new_revision()
-        )
+        org = self.organizations.add(self.organizations.next_id, name, mpn_id, country, currency)
         tenant_ids = []
         for index in range(tenants):
             suffix = "" if index == 0 else f"{index + 1}"

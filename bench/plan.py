@@ -20,7 +20,8 @@ from accounts.models import Organization
 from bench.shape import ADMIN_EMAIL, ADMIN_PASSWORD, LARGE_MPN_ID
 from benefits.licensing import KEY_ALPHABET, KEY_GROUP_SIZE, KEY_LENGTH
 from benefits.models import Benefit, Product, ProductKey, Subscription
-from partnerbenefits import ratelimit, revisions
+from common import ratelimit
+from common.pagecache import pages_changed
 
 # Generous: on average a simulated user redeems about 1 key a second, but redemptions into one
 # tenant take turns, so a user alone in its tenant can go several times faster.
@@ -168,7 +169,7 @@ def _top_up(organization: Organization, product_id: int, count: int, *, spare: i
     Benefit.objects.filter(pk=benefit.pk).update(
         quantity=F("quantity") + count * TOP_UP_KEY_LICENSES
     )
-    revisions.touch(organization.pk)  # bulk writes send no signal
+    pages_changed(organization.pk)
 
 
 def _random_key() -> str:

@@ -119,7 +119,7 @@ def test_redis_url_selects_the_redis_cache_and_cached_sessions():
         REDIS_URL="redis://cache.internal:6379/0",
     )
     assert result.stdout.split() == [
-        "partnerbenefits.cache.RedisCache",
+        "common.redis_cache.RedisCache",
         "django.contrib.sessions.backends.cached_db",
     ], result.stderr
 

@@ -23,7 +23,7 @@ def redis_settings(settings):
     require_service(available, f"needs a Redis server at {REDIS_URL}")
     settings.CACHES = {
         "default": {
-            "BACKEND": "partnerbenefits.cache.RedisCache",
+            "BACKEND": "common.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "partnerbenefits-tests",
         }

@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import DirectoryUser, Organization
+from common.pagecache import PageCacheQuerySet
 
 
 class AppendOnlyError(Exception):
     """Activity records are never changed or deleted."""
 
 
-class ActivityQuerySet(models.QuerySet):
+class ActivityQuerySet(PageCacheQuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("Activity records cannot be changed.")
 
@@ -88,6 +89,7 @@ class Activity(models.Model):
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
 
+    organization_path = "organization"  # whose cached pages show it (common.pagecache)
     objects = ActivityQuerySet.as_manager()
 
     class Meta:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import DirectoryUser, Organization, Tenant, currency_validator
 from benefits import licensing
 from benefits.errors import translated
+from common.pagecache import PageCacheQuerySet
 
 
 class Offer(models.TextChoices):
@@ -85,6 +86,9 @@ class Benefit(models.Model):
         _("currency"), max_length=3, blank=True, validators=[currency_validator]
     )
 
+    organization_path = "organization"  # whose cached pages show it (common.pagecache)
+    objects = PageCacheQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("benefit")
         verbose_name_plural = _("benefits")
@@ -152,6 +156,9 @@ class ProductKey(models.Model):
         verbose_name=_("redeemed into"),
     )
 
+    organization_path = "benefit__organization"
+    objects = PageCacheQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("product key")
         verbose_name_plural = _("product keys")
@@ -215,7 +222,7 @@ SUBSCRIPTION_STATUS_LABELS = {
 }
 
 
-class SubscriptionQuerySet(models.QuerySet):
+class SubscriptionQuerySet(PageCacheQuerySet):
     def listed_on(self, today: date) -> SubscriptionQuerySet:
         """Subscriptions the admin center still lists: all but Deleted ones."""
         return self.filter(end_date__gte=today - timedelta(days=licensing.DISABLED_UNTIL_DAYS))
@@ -243,6 +250,7 @@ class Subscription(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
 
+    organization_path = "tenant__organization"
     objects = SubscriptionQuerySet.as_manager()
 
     class Meta:
@@ -287,6 +295,9 @@ class CreditAssignment(models.Model):
         related_name="+",
         verbose_name=_("assigned by"),
     )
+
+    organization_path = "benefit__organization"
+    objects = PageCacheQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("credit assignment")

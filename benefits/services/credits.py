@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from accounts.models import AzureOffer, DirectoryUser, User
 from benefits.models import Activity, Benefit, CreditAssignment
 from benefits.services.activity import activity_record, person_snapshot
+from common.pagecache import pages_changed
 
 CONSUMER_DOMAINS = frozenset({"outlook.com", "hotmail.com", "live.com", "gmail.com", "yahoo.com"})
 
@@ -90,6 +91,7 @@ def credit_assign(
         before={},
         after={"holder": person_snapshot(person)},
     )
+    pages_changed(benefit.organization_id)
     return assignment
 
 
@@ -116,6 +118,7 @@ def credit_remove(
         before={"holder": person_snapshot(person)},
         after={},
     )
+    pages_changed(benefit.organization_id)
 
 
 def credit_remove_refusal(*, benefit: Benefit, directory_user: DirectoryUser, today: date) -> str:
@@ -165,6 +168,7 @@ def credit_transfer(
         before={"holder": person_snapshot(holder)},
         after={"holder": person_snapshot(to)},
     )
+    pages_changed(benefit.organization_id)
     return assignment
 
 

@@ -22,6 +22,7 @@ from benefits import licensing
 from benefits.errors import translated
 from benefits.models import Activity, ProductKey, Subscription
 from benefits.models.catalog import Product
+from common.pagecache import pages_changed
 
 KEY_NOT_FOUND = _(
     "We can't find this product key. Check each character against the key you received; "
@@ -228,7 +229,9 @@ def key_redeem(
     )
     if preview.fingerprint() != reviewed:
         raise SubscriptionChanged(SUBSCRIPTION_CHANGED, code="changed")
-    return _apply(preview, actor=actor, today=today)
+    record = _apply(preview, actor=actor, today=today)
+    pages_changed(organization.pk)
+    return record
 
 
 def _apply(preview: Preview, *, actor: User, today: date) -> Activity:

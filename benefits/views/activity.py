@@ -13,9 +13,9 @@ from accounts.permissions import benefits_access_required
 from benefits import selectors
 from benefits.forms import ActivityFilterForm
 from benefits.models import Activity
-from partnerbenefits.fragments import page_key
-from partnerbenefits.htmx import render_page_or_partial
-from partnerbenefits.paging import page_number
+from common.htmx import render_page_or_partial
+from common.pagecache import page_key
+from common.paging import page_number
 
 PAGE_SIZE = 50
 
@@ -70,6 +70,6 @@ def activity(request: HttpRequest) -> HttpResponse:
         # The page links keep the filters; the key holds only what was understood, so junk
         # in the address can't fill the cache with copies of one table.
         "filter_query": urlencode({name: value for name, value in params.items() if value}),
-        "table_key": page_key(request.organization, "activity", number, filters),
+        "table_key": page_key(request.organization.pk, "activity", number, filters),
     }
     return render_page_or_partial(request, "benefits/activity.html", "activity-table", context)

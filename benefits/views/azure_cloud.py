@@ -18,9 +18,9 @@ from benefits import selectors
 from benefits.forms import STATUS_CHOICES, BenefitListForm, query_params
 from benefits.models import Product
 from benefits.selectors import DEFAULT_SORT
-from partnerbenefits.fragments import page_key
-from partnerbenefits.htmx import render_page_or_partial, wants_partial
-from partnerbenefits.paging import page_number
+from common.htmx import render_page_or_partial, wants_partial
+from common.pagecache import page_key
+from common.paging import page_number
 
 PAGE_SIZE = 50
 STATUS_LABELS = dict(STATUS_CHOICES)
@@ -57,7 +57,7 @@ def azure_cloud(request: HttpRequest) -> HttpResponse:
         "sections": SimpleLazyObject(sections),
         "today": today,
         "table_key": page_key(
-            request.organization, "azure-cloud", today, params, numbers, wants_partial(request)
+            request.organization.pk, "azure-cloud", today, params, numbers, wants_partial(request)
         ),
     }
     response = render_page_or_partial(

@@ -20,8 +20,8 @@ from accounts.permissions import benefits_access_required
 from benefits import selectors
 from benefits.models import Benefit
 from benefits.services import credits
-from partnerbenefits.fragments import TIMEOUT, page_key
-from partnerbenefits.htmx import render_page_or_partial, wants_partial
+from common.htmx import render_page_or_partial, wants_partial
+from common.pagecache import TIMEOUT, page_key
 
 AREA = "benefits/benefit_detail.html#user-assignment"
 
@@ -108,7 +108,7 @@ def _people_found(request: HttpRequest, text: str) -> list:
     people type the same first letters again and again."""
     if len(text) < people.PICKER_MIN_LENGTH:
         return []
-    key = page_key(request.organization, "picker", text.lower())
+    key = page_key(request.organization.pk, "picker", text.lower())
     return cache.get_or_set(
         key,
         lambda: people.directory_user_search(organization=request.organization, text=text),

@@ -32,9 +32,9 @@ from benefits.forms import RedeemChooseForm, RedeemKeyForm
 from benefits.models import SUBSCRIPTION_STATUS_LABELS, Activity
 from benefits.services import redemption
 from benefits.services.redemption import Action
-from partnerbenefits import ratelimit
-from partnerbenefits.fragments import page_key
-from partnerbenefits.htmx import render_page_or_partial, wants_partial
+from common import ratelimit
+from common.htmx import render_page_or_partial, wants_partial
+from common.pagecache import page_key
 
 SESSION_KEY = "redeem_wizard"
 # Long enough for anyone to finish; the state only needs to outlive the wizard.
@@ -62,7 +62,7 @@ def products(request: HttpRequest) -> HttpResponse:
         statuses = ((subscription, subscription.status_on(today)) for subscription in subscriptions)
         return [(sub, status, SUBSCRIPTION_STATUS_LABELS[status]) for sub, status in statuses]
 
-    table_key = page_key(request.organization, "products", today)
+    table_key = page_key(request.organization.pk, "products", today)
     context = {"rows": rows, "today": today, "table_key": table_key}
     return render_page_or_partial(request, "benefits/products.html", "products", context)
 

@@ -1,0 +1,176 @@
+"""Cached copies of an organization's pages, kept fresh by one rule: say ``pages_changed``.
+
+Each organization has a *page version*: a random token kept in the cache itself (as pretix's
+NamespacedCache does), never in the database. A rendered table (or the picker's results) is
+stored under ``page_key(organization_id, ...)``, a digest of that version, the release, the
+language and whatever the page names (today, the filters, the page number). A change calls
+``pages_changed(organization_id)``, which gives the organization a new version **after its
+transaction commits**: from then on every key is new, so nothing is ever invalidated, no machine
+needs telling, and unused copies simply expire (``TIMEOUT``). A cached page costs a cache read
+for the version instead of the queries that build its tables.
+
+Who says it: the services, explicitly, for each change they make; the QuerySet of every model a
+page shows (``PageCacheQuerySet``), for ``update()``, ``bulk_create()`` and ``delete()``; and,
+as a safety net for the admin and the shell, the models' save and delete signals (``track``).
+
+What can be stale, and for how long:
+- Between a commit and its callback, a reader may still get the previous copy: milliseconds.
+- If the process dies in that window, or the cache refuses the new version, the previous copies
+  are served until they expire: at most ``TIMEOUT`` seconds after they were stored.
+- A version evicted from the cache is replaced by a fresh one at the next read: that only
+  makes every copy of the organization's pages unreachable, never stale.
+- Raw SQL that changes a page's data says nothing: call ``pages_changed`` after it.
+The key must be taken *before* the data is read (the views hand the templates lazy objects for
+this reason): a copy rendered from data older than its version's creation is then impossible.
+
+Without a shared cache (``make run``'s per-process memory), each process has its own versions
+and copies, which is only right when a single process serves the portal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import post_save, pre_delete, pre_save
+from django.utils import translation
+
+# Seconds a cached copy lives unread. Templates read it as ``page_cache_seconds``.
+TIMEOUT = 900
+
+
+def pages_changed(*organization_ids: int | None) -> None:
+    """The pages of these organizations show something new once the current transaction
+    commits (at once outside a transaction; never if it rolls back)."""
+    ids = frozenset(pk for pk in organization_ids if pk is not None)
+    if ids:
+        transaction.on_commit(lambda: _new_versions(ids))
+
+
+def page_key(organization_id: int, *parts: object) -> str:
+    """The cache key of what the organization's page shows for ``parts``, as of now."""
+    version = _version(organization_id)
+    text = repr((settings.RELEASE, translation.get_language(), organization_id, version, *parts))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _version_key(organization_id: int) -> str:
+    return f"page-version:{organization_id}"
+
+
+def _version(organization_id: int) -> str:
+    key = _version_key(organization_id)
+    version = cache.get(key)
+    if version is None:
+        # First read, or evicted: whoever adds first wins, everyone reads the winner.
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(key)
+    # A cache that keeps nothing (or failed) gives a key that never matches: no stale page.
+    return version or uuid.uuid4().hex
+
+
+def _new_versions(organization_ids: Iterable[int]) -> None:
+    cache.set_many({_version_key(pk): uuid.uuid4().hex for pk in organization_ids}, timeout=None)
+
+
+# --- Models whose rows a page shows --------------------------------------------------------------
+
+
+def organization_ids(model: type[models.Model], pks: Iterable[object]) -> set[int]:
+    """The organizations of ``model``'s rows ``pks``, in one query (none for an organization
+    field of the model itself)."""
+    pks = {pk for pk in pks if pk is not None}
+    if not pks:
+        return set()
+    path = model.organization_path  # type: ignore[attr-defined]
+    return set(
+        model._base_manager.filter(pk__in=pks)
+        .order_by()
+        .values_list(f"{path}_id", flat=True)
+        .distinct()
+    ) - {None}
+
+
+class PageCacheQuerySet(models.QuerySet):
+    """Bulk writes say ``pages_changed`` for every organization whose rows they touch, as
+    single saves and deletes do through ``track``. The model names the way to its organization
+    in ``organization_path`` (``"organization"``, ``"tenant__organization"``…)."""
+
+    def _organization_ids(self) -> set[int]:
+        path = self.model.organization_path
+        return set(self.order_by().values_list(f"{path}_id", flat=True).distinct()) - {None}
+
+    def update(self, **kwargs) -> int:
+        touched = self._organization_ids()
+        first = self.model._meta.get_field(self.model.organization_path.split("__")[0])
+        for name in (first.name, first.attname):
+            if name in kwargs:  # rows moved elsewhere: the new organization changes too
+                touched |= _organizations_of_value(self.model, first, kwargs[name])
+        rows = super().update(**kwargs)
+        pages_changed(*touched)
+        return rows
+
+    def delete(self):
+        touched = self._organization_ids()
+        result = super().delete()
+        pages_changed(*touched)
+        return result
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        first = self.model._meta.get_field(self.model.organization_path.split("__")[0])
+        related = {getattr(obj, first.attname) for obj in objs}
+        if "__" in self.model.organization_path:
+            pages_changed(*organization_ids(first.related_model, related))
+        else:
+            pages_changed(*related)
+        return created
+
+
+def _organizations_of_value(model, field, value) -> set[int]:
+    pk = value.pk if isinstance(value, models.Model) else value
+    if "__" not in model.organization_path:
+        return {pk} if pk is not None else set()
+    return organization_ids(field.related_model, [pk])
+
+
+def track(*tracked: type[models.Model]) -> None:
+    """The safety net: a single save or delete of these models (the admin, the shell) says
+    ``pages_changed`` for the organization of the row — before and after, when it moves."""
+    for model in tracked:
+        name = model._meta.label
+        post_save.connect(_saved, sender=model, dispatch_uid=f"pagecache-save-{name}")
+        pre_save.connect(_moving, sender=model, dispatch_uid=f"pagecache-move-{name}")
+        pre_delete.connect(_saved, sender=model, dispatch_uid=f"pagecache-delete-{name}")
+
+
+def _organization_of(instance: models.Model) -> int | None:
+    """Follows ``organization_path`` through the instance's relations (loading what isn't)."""
+    *hops, last = instance.organization_path.split("__")
+    current = instance
+    for hop in hops:
+        current = getattr(current, hop, None)
+        if current is None:
+            return None
+    return getattr(current, f"{last}_id")
+
+
+def _saved(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:  # fixtures being loaded: their related rows may not be there yet
+        pages_changed(_organization_of(instance))
+
+
+def _moving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """Before a stored row is saved: the organization it belonged to, when the save may move
+    it (a save of other fields can't, and costs no query)."""
+    if raw or instance._state.adding:
+        return
+    first = sender._meta.get_field(sender.organization_path.split("__")[0])
+    if update_fields is not None and not {first.name, first.attname} & set(update_fields):
+        return
+    pages_changed(*organization_ids(sender, [instance.pk]))
