@@ -9,11 +9,30 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 MB = 1024 * 1024
-# The pages people use most: each must keep up with a good share of the database floor.
-PAGES_WITH_TARGETS = ["azure-cloud", "details", "picker", "products", "activity"]
-MIN_RATIO_TO_HEALTHZ = 0.12
-PAGE_P95_MS = 150
-REDEMPTION_P95_MS = 400
+FLOOR = "healthz"
+
+
+@dataclass(frozen=True)
+class PageTarget:
+    """What a page must keep up with, as multiples of /healthz/ measured in the same run: the
+    machine's speed cancels out, so the verdicts hold on any machine."""
+
+    min_throughput: float  # at least this share of /healthz/'s requests per second
+    max_p95: float  # p95 at most this many times /healthz/'s p95
+
+
+# The pages people use most. Pages that only read cached tables on a warm cache keep up with a
+# larger share than the details (full product keys: never cached) and the picker.
+PAGE_TARGETS = {
+    "azure-cloud": PageTarget(min_throughput=0.30, max_p95=4),
+    "azure-cloud-filtered": PageTarget(min_throughput=0.30, max_p95=4),
+    "details": PageTarget(min_throughput=0.25, max_p95=5),
+    "picker": PageTarget(min_throughput=0.25, max_p95=5),
+    "products": PageTarget(min_throughput=0.30, max_p95=4),
+    "activity": PageTarget(min_throughput=0.30, max_p95=4),
+}
+# A whole redemption is four requests, timed together.
+REDEMPTION_MAX_P95 = 15
 WORKER_RSS_MB = 200
 
 
@@ -26,8 +45,9 @@ class Figures:
     p95_ms: float
     p99_ms: float
     errors: int
-    ratio_to_healthz: float | None = None
+    ratio_to_healthz: float | None = None  # throughput ÷ /healthz/'s
     ratio_to_signed_in: float | None = None
+    p95_to_healthz: float | None = None  # p95 ÷ /healthz/'s p95
     steps: dict | None = None
 
 
@@ -73,13 +93,13 @@ def figures(measured: dict) -> Figures:
 def add_ratios(results: list[Figures]) -> None:
     by_name = {result.scenario: result for result in results}
     for result in results:
-        for floor, attribute in (
-            ("healthz", "ratio_to_healthz"),
-            ("signed-in", "ratio_to_signed_in"),
-        ):
+        for floor, attribute in ((FLOOR, "ratio_to_healthz"), ("signed-in", "ratio_to_signed_in")):
             base = by_name.get(floor)
             if base is not None and base.per_second:
                 setattr(result, attribute, result.per_second / base.per_second)
+        base = by_name.get(FLOOR)
+        if base is not None and base.p95_ms and not math.isnan(base.p95_ms):
+            result.p95_to_healthz = result.p95_ms / base.p95_ms
 
 
 @dataclass
@@ -90,38 +110,29 @@ class Target:
 
 
 def check_targets(results: list[Figures], memory: dict[str, dict]) -> list[Target]:
+    """Every verdict is relative to /healthz/ in the same run (the absolute figures stay in the
+    table and the JSON, for the record); without /healthz/ a ratio is a miss."""
     by_name = {result.scenario: result for result in results}
     targets = [
         Target(f"{result.scenario}: no errors", result.errors == 0, f"{result.errors} errors")
         for result in results
     ]
-    for name in PAGES_WITH_TARGETS:
+    for name, target in PAGE_TARGETS.items():
         result = by_name.get(name)
         if result is None:
             continue
-        ratio = result.ratio_to_healthz or 0.0
+        ratio = result.ratio_to_healthz
         targets.append(
             Target(
-                f"{name}: ≥ {MIN_RATIO_TO_HEALTHZ}× /healthz/ throughput",
-                ratio >= MIN_RATIO_TO_HEALTHZ,
-                f"{ratio:.3f}×",
+                f"{name}: ≥ {target.min_throughput:.2f}× /healthz/ throughput",
+                ratio is not None and ratio >= target.min_throughput,
+                _measured_ratio(ratio, f"{result.per_second:.0f} req/s", digits=3),
             )
         )
-        targets.append(
-            Target(
-                f"{name}: p95 ≤ {PAGE_P95_MS} ms",
-                result.p95_ms <= PAGE_P95_MS,
-                f"{result.p95_ms:.0f} ms",
-            )
-        )
+        targets.append(_p95_target(name, result, target.max_p95))
     if "redemption" in by_name:
-        p95 = by_name["redemption"].p95_ms
         targets.append(
-            Target(
-                f"redemption (4 requests): p95 ≤ {REDEMPTION_P95_MS} ms",
-                p95 <= REDEMPTION_P95_MS,
-                f"{p95:.0f} ms",
-            )
+            _p95_target("redemption (4 requests)", by_name["redemption"], REDEMPTION_MAX_P95)
         )
     for pid, worker in memory.items():
         rss = worker["rss_after_bytes"] / MB
@@ -135,21 +146,37 @@ def check_targets(results: list[Figures], memory: dict[str, dict]) -> list[Targe
     return targets
 
 
-def _ratio(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}×"
+def _p95_target(what: str, result: Figures, limit: float) -> Target:
+    ratio = result.p95_to_healthz
+    return Target(
+        f"{what}: p95 ≤ {limit:g}× /healthz/ p95",
+        ratio is not None and ratio <= limit,
+        _measured_ratio(ratio, f"{result.p95_ms:.0f} ms"),
+    )
+
+
+def _measured_ratio(ratio: float | None, absolute: str, *, digits: int = 2) -> str:
+    if ratio is None:
+        return f"no /healthz/ in this run; {absolute}"
+    return f"{ratio:.{digits}f}×, {absolute}"
+
+
+def _ratio(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:.{digits}f}×"
 
 
 def table(results: list[Figures], memory: dict[str, dict], targets: list[Target]) -> str:
     header = (
         f"{'scenario':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'errors':>8}{'÷ healthz':>11}{'÷ signed-in':>13}"
+        f"{'errors':>8}{'÷ healthz':>11}{'÷ signed-in':>13}{'p95 ÷ healthz':>15}"
     )
     lines = [header, "-" * len(header)]
     for result in results:
         lines.append(
             f"{result.scenario:<22}{result.per_second:>9.1f}{result.p50_ms:>9.0f}"
             f"{result.p95_ms:>9.0f}{result.p99_ms:>9.0f}{result.errors:>8}"
-            f"{_ratio(result.ratio_to_healthz):>11}{_ratio(result.ratio_to_signed_in):>13}"
+            f"{_ratio(result.ratio_to_healthz, 3):>11}"
+            f"{_ratio(result.ratio_to_signed_in, 3):>13}{_ratio(result.p95_to_healthz):>15}"
         )
         for step in (result.steps or {}).values():
             lines.append(

@@ -1,20 +1,15 @@
-"""The benchmark data, built in memory with ids chosen up front so that references need no
-round trip, then written table by table with COPY (bench/bulk.py)."""
+"""One organization's rows at a time: its tenants, people, benefits, subscriptions, product
+keys, credit holders and activity, in sizes chosen by the caller, and the product catalogue."""
 
 from __future__ import annotations
 
 import json
-import random
 import uuid
-from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
-from django.contrib.auth.hashers import make_password
-from django.utils import timezone
-
-from accounts.models import DirectoryUser, Organization, Role, Tenant, User
-from bench.bulk import Progress, Rows
+from accounts.models import DirectoryUser, Role
+from bench.builder.dataset import Dataset
+from bench.builder.history import activity_records
 from bench.catalogue import (
     COUNTRIES,
     FIRST_NAMES,
@@ -24,68 +19,13 @@ from bench.catalogue import (
     TENANT_NAMESPACE,
     USAGE_PRODUCTS,
 )
-from bench.shape import ADMIN_EMAIL, ADMIN_PASSWORD, LARGE_MPN_ID, LARGE_NAME, SHAPE
 from benefits.licensing import KEY_ALPHABET, KEY_GROUP_SIZE, KEY_LENGTH
-from benefits.models import (
-    Activity,
-    Benefit,
-    BenefitType,
-    CreditAssignment,
-    Offer,
-    Product,
-    ProductKey,
-    Subscription,
-)
-
-# --- The data ---------------------------------------------------------------------------------
+from benefits.models import BenefitType, Offer, Product
 
 
-class Builder:
-    """Builds every row in memory (ids known up front), then writes them table by table."""
-
-    def __init__(self, today: date) -> None:
-        self.today = today
-        self.now = timezone.now()
-        # Seeded, so every fill is the same data.
-        self.random = random.Random(20240601)  # noqa: S311 - not a secret
-        self.used_keys: set[str] = set()
-        self.password = make_password(ADMIN_PASSWORD)
-        self.organizations = Rows(Organization, "id name mpn_id country currency")
-        self.tenants = Rows(
-            Tenant, "id organization_id display_name primary_domain tenant_id is_primary"
-        )
-        self.people = Rows(
-            DirectoryUser,
-            "id tenant_id display_name user_principal_name kind is_enabled other_offers",
-        )
-        self.accounts = Rows(
-            User,
-            "id password is_superuser first_name last_name is_staff is_active date_joined email "
-            "organization_id roles",
-        )
-        self.products = Rows(Product, "id name kind")
-        self.benefits = Rows(
-            Benefit,
-            "id organization_id product_id offer benefit_type quantity expiration_date "
-            "credit_amount credit_period currency",
-        )
-        self.subscriptions = Rows(Subscription, "id tenant_id product_id seats start_date end_date")
-        self.keys = Rows(
-            ProductKey, "id benefit_id key licenses redeemed_at redeemed_by_id redeemed_into_id"
-        )
-        self.assignments = Rows(
-            CreditAssignment, "id benefit_id directory_user_id assigned_at assigned_by_id"
-        )
-        self.activities = Rows(
-            Activity,
-            "id organization_id created_at actor_id actor_email kind benefit_id subscription_id "
-            "product_key_id directory_user_id before after",
-        )
-        # Lookups for snapshots: product names, people, tenants' domains.
-        self.product_name: dict[int, str] = {}
-        self.product_credit: dict[int, tuple[Decimal, str]] = {}
-        self.person: dict[int, tuple[str, str, int]] = {}
-        self.domain: dict[int, str] = {}
+class Builder(Dataset):
+    """Adds rows to the dataset: the catalogue once, then one organization per call. Seeded,
+    so every fill is the same data."""
 
     # -- catalogue --
 
@@ -154,9 +94,16 @@ class Builder:
         usage_ids, license_ids = self._benefits(org, currency, benefits, usage_benefits, products)
         subscription_ids = self._subscriptions(tenant_ids, license_ids, subscriptions)
         redeemed = self._keys(license_ids, keys, redeemed_keys, subscription_ids, admin)
-        holders = self._holders(usage_ids, person_ids, holders_per_credit, admin)
-        self._activity(
-            org, admin, admin_email, activities, redeemed, holders, usage_ids, person_ids
+        self._holders(usage_ids, person_ids, holders_per_credit, admin)
+        activity_records(
+            self,
+            org=org,
+            admin=admin,
+            email=admin_email,
+            count=activities,
+            redeemed=redeemed,
+            usage_ids=usage_ids,
+            person_ids=person_ids,
         )
         return org
 
@@ -274,161 +221,17 @@ class Builder:
                     compact[i : i + KEY_GROUP_SIZE] for i in range(0, KEY_LENGTH, KEY_GROUP_SIZE)
                 )
 
-    def _holders(self, usage_ids, person_ids, per_credit, admin):
+    def _holders(self, usage_ids, person_ids, per_credit, admin) -> None:
         # Enabled members without another Azure offer, one credit each at most.
-        eligible = [
+        eligible = iter(
             pk
             for pk in person_ids
             if self.people.rows[pk - 1][5] and self.people.rows[pk - 1][6] == "[]"
-        ]
-        holders = []
-        position = 0
+        )
         for benefit, _product, _expires in usage_ids:
             for _ in range(per_credit):
-                if position >= len(eligible):
-                    return holders
-                person = eligible[position]
-                position += 1
+                person = next(eligible, None)
+                if person is None:
+                    return
                 when = self.now - timedelta(days=self.random.randrange(400))
                 self.assignments.add(self.assignments.next_id, benefit, person, when, admin)
-                holders.append((benefit, person))
-        return holders
-
-    def _activity(self, org, admin, email, count, redeemed, holders, usage_ids, person_ids):
-        for key, benefit, product, target, licenses, when in redeemed:
-            subscription, _product, tenant, seats, end = target
-            name = self.product_name[product]
-            masked = "…-" + self.keys.rows[key - 1][2][-KEY_GROUP_SIZE:]
-            self.activities.add(
-                self.activities.next_id,
-                org,
-                when,
-                admin,
-                email,
-                Activity.Kind.KEY_REDEEMED,
-                benefit,
-                subscription,
-                key,
-                None,
-                json.dumps(
-                    {
-                        "product": name,
-                        "key": masked,
-                        "action": "add",
-                        "seats": seats,
-                        "end": str(end),
-                    }
-                ),
-                json.dumps(
-                    {
-                        "product": name,
-                        "key": masked,
-                        "tenant": self.domain[tenant],
-                        "seats": seats + licenses,
-                        "end": str(end),
-                        "months": "12",
-                    }
-                ),
-            )
-        kinds = [
-            Activity.Kind.CREDIT_ASSIGNED,
-            Activity.Kind.CREDIT_ASSIGNED,
-            Activity.Kind.CREDIT_REMOVED,
-            Activity.Kind.CREDIT_TRANSFERRED,
-        ]
-        for index in range(max(count - len(redeemed), 0)):
-            if not usage_ids:
-                break
-            benefit, product, _expires = usage_ids[index % len(usage_ids)]
-            kind = kinds[index % len(kinds)]
-            person = person_ids[self.random.randrange(len(person_ids))]
-            other = person_ids[self.random.randrange(len(person_ids))]
-            holder = {"holder": self._snapshot(person)}
-            before = {} if kind == Activity.Kind.CREDIT_ASSIGNED else holder
-            after = {
-                Activity.Kind.CREDIT_ASSIGNED: holder,
-                Activity.Kind.CREDIT_REMOVED: {},
-                Activity.Kind.CREDIT_TRANSFERRED: {"holder": self._snapshot(other)},
-            }[kind]
-            name = self.product_name[product]
-            when = datetime.combine(
-                self.today - timedelta(days=self.random.randrange(1000)),
-                time(hour=self.random.randrange(24), minute=self.random.randrange(60)),
-                tzinfo=timezone.get_current_timezone(),
-            )
-            self.activities.add(
-                self.activities.next_id,
-                org,
-                when,
-                admin,
-                email,
-                kind,
-                benefit,
-                None,
-                None,
-                other if kind == Activity.Kind.CREDIT_TRANSFERRED else person,
-                json.dumps({"product": name, **before}),
-                json.dumps({"product": name, **after}),
-            )
-
-    def _snapshot(self, person: int) -> dict[str, str]:
-        name, upn, tenant = self.person[person]
-        return {"name": name, "upn": upn, "tenant": self.domain[tenant]}
-
-    # -- writing --
-
-    def tables(self) -> Iterable[tuple[Rows, str]]:
-        yield self.organizations, "organizations"
-        yield self.tenants, "tenants"
-        yield self.accounts, "accounts"
-        yield self.products, "products"
-        yield self.benefits, "benefits"
-        yield self.subscriptions, "subscriptions"
-        yield self.keys, "product keys"
-        yield self.people, "directory users"
-        yield self.assignments, "credit holders"
-        yield self.activities, "activity records"
-
-
-def build(today: date) -> Builder:
-    builder = Builder(today)
-    products = builder.build_products()
-    each = SHAPE["each"]
-    progress = Progress("generating", SHAPE["organizations"] + 1)
-    for number in range(1, SHAPE["organizations"] + 1):
-        builder.build_organization(
-            name=f"Partner {number:04d}",
-            mpn_id=f"{2000000 + number:07d}",
-            slug=f"partner{number:04d}",
-            tenants=2,
-            benefits=each["benefits"],
-            usage_benefits=2,
-            keys=each["keys"],
-            people=each["directory_users"],
-            subscriptions=each["subscriptions"],
-            redeemed_keys=0,
-            holders_per_credit=2,
-            activities=0,
-            admin_email=f"admin@partner{number:04d}.example",
-            products=products,
-        )
-        progress.advance()
-    large = SHAPE["large"]
-    builder.build_organization(
-        name=LARGE_NAME,
-        mpn_id=LARGE_MPN_ID,
-        slug="northwind",
-        tenants=4,
-        benefits=large["benefits"],
-        usage_benefits=50,
-        keys=large["keys"],
-        people=large["directory_users"],
-        subscriptions=large["subscriptions"],
-        redeemed_keys=500,
-        holders_per_credit=10,
-        activities=large["activities"],
-        admin_email=ADMIN_EMAIL,
-        products=products,
-    )
-    progress.advance()
-    return builder
