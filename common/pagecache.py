@@ -146,7 +146,7 @@ def track(*tracked: type[models.Model]) -> None:
         name = model._meta.label
         post_save.connect(_saved, sender=model, dispatch_uid=f"pagecache-save-{name}")
         pre_save.connect(_moving, sender=model, dispatch_uid=f"pagecache-move-{name}")
-        pre_delete.connect(_saved, sender=model, dispatch_uid=f"pagecache-delete-{name}")
+        pre_delete.connect(_deleting, sender=model, dispatch_uid=f"pagecache-delete-{name}")
 
 
 def _organization_of(instance: models.Model) -> int | None:
@@ -162,6 +162,13 @@ def _organization_of(instance: models.Model) -> int | None:
 
 def _saved(sender, instance, raw=False, **kwargs) -> None:
     if not raw:  # fixtures being loaded: their related rows may not be there yet
+        pages_changed(_organization_of(instance))
+
+
+def _deleting(sender, instance, origin=None, **kwargs) -> None:
+    # Rows deleted along with another (a tenant's people) belong to its organization, which
+    # the origin's own signal, or PageCacheQuerySet.delete(), already names: no query per row.
+    if origin is instance:
         pages_changed(_organization_of(instance))
 
 

@@ -1,0 +1,186 @@
+"""The page version (common/pagecache.py): new after each commit that changes what an
+organization's pages show, by the services, by bulk QuerySet writes and by single saves and
+deletes; never on a rollback; never written to the database."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import DirectoryUser, Organization, Tenant
+from benefits.models import Benefit, Product, Subscription
+from common import pagecache
+from tests.accounts.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)  # commits, as requests and the admin do
+
+
+def version(organization: Organization) -> str:
+    """The organization's current page version, as page_key reads it."""
+    return pagecache._version(organization.pk)
+
+
+@pytest.fixture
+def contoso(demo_data) -> Organization:
+    return Organization.objects.get(mpn_id="4711001")
+
+
+@pytest.fixture
+def fabrikam(demo_data) -> Organization:
+    return Organization.objects.get(mpn_id="4711002")
+
+
+def office(organization: Organization) -> Benefit:
+    return Benefit.objects.get(organization=organization, product__name="Office 365 E3")
+
+
+def test_a_change_gives_a_new_version_once_committed(contoso):
+    before = version(contoso)
+    with transaction.atomic():
+        pagecache.pages_changed(contoso.pk)
+        assert version(contoso) == before  # a reader can't see the change yet
+    assert version(contoso) != before
+
+
+def test_a_rolled_back_change_keeps_the_version(contoso):
+    before = version(contoso)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        office(contoso).save()
+        raise RuntimeError
+    assert version(contoso) == before
+
+
+def test_a_change_after_a_rolled_back_savepoint_still_counts(contoso):
+    before = version(contoso)
+    benefit = office(contoso)
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            benefit.save()
+            raise RuntimeError
+        benefit.quantity += 1
+        benefit.save()
+    assert version(contoso) != before
+
+
+def test_no_change_writes_the_organization_row(contoso):
+    benefit = office(contoso)
+    with CaptureQueriesContext(connection) as captured:
+        benefit.quantity += 1
+        benefit.save()
+    assert not [q for q in captured if "accounts_organization" in q["sql"]], captured.captured_queries
+
+
+def test_another_organizations_change_keeps_the_version(contoso, fabrikam):
+    before = version(contoso)
+    office(fabrikam).save()
+    assert version(contoso) == before
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda org: Benefit.objects.filter(organization=org).update(quantity=4321),
+        lambda org: Subscription.objects.filter(tenant__organization=org).delete(),
+        lambda org: DirectoryUser.objects.bulk_create(
+            [
+                DirectoryUser(
+                    tenant=org.tenants.first(), display_name="New", user_principal_name="n@x.io"
+                )
+            ]
+        ),
+    ],
+    ids=["update", "delete", "bulk_create"],
+)
+def test_bulk_writes_give_a_new_version(contoso, fabrikam, write):
+    before, bystander = version(contoso), version(fabrikam)
+    write(contoso)
+    assert version(contoso) != before
+    assert version(fabrikam) == bystander
+
+
+def test_rows_moved_by_an_update_change_both_organizations(contoso, fabrikam):
+    before = {contoso.pk: version(contoso), fabrikam.pk: version(fabrikam)}
+    Tenant.objects.filter(primary_domain="contosolab.onmicrosoft.com").update(
+        organization=fabrikam
+    )
+    assert version(contoso) != before[contoso.pk]
+    assert version(fabrikam) != before[fabrikam.pk]
+
+
+def test_a_tenant_saved_into_another_organization_changes_both(contoso, fabrikam):
+    before = {contoso.pk: version(contoso), fabrikam.pk: version(fabrikam)}
+    tenant = Tenant.objects.get(primary_domain="contosolab.onmicrosoft.com")
+    tenant.organization = fabrikam
+    tenant.save()
+    assert version(contoso) != before[contoso.pk]
+    assert version(fabrikam) != before[fabrikam.pk]
+
+
+def test_a_save_of_other_fields_does_not_look_for_a_move(contoso):
+    subscription = Subscription.objects.select_related("tenant").filter(
+        tenant__organization=contoso
+    )[0]
+    subscription.seats += 1
+    with CaptureQueriesContext(connection) as captured:
+        subscription.save(update_fields=["seats"])
+    assert len(captured) == 1, captured.captured_queries  # the UPDATE itself
+
+
+def test_deleting_a_tenant_does_not_look_up_each_person(contoso):
+    tenant = contoso.tenants.get(is_primary=False)
+    DirectoryUser.objects.bulk_create(
+        DirectoryUser(tenant=tenant, display_name=f"P{n}", user_principal_name=f"p{n}@x.example")
+        for n in range(50)
+    )
+    before = version(contoso)
+    with CaptureQueriesContext(connection) as captured:
+        tenant.delete()
+    lookups = [q for q in captured if q["sql"].startswith('SELECT "accounts_tenant"')]
+    assert not lookups, lookups
+    assert version(contoso) != before
+
+
+def test_a_renamed_product_changes_only_the_organizations_that_hold_it(contoso, fabrikam):
+    bystander = OrganizationFactory()
+    before = {org.pk: version(org) for org in (contoso, fabrikam, bystander)}
+    product = Product.objects.get(name="Office 365 E3")
+    product.name = "Office 365 E3 (renamed)"
+    product.save()
+    assert version(contoso) != before[contoso.pk]
+    assert version(fabrikam) != before[fabrikam.pk]
+    assert version(bystander) == before[bystander.pk]
+
+
+def test_the_key_changes_with_the_version_the_language_and_the_parts(contoso):
+    from django.utils import translation
+
+    key = pagecache.page_key(contoso.pk, "azure-cloud", 1)
+    assert pagecache.page_key(contoso.pk, "azure-cloud", 1) == key
+    assert pagecache.page_key(contoso.pk, "azure-cloud", 2) != key
+    with translation.override("fr"):
+        assert pagecache.page_key(contoso.pk, "azure-cloud", 1) != key
+    pagecache.pages_changed(contoso.pk)
+    assert pagecache.page_key(contoso.pk, "azure-cloud", 1) != key
+
+
+def test_an_evicted_version_starts_afresh_rather_than_serving_old_copies(contoso):
+    key = pagecache.page_key(contoso.pk, "azure-cloud")
+    cache.delete(pagecache._version_key(contoso.pk))  # as an allkeys-lru Redis may
+    assert pagecache.page_key(contoso.pk, "azure-cloud") != key
+
+
+def test_a_lost_bump_is_stale_at_most_until_the_copy_expires(contoso, monkeypatch):
+    """The documented worst case: the process dies between commit and the version bump, so
+    the previous copy is served until it expires, TIMEOUT seconds after it was stored."""
+    key = pagecache.page_key(contoso.pk, "products")
+    cache.set(key, "old copy", pagecache.TIMEOUT)
+    monkeypatch.setattr(pagecache, "_new_versions", lambda ids: None)  # the bump is lost
+    office(contoso).save()
+    assert cache.get(pagecache.page_key(contoso.pk, "products")) == "old copy"
+    later = time.time() + pagecache.TIMEOUT + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert cache.get(pagecache.page_key(contoso.pk, "products")) is None
