@@ -1,13 +1,10 @@
 from benefits.models.activity import Activity, AppendOnlyError
-from benefits.models.catalog import (
+from benefits.models.catalog import Benefit, BenefitType, Offer, Product, ProductKey
+from benefits.models.credit_assignments import CreditAssignment
+from benefits.models.subscriptions import (
     SUBSCRIPTION_STATUS_LABELS,
-    Benefit,
-    BenefitType,
-    CreditAssignment,
-    Offer,
-    Product,
-    ProductKey,
     Subscription,
+    SubscriptionQuerySet,
 )
 
 __all__ = [
@@ -21,4 +18,5 @@ __all__ = [
     "Product",
     "ProductKey",
     "Subscription",
+    "SubscriptionQuerySet",
 ]

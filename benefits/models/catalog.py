@@ -1,9 +1,7 @@
-"""Benefits granted to partner organizations, their product keys, tenant subscriptions, Azure
-credit holders and the append-only activity log."""
+"""What the program grants: offers, products, the benefits an organization holds and the
+product keys of license-based benefits."""
 
 from __future__ import annotations
-
-from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import DirectoryUser, Organization, Tenant, currency_validator
+from accounts.models import Organization, currency_validator
 from benefits import licensing
 from benefits.errors import translated
 from common.pagecache import PageCacheQuerySet
@@ -212,107 +210,3 @@ class ProductKey(models.Model):
     @property
     def is_redeemed(self) -> bool:
         return self.redeemed_at is not None
-
-
-SUBSCRIPTION_STATUS_LABELS = {
-    licensing.SubscriptionStatus.ACTIVE: _("Active"),
-    licensing.SubscriptionStatus.EXPIRED: _("Expired"),
-    licensing.SubscriptionStatus.DISABLED: _("Disabled"),
-    licensing.SubscriptionStatus.DELETED: _("Deleted"),
-}
-
-
-class SubscriptionQuerySet(PageCacheQuerySet):
-    def listed_on(self, today: date) -> SubscriptionQuerySet:
-        """Subscriptions the admin center still lists: all but Deleted ones."""
-        return self.filter(end_date__gte=today - timedelta(days=licensing.DISABLED_UNTIL_DAYS))
-
-    def active_on(self, today: date) -> SubscriptionQuerySet:
-        """Active subscriptions: today is on or before the end date (licensing's rule)."""
-        return self.filter(end_date__gte=today)
-
-    def ended_on(self, today: date) -> SubscriptionQuerySet:
-        """Expired or Disabled subscriptions, which activation brings back."""
-        return self.listed_on(today).filter(end_date__lt=today)
-
-
-class Subscription(models.Model):
-    """A product in a tenant ("Your products"). Its status is derived from the end date and
-    today, never stored."""
-
-    tenant = models.ForeignKey(
-        Tenant, on_delete=models.CASCADE, related_name="subscriptions", verbose_name=_("tenant")
-    )
-    product = models.ForeignKey(
-        Product, on_delete=models.PROTECT, related_name="subscriptions", verbose_name=_("product")
-    )
-    seats = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
-
-    organization_path = "tenant__organization"
-    objects = SubscriptionQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("subscription")
-        verbose_name_plural = _("subscriptions")
-        ordering = ["tenant", "product__name", "pk"]
-        indexes = [models.Index(fields=["tenant", "end_date"])]
-        constraints = [
-            models.CheckConstraint(condition=Q(seats__gte=1), name="subscription_seats_positive"),
-            models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")),
-                name="subscription_ends_after_start",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.product.name} — {self.tenant.primary_domain}"
-
-    def status_on(self, today: date) -> licensing.SubscriptionStatus:
-        return licensing.subscription_status(end_date=self.end_date, today=today)
-
-
-class CreditAssignment(models.Model):
-    """A directory user holding one seat of a usage-based benefit. A person holds at most one
-    Azure credit at a time; the unique constraint is the last defence behind the services."""
-
-    benefit = models.ForeignKey(
-        Benefit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("benefit")
-    )
-    directory_user = models.OneToOneField(
-        DirectoryUser,
-        on_delete=models.PROTECT,
-        related_name="credit_assignment",
-        verbose_name=_("directory user"),
-    )
-    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("assigned by"),
-    )
-
-    organization_path = "benefit__organization"
-    objects = PageCacheQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("credit assignment")
-        verbose_name_plural = _("credit assignments")
-        ordering = ["benefit", "directory_user__display_name"]
-
-    def __str__(self) -> str:
-        return f"{self.directory_user.display_name} — {self.benefit.product.name}"
-
-    def clean(self) -> None:
-        if self.benefit_id is None or self.directory_user_id is None:
-            return
-        if not self.benefit.is_usage_based:
-            raise ValidationError({"benefit": _("Only Azure credit is assigned to people.")})
-        if self.directory_user.tenant.organization_id != self.benefit.organization_id:
-            raise ValidationError(
-                {"directory_user": _("This person is in another organization's tenant.")}
-            )
