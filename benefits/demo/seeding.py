@@ -1,4 +1,4 @@
-"""The demo data of the specification (SPEC 5), relative to today.
+"""Writes the demo data, relative to today.
 
 Idempotent: rows are found by their natural keys and created only when missing, so running it
 again changes nothing, and it never undoes what people did with the demo (redeemed keys,
@@ -8,153 +8,23 @@ assigned credit).
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 
-from accounts.models import AzureOffer, DirectoryUser, Organization, Role, Tenant, User
-from benefits.models import Benefit, BenefitType, Offer, Product, ProductKey, Subscription
-
-DEFAULT_PASSWORD = "partner-demo"  # noqa: S105 - the documented demo password
-_TENANT_NAMESPACE = uuid.UUID("5d1f3c52-2f7e-4b0e-9d0e-7a6c1b9f0a11")
-
-CONTOSO_ACCOUNTS = [
-    ("admin@contoso.example", "Alice", "Admin", [Role.GLOBAL_ADMIN]),
-    ("mpn@contoso.example", "Morgan", "Partner", [Role.MPN_PARTNER_ADMIN]),
-    ("users@contoso.example", "Uma", "Users", [Role.USER_ADMIN]),
-    ("agent@contoso.example", "Avery", "Agent", [Role.ADMIN_AGENT]),
-    ("billing@contoso.example", "Blake", "Billing", [Role.BILLING_ADMIN]),
-]
-
-# (tenant domain, display name, principal name, kind, enabled, other offers)
-CONTOSO_DIRECTORY = [
-    (
-        "contoso.onmicrosoft.com",
-        "Adele Vance",
-        "adelev@contoso.onmicrosoft.com",
-        "member",
-        True,
-        [],
-    ),
-    ("contoso.onmicrosoft.com", "Alex Wilber", "alexw@contoso.onmicrosoft.com", "member", True, []),
-    (
-        "contoso.onmicrosoft.com",
-        "Megan Bowen",
-        "meganb@contoso.onmicrosoft.com",
-        "member",
-        True,
-        [AzureOffer.AZURE_PASS],
-    ),
-    (
-        "contoso.onmicrosoft.com",
-        "Diego Siciliani",
-        "diegos@contoso.onmicrosoft.com",
-        "member",
-        False,
-        [],
-    ),
-    ("contoso.onmicrosoft.com", "Lee Gu", "lee.gu@fabrikam.example", "guest", True, []),
-    ("contoso.onmicrosoft.com", "Pat Doe", "pat.doe@gmail.com", "guest", True, []),
-    (
-        "contosolab.onmicrosoft.com",
-        "Lab Runner",
-        "labrunner@contosolab.onmicrosoft.com",
-        "member",
-        True,
-        [],
-    ),
-]
-
-
-@dataclass(frozen=True)
-class DemoBenefit:
-    product: str
-    kind: str
-    quantity: int
-    offer: str
-    benefit_type: str
-    expires_in_days: int
-    keys: tuple[tuple[str, int], ...] = ()
-    credit: tuple[Decimal, str] | None = None
-
-
-CONTOSO_BENEFITS = [
-    DemoBenefit(
-        "Azure monthly credit — 100 per month",
-        "usage",
-        2,
-        Offer.MICROSOFT_ACTION_PACK,
-        BenefitType.CORE,
-        200,
-        credit=(Decimal("100"), Benefit.Period.MONTHLY),
-    ),
-    DemoBenefit(
-        "Azure bulk credit — 6,000 per year",
-        "usage",
-        1,
-        Offer.GOLD_COMPETENCY,
-        BenefitType.INCREMENTAL,
-        300,
-        credit=(Decimal("6000"), Benefit.Period.ANNUAL),
-    ),
-    DemoBenefit(
-        "Office 365 E3",
-        "license",
-        225,
-        Offer.GOLD_COMPETENCY,
-        BenefitType.CORE,
-        300,
-        keys=(
-            ("36XHH-2D2TT-9HB6D-FV6M9-F7CPQ", 25),
-            ("W7QCC-MCX3K-J9X3F-96QVT-YR36V", 100),
-            ("T9C2Y-6YMPP-GCQ7T-X78KM-BVW6Y", 100),
-        ),
-    ),
-    DemoBenefit(
-        "Power BI Pro",
-        "license",
-        30,
-        Offer.SILVER_COMPETENCY,
-        BenefitType.INCREMENTAL,
-        120,
-        keys=(("27P9H-J68XW-2876H-V9CGM-7F8VY", 10), ("KQH88-6PMYQ-TH2VP-6J74B-TKCXD", 20)),
-    ),
-    DemoBenefit(
-        "Microsoft Intune",
-        "license",
-        10,
-        Offer.GOLD_COMPETENCY,
-        BenefitType.CORE,
-        20,
-        keys=(("KFCQB-TWKJX-J7KTQ-M4PMB-QQRJQ", 10),),
-    ),
-    DemoBenefit(
-        "Azure AD Basic",
-        "license",
-        5,
-        Offer.MICROSOFT_ACTION_PACK,
-        BenefitType.CORE,
-        -10,
-        keys=(("W4G2R-T333C-F8V6Y-8DQGF-QJQY4", 5),),
-    ),
-]
-
-FABRIKAM_BENEFITS = [
-    DemoBenefit(
-        "Office 365 E3",
-        "license",
-        50,
-        Offer.GOLD_COMPETENCY,
-        BenefitType.CORE,
-        300,
-        keys=(("Y3VQD-K8BJ7-PYC7D-MJV43-YF7FT", 50),),
-    ),
-]
-
-STAFF_EMAIL = "staff@partnerbenefits.example"
+from accounts.models import DirectoryUser, Organization, Role, Tenant, User
+from benefits.demo.data import (
+    CONTOSO_ACCOUNTS,
+    CONTOSO_BENEFITS,
+    CONTOSO_DIRECTORY,
+    DEFAULT_PASSWORD,
+    FABRIKAM_BENEFITS,
+    STAFF_EMAIL,
+    TENANT_NAMESPACE,
+    DemoBenefit,
+)
+from benefits.models import Benefit, Product, ProductKey, Subscription
 
 
 @transaction.atomic
@@ -228,7 +98,7 @@ def _tenant(organization: Organization, name: str, domain: str, *, primary: bool
             "display_name": name,
             "is_primary": primary,
             # Stable across databases, so screenshots and bookmarks stay valid.
-            "tenant_id": uuid.uuid5(_TENANT_NAMESPACE, domain),
+            "tenant_id": uuid.uuid5(TENANT_NAMESPACE, domain),
         },
     )
     return tenant
