@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AzureOffer, DirectoryUser, Organization, Role, Tenant, User
+from common.admin import SafeDeleteAdmin
 
 
 class CodesField(forms.TypedMultipleChoiceField):
@@ -23,7 +24,7 @@ class TenantInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SafeDeleteAdmin):
     list_display = ["name", "mpn_id", "country", "currency"]
     list_filter = ["country", "currency"]
     search_fields = ["name", "mpn_id"]
@@ -31,7 +32,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tenant)
-class TenantAdmin(admin.ModelAdmin):
+class TenantAdmin(SafeDeleteAdmin):
     list_display = ["primary_domain", "display_name", "organization", "is_primary", "tenant_id"]
     list_filter = ["is_primary"]
     list_select_related = ["organization"]
@@ -57,8 +58,14 @@ class DirectoryUserForm(forms.ModelForm):
 
 
 @admin.register(DirectoryUser)
-class DirectoryUserAdmin(admin.ModelAdmin):
+class DirectoryUserAdmin(SafeDeleteAdmin):
     form = DirectoryUserForm
+    delete_refused_help = _(
+        "People who hold Azure credit, or whom the activity log names, are kept so that the log "
+        "still reads right. To free a credit seat, remove or transfer the credit in the portal "
+        "(Azure & Cloud, the credit's details); to keep someone from being given credit, untick "
+        "Enabled instead of deleting them."
+    )
     list_display = ["display_name", "user_principal_name", "kind", "is_enabled", "tenant"]
     list_filter = ["kind", "is_enabled"]
     list_select_related = ["tenant"]
@@ -99,7 +106,7 @@ class MemberCreationForm(AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SafeDeleteAdmin, BaseUserAdmin):
     form = MemberChangeForm
     add_form = MemberCreationForm
     ordering = ["email"]

@@ -11,10 +11,11 @@ from benefits.models import (
     ProductKey,
     Subscription,
 )
+from common.admin import SafeDeleteAdmin
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(SafeDeleteAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -33,7 +34,7 @@ class ProductKeyInline(admin.TabularInline):
 
 
 @admin.register(Benefit)
-class BenefitAdmin(admin.ModelAdmin):
+class BenefitAdmin(SafeDeleteAdmin):
     list_display = [
         "product",
         "organization",
@@ -51,7 +52,7 @@ class BenefitAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProductKey)
-class ProductKeyAdmin(admin.ModelAdmin):
+class ProductKeyAdmin(SafeDeleteAdmin):
     """Keys are secrets: lists show the last group only; the full key is on its own page."""
 
     list_display = ["masked_key", "benefit", "licenses", "redeemed_at", "redeemed_into"]
@@ -71,7 +72,7 @@ class ProductKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(SafeDeleteAdmin):
     list_display = ["product", "tenant", "seats", "start_date", "end_date", "status"]
     list_filter = ["product", "end_date"]
     list_select_related = ["product", "tenant"]
@@ -83,7 +84,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
         return SUBSCRIPTION_STATUS_LABELS[obj.status_on(timezone.localdate())]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(SafeDeleteAdmin):
     """Staff can look, not change: these rows change only through the portal's services."""
 
     def has_add_permission(self, request) -> bool:

@@ -119,3 +119,105 @@ def test_the_admin_never_shows_or_takes_a_password_hash_as_text(staff_client):
     page = staff_client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
     assert user.password not in page
     assert 'name="password"' not in page
+
+
+# --- Deleting while the portal is in use -----------------------------------------------------
+
+
+def credit_holder():
+    """Adele Vance, given a seat of the monthly credit in the portal."""
+    from django.utils import timezone
+
+    from accounts.models import DirectoryUser, User
+    from benefits.models import Benefit
+    from benefits.services import credits
+
+    adele = DirectoryUser.objects.get(display_name="Adele Vance")
+    credits.credit_assign(
+        benefit=Benefit.objects.get(
+            organization__mpn_id="4711001", credit_period=Benefit.Period.MONTHLY
+        ),
+        directory_user=adele,
+        actor=User.objects.get(email="admin@contoso.example"),
+        today=timezone.localdate(),
+    )
+    return adele
+
+
+def test_deleting_a_credit_holder_is_refused_and_says_what_to_do(staff_client):
+    from django.urls import reverse
+
+    from accounts.admin import DirectoryUserAdmin
+
+    adele = credit_holder()
+    url = reverse("admin:accounts_directoryuser_delete", args=[adele.pk])
+    page = staff_client.get(url).content.decode()
+    assert str(DirectoryUserAdmin.delete_refused_help)[:40] in page
+    response = staff_client.post(url, {"post": "yes"})
+    assert response.status_code == 200  # the confirmation again, listing what protects her
+    assert type(adele).objects.filter(pk=adele.pk).exists()
+
+
+def test_a_credit_given_between_confirmation_and_click_is_refused_not_a_500(
+    staff_client, monkeypatch
+):
+    """The race staff met: the confirmation page said nothing protects the person, the portal
+    then assigned them credit, and the click ended in a ProtectedError (a 500)."""
+    from django.contrib import admin
+    from django.urls import reverse
+
+    from accounts.models import DirectoryUser
+    from common.admin import CHANGED_MEANWHILE
+
+    adele = credit_holder()
+    model_admin = admin.site._registry[DirectoryUser]
+    seen_before_the_credit = type(model_admin).get_deleted_objects
+
+    def as_seen_before(self, objs, request):
+        deleted, counts, _perms, _protected = seen_before_the_credit(self, objs, request)
+        return deleted, counts, set(), []  # what the check found before the credit existed
+
+    monkeypatch.setattr(type(model_admin), "get_deleted_objects", as_seen_before)
+    url = reverse("admin:accounts_directoryuser_delete", args=[adele.pk])
+    response = staff_client.post(url, {"post": "yes"}, follow=True)
+    assert response.status_code == 200
+    assert str(CHANGED_MEANWHILE) in response.content.decode()
+    assert DirectoryUser.objects.filter(pk=adele.pk).exists()
+
+
+def test_the_delete_action_refuses_a_protected_person_among_others(staff_client, monkeypatch):
+    from django.contrib import admin
+    from django.urls import reverse
+
+    from accounts.models import DirectoryUser
+    from common.admin import CHANGED_MEANWHILE
+
+    adele = credit_holder()
+    alex = DirectoryUser.objects.get(display_name="Alex Wilber")
+    model_admin = admin.site._registry[DirectoryUser]
+    seen_before_the_credit = type(model_admin).get_deleted_objects
+    monkeypatch.setattr(
+        type(model_admin),
+        "get_deleted_objects",
+        lambda self, objs, request: (*seen_before_the_credit(self, objs, request)[:2], set(), []),
+    )
+    response = staff_client.post(
+        reverse("admin:accounts_directoryuser_changelist"),
+        {"action": "delete_selected", "_selected_action": [adele.pk, alex.pk], "post": "yes"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert str(CHANGED_MEANWHILE) in response.content.decode()
+    # All or nothing: Alex, who held nothing, is kept too.
+    assert DirectoryUser.objects.filter(pk__in=[adele.pk, alex.pk]).count() == 2
+
+
+def test_deleting_someone_unprotected_still_works(staff_client):
+    from django.urls import reverse
+
+    from accounts.models import DirectoryUser
+
+    lab = DirectoryUser.objects.get(display_name="Lab Runner")
+    url = reverse("admin:accounts_directoryuser_delete", args=[lab.pk])
+    assert staff_client.post(url, {"post": "yes"}).status_code == 302
+    assert not DirectoryUser.objects.filter(pk=lab.pk).exists()

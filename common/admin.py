@@ -1,0 +1,75 @@
+"""Deleting in the admin while the portal is in use: refused with a message, never a 500.
+
+The admin's confirmation page lists what a deletion would take with it, but the portal may add
+a protected row (a credit assignment, an activity record) between that page and the click. So a
+deletion locks its rows first — whoever writes a row pointing at them locks them too (the
+services do: ``select_for_update``), so the two take turns — then checks again and deletes;
+a row that became protected meanwhile is refused with ``delete_refused_help``, which says what to
+do instead.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+
+REFUSED = (ProtectedError, RestrictedError, IntegrityError)
+CHANGED_MEANWHILE = _(
+    "Nothing was deleted: something now depends on it (it changed while you were deciding). "
+    "Check what depends on it below."
+)
+
+
+class SafeDeleteAdmin(admin.ModelAdmin):
+    # What to do instead, shown when a deletion is refused; each admin may say better.
+    delete_refused_help = _(
+        "Records that others depend on are kept so that the activity log still reads right."
+    )
+
+    def get_deleted_objects(self, objs, request):
+        deleted = super().get_deleted_objects(objs, request)
+        protected = deleted[3]
+        if protected:
+            self.message_user(request, self.delete_refused_help, messages.WARNING)
+        return deleted
+
+    def delete_model(self, request, obj) -> None:
+        with transaction.atomic():
+            _lock(type(obj)._default_manager.filter(pk=obj.pk))
+            obj.delete()
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic():
+            _lock(queryset)
+            queryset.delete()
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except REFUSED:
+            self.message_user(request, CHANGED_MEANWHILE, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())  # the confirmation, again
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _function, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (_delete_selected_safely, name, description)
+        return actions
+
+
+def _delete_selected_safely(modeladmin, request, queryset):
+    try:
+        return delete_selected(modeladmin, request, queryset)
+    except REFUSED:
+        modeladmin.message_user(request, CHANGED_MEANWHILE, messages.ERROR)
+        return None
+
+
+def _lock(queryset) -> None:
+    """Lock the rows (in a fixed order, so two deletions can't wait for each other)."""
+    list(queryset.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
