@@ -114,11 +114,79 @@ def demo_data(db):
 
 
 @pytest.fixture
-def contoso_client(client, demo_data):
+def contoso_client(client, contoso_admin):
+    client.force_login(contoso_admin)
+    return client
+
+
+@pytest.fixture
+def fabrikam_client(client, demo_data):
     from accounts.models import User
 
-    client.force_login(User.objects.get(email="admin@contoso.example"))
+    client.force_login(User.objects.get(email="admin@fabrikam.example"))
     return client
+
+
+# --- The demo's objects (SPEC 5), by the names the specification gives them ---------------------
+
+
+@pytest.fixture
+def contoso(demo_data):
+    """Contoso Partners, the demo organization with every kind of benefit."""
+    from accounts.models import Organization
+
+    return Organization.objects.get(mpn_id="4711001")
+
+
+@pytest.fixture
+def fabrikam(demo_data):
+    """Fabrikam Solutions, the other demo organization."""
+    from accounts.models import Organization
+
+    return Organization.objects.get(mpn_id="4711002")
+
+
+@pytest.fixture
+def contoso_admin(demo_data):
+    """Contoso's Global admin, admin@contoso.example."""
+    from accounts.models import User
+
+    return User.objects.get(email="admin@contoso.example")
+
+
+@pytest.fixture
+def monthly_credit(contoso):
+    """Contoso's Azure monthly credit: 2 seats, people added and removed at any time."""
+    return contoso.benefits.get(product__name__startswith="Azure monthly credit")
+
+
+@pytest.fixture
+def bulk_credit(contoso):
+    """Contoso's Azure bulk credit: 1 seat, transferred, never removed."""
+    return contoso.benefits.get(product__name__startswith="Azure bulk credit")
+
+
+@pytest.fixture
+def office_benefit(contoso):
+    """Contoso's Office 365 E3 benefit: license-based, with three keys."""
+    return contoso.benefits.get(product__name="Office 365 E3")
+
+
+def directory_user(name: str):
+    """The demo directory user with this display name ("Adele Vance")."""
+    from accounts.models import DirectoryUser
+
+    return DirectoryUser.objects.get(display_name=name)
+
+
+def url(name: str, *args, query: dict | None = None) -> str:
+    """reverse() for the tests: the address of a named page, with its query string if any."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    address = reverse(name, args=args)
+    return f"{address}?{urlencode(query)}" if query else address
 
 
 def refusal(call) -> str:

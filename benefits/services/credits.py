@@ -99,17 +99,15 @@ def credit_assign(
 def credit_remove(
     *, benefit: Benefit, directory_user: DirectoryUser, actor: User, today: date
 ) -> None:
-    """Take monthly credit back from ``directory_user``. Bulk credit is never removed."""
+    """Take monthly credit back from ``directory_user``.
+
+    Holds when credit_remove_check passes on the locked rows: bulk credit is never removed.
+    Raises ValidationError naming the reason.
+    """
     benefit = _lock_benefit(benefit)
     person = _lock_people(benefit, directory_user)[0]
-    _check_changeable(benefit, today)
-    if benefit.credit_period == Benefit.Period.ANNUAL:
-        raise ValidationError(BULK_NOT_REMOVABLE, code="bulk_not_removable")
-    deleted, _rows = CreditAssignment.objects.filter(
-        benefit=benefit, directory_user=person
-    ).delete()
-    if not deleted:
-        raise ValidationError(NOT_A_HOLDER, code="not_a_holder")
+    credit_remove_check(benefit=benefit, directory_user=person, today=today)
+    CreditAssignment.objects.filter(benefit=benefit, directory_user=person).delete()
     activity_record(
         kind=Activity.Kind.CREDIT_REMOVED,
         actor=actor,
@@ -121,17 +119,31 @@ def credit_remove(
     pages_changed(benefit.organization_id)
 
 
+def credit_remove_check(*, benefit: Benefit, directory_user: DirectoryUser, today: date) -> None:
+    """The rules of a removal, in one place: the credit is current monthly credit of the
+    person's organization and the person holds it. Raises ValidationError naming the reason.
+
+    credit_remove runs it on the locked rows; the confirmation page runs it unlocked (through
+    credit_remove_refusal) to say at once when the removal would be refused.
+    """
+    _check_changeable(benefit, today)
+    if benefit.credit_period == Benefit.Period.ANNUAL:
+        raise ValidationError(BULK_NOT_REMOVABLE, code="bulk_not_removable")
+    holds = CreditAssignment.objects.filter(
+        benefit=benefit,
+        directory_user=directory_user,
+        directory_user__tenant__organization_id=benefit.organization_id,
+    )
+    if not holds.exists():
+        raise ValidationError(NOT_A_HOLDER, code="not_a_holder")
+
+
 def credit_remove_refusal(*, benefit: Benefit, directory_user: DirectoryUser, today: date) -> str:
-    """Why removing ``directory_user`` from ``benefit`` would be refused, or "" (no lock: for
-    the confirmation page; credit_remove checks again)."""
+    """Why credit_remove would refuse, or "" (credit_remove_check without a lock)."""
     try:
-        _check_changeable(benefit, today)
+        credit_remove_check(benefit=benefit, directory_user=directory_user, today=today)
     except ValidationError as refusal:
         return " ".join(refusal.messages)
-    if benefit.credit_period == Benefit.Period.ANNUAL:
-        return str(BULK_NOT_REMOVABLE)
-    if not CreditAssignment.objects.filter(benefit=benefit, directory_user=directory_user).exists():
-        return str(NOT_A_HOLDER)
     return ""
 
 
@@ -144,8 +156,11 @@ def credit_transfer(
     actor: User,
     today: date,
 ) -> CreditAssignment:
-    """Move bulk credit from ``holder`` to ``to`` until the benefit's expiration date; ``to``
-    must be eligible exactly as for an assignment."""
+    """Move bulk credit from ``holder`` to ``to`` until the benefit's expiration date.
+
+    Holds when: the benefit is current bulk credit, ``holder`` holds it, and ``to`` is someone
+    else, eligible exactly as for an assignment. Raises ValidationError naming the reason.
+    """
     benefit = _lock_benefit(benefit)
     holder, to = _lock_people(benefit, holder, to)
     _check_changeable(benefit, today)

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import selectors as people
@@ -24,6 +24,10 @@ from common.htmx import render_page_or_partial, wants_partial
 from common.pagecache import TIMEOUT, page_key
 
 AREA = "benefits/benefit_detail.html#user-assignment"
+
+ASSIGNED = _("%(name)s now holds this credit.")
+REMOVED = _("%(name)s no longer holds this credit.")
+TRANSFERRED = _("%(name)s now holds this credit instead of %(holder)s.")
 
 
 @require_safe
@@ -59,7 +63,7 @@ def credit_assign(request: HttpRequest, benefit_id: int) -> HttpResponse:
         lambda today: credits.credit_assign(
             benefit=benefit, directory_user=person, actor=request.user, today=today
         ),
-        _("%(name)s now holds this credit.") % {"name": person.display_name},
+        ASSIGNED % {"name": person.display_name},
     )
 
 
@@ -82,7 +86,7 @@ def credit_remove(request: HttpRequest, benefit_id: int, holder_id: int) -> Http
         lambda today: credits.credit_remove(
             benefit=benefit, directory_user=holder, actor=request.user, today=today
         ),
-        _("%(name)s no longer holds this credit.") % {"name": holder.display_name},
+        REMOVED % {"name": holder.display_name},
     )
 
 
@@ -98,8 +102,7 @@ def credit_transfer(request: HttpRequest, benefit_id: int, holder_id: int) -> Ht
         lambda today: credits.credit_transfer(
             benefit=benefit, holder=holder, to=to, actor=request.user, today=today
         ),
-        _("%(name)s now holds this credit instead of %(holder)s.")
-        % {"name": to.display_name, "holder": holder.display_name},
+        TRANSFERRED % {"name": to.display_name, "holder": holder.display_name},
     )
 
 
