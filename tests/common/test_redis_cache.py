@@ -1,4 +1,5 @@
-"""The production cache and sessions on a real Redis server (REDIS_URL, or the local default)."""
+"""The production cache (common/redis_cache.py), sessions, rate limits and the page version on a
+real Redis server (REDIS_URL, or the local default)."""
 
 from __future__ import annotations
 
@@ -88,3 +89,24 @@ def test_failed_key_validations_are_counted_in_redis(redis_settings, contoso_cli
     user_id = contoso_client.session["_auth_user_id"]
     client = redis.Redis.from_url(REDIS_URL)
     assert int(client.get(f"partnerbenefits-tests:1:key-validation-failures:{user_id}")) == 10
+
+
+@pytest.mark.django_db
+def test_a_page_version_changed_on_one_machine_is_seen_by_another(
+    redis_settings, settings, django_capture_on_commit_callbacks
+):
+    """Two cache clients of one Redis, as two machines have: a change committed through one
+    gives every page key read through the other a new value, with nothing to invalidate."""
+    from django.core.cache import caches
+
+    from common import pagecache
+
+    settings.CACHES = {**settings.CACHES, "other_machine": settings.CACHES["default"]}
+    here, there = caches["default"], caches["other_machine"]
+    assert here is not there
+    seen_there = there.get(pagecache._version_key(7)) or pagecache._version(7)
+    key_before = pagecache.page_key(7, "products")
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.pages_changed(7)
+    assert there.get(pagecache._version_key(7)) != seen_there
+    assert pagecache.page_key(7, "products") != key_before
