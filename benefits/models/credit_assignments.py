@@ -11,6 +11,9 @@ from accounts.models import DirectoryUser
 from benefits.models.catalog import Benefit
 from common.pagecache import PageCacheQuerySet
 
+NOT_CREDIT = _("Only Azure credit is assigned to people.")
+OTHER_ORGANIZATION = _("This person is in another organization's tenant.")
+
 
 class CreditAssignment(models.Model):
     """A directory user holding one seat of a usage-based benefit. A person holds at most one
@@ -50,8 +53,6 @@ class CreditAssignment(models.Model):
         if self.benefit_id is None or self.directory_user_id is None:
             return
         if not self.benefit.is_usage_based:
-            raise ValidationError({"benefit": _("Only Azure credit is assigned to people.")})
+            raise ValidationError({"benefit": NOT_CREDIT})
         if self.directory_user.tenant.organization_id != self.benefit.organization_id:
-            raise ValidationError(
-                {"directory_user": _("This person is in another organization's tenant.")}
-            )
+            raise ValidationError({"directory_user": OTHER_ORGANIZATION})

@@ -17,12 +17,12 @@ from django.utils.translation import ngettext
 
 from accounts.models import AzureOffer, DirectoryUser, User
 from benefits.models import Activity, Benefit, CreditAssignment
+from benefits.models.credit_assignments import NOT_CREDIT
 from benefits.services.activity import activity_record, person_snapshot
 from common.pagecache import pages_changed
 
 CONSUMER_DOMAINS = frozenset({"outlook.com", "hotmail.com", "live.com", "gmail.com", "yahoo.com"})
 
-NOT_CREDIT = _("Only Azure credit is assigned to people.")
 EXPIRED = _("This credit expired on %(date)s; nothing about it can be changed any more.")
 DISABLED = _(
     "%(name)s's account is disabled in %(tenant)s. Enable it in Azure AD first, "

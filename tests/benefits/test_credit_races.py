@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import DirectoryUser
 from benefits.models import Activity, Benefit, CreditAssignment
 from benefits.services import credits
+from benefits.services.credits import ALREADY_HOLDS_OTHER
 from tests.accounts.factories import DirectoryUserFactory, TenantFactory, UserFactory
 from tests.benefits.factories import BenefitFactory
 from tests.conftest import run_at_once
@@ -107,6 +108,9 @@ def test_one_person_cannot_end_up_with_two_credits(postgres, slow_write, monkeyp
     loser = next(o for o in outcomes if not isinstance(o, CreditAssignment))
     assert isinstance(loser, ValidationError)
     assert loser.code == "one_credit_per_person"
-    assert "already holds Cloud product" in loser.messages[0]
+    winner = next(o for o in outcomes if isinstance(o, CreditAssignment))
+    assert loser.messages == [
+        ALREADY_HOLDS_OTHER % {"name": person.display_name, "credit": winner.benefit.product.name}
+    ]
     assert CreditAssignment.objects.filter(directory_user=person).count() == 1
     assert Activity.objects.count() == 1

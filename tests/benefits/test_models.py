@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Tenant
 from benefits.licensing import SubscriptionStatus
 from benefits.models import Activity, AppendOnlyError, CreditAssignment
+from benefits.models.credit_assignments import NOT_CREDIT, OTHER_ORGANIZATION
 from tests.accounts.factories import DirectoryUserFactory, TenantFactory
 from tests.benefits.factories import (
     BenefitFactory,
@@ -135,12 +136,14 @@ def test_credit_goes_only_to_people_of_the_benefits_organization(organization, o
 
     benefit = BenefitFactory(organization=organization, monthly_credit=True)
     stranger = DirectoryUserFactory(tenant=other_organization.tenants.get())
-    with pytest.raises(ValidationError, match="another organization"):
+    with pytest.raises(ValidationError) as refused:
         CreditAssignment(benefit=benefit, directory_user=stranger).full_clean()
+    assert refused.value.message_dict == {"directory_user": [str(OTHER_ORGANIZATION)]}
     licensed = BenefitFactory(organization=organization)
     person = DirectoryUserFactory(tenant=organization.tenants.get())
-    with pytest.raises(ValidationError, match="Only Azure credit"):
+    with pytest.raises(ValidationError) as refused:
         CreditAssignment(benefit=licensed, directory_user=person).full_clean()
+    assert refused.value.message_dict == {"benefit": [str(NOT_CREDIT)]}
 
 
 @pytest.mark.parametrize(("code", "valid"), [("EUR", True), ("JPY", True), ("XYZ", False)])

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 from django.test.utils import override_settings
+from django.urls import reverse
 from pytest_django.live_server_helper import LiveServer
 
 from tests.conftest import require_service
@@ -128,19 +129,19 @@ def htmx_settled(page) -> None:
 
 def sign_in(page, email: str = "admin@contoso.example") -> None:
     """Sign in through the form, in whichever language the page is in."""
-    page.goto("/accounts/login/")
+    page.goto(reverse("login"))
     page.locator("#id_username").fill(email)
     page.locator("#id_password").fill(DEMO_PASSWORD)
     page.locator("#main form button[type=submit]").click()
     # The home page exactly: a pattern like "**/" would match the sign-in page itself.
-    page.wait_for_url(lambda url: urlsplit(url).path == "/")
+    page.wait_for_url(lambda url: urlsplit(url).path == reverse("home"))
 
 
 def page_without_javascript(browser, live_server, email: str = "admin@contoso.example"):
     """A signed-in page in a browser context with JavaScript turned off; close its context."""
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
-    page.goto("/accounts/login/")
+    page.goto(reverse("login"))
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()

@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse_lazy
 
 from tests.e2e.conftest import htmx_settled, page_without_javascript, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
+
+LIST = reverse_lazy("benefits:azure_cloud")
 
 
 def details_toggle(page, product: str, role: str = "button"):
@@ -25,24 +28,24 @@ def license_products(page) -> list[str]:
 
 def test_search_sort_and_expand_details_without_a_page_load(page):
     sign_in(page)
-    page.goto("/mpn/benefits/azure-cloud/")
+    page.goto(str(LIST))
     page.evaluate("window.notReloaded = true")
 
     page.get_by_label("Search by product").fill("o")
     page.get_by_label("Search by product").press_sequentially("ffice")
-    page.wait_for_url("**/azure-cloud/?q=office")
+    page.wait_for_url(f"**{LIST}?q=office")
     assert license_products(page) == ["Office 365 E3"]
 
     page.get_by_label("Search by product").fill("")
     page.get_by_label("Offer").select_option("gold")
-    page.wait_for_url("**/azure-cloud/?offer=gold")
+    page.wait_for_url(f"**{LIST}?offer=gold")
     assert license_products(page) == ["Microsoft Intune", "Office 365 E3"]
 
     page.locator("#section-license + div").get_by_role("link", name="Quantity").click()
-    page.wait_for_url("**/azure-cloud/?offer=gold&sort=quantity")
+    page.wait_for_url(f"**{LIST}?offer=gold&sort=quantity")
     assert license_products(page) == ["Microsoft Intune", "Office 365 E3"]
     page.locator("#section-license + div").get_by_role("link", name="Quantity").click()
-    page.wait_for_url("**/azure-cloud/?offer=gold&sort=-quantity")
+    page.wait_for_url(f"**{LIST}?offer=gold&sort=-quantity")
     assert license_products(page) == ["Office 365 E3", "Microsoft Intune"]
 
     details_toggle(page, "Office 365 E3").click()
@@ -56,34 +59,34 @@ def test_search_sort_and_expand_details_without_a_page_load(page):
 
 def test_the_list_works_without_javascript(browser, live_server, demo):
     page = page_without_javascript(browser, live_server)
-    page.goto("/mpn/benefits/azure-cloud/")
+    page.goto(str(LIST))
     page.get_by_label("Status").select_option("expired")
     page.get_by_role("button", name="Apply").click()
-    page.wait_for_url("**/azure-cloud/?*status=expired*")
+    page.wait_for_url(f"**{LIST}?*status=expired*")
     assert license_products(page) == ["Azure AD Basic"]
     details_toggle(page, "Azure AD Basic", role="link").click()
-    page.wait_for_url("**/azure-cloud/*/")
+    page.wait_for_url(f"**{LIST}*/")
     assert page.get_by_role("heading", level=1).inner_text() == "Azure AD Basic"
     page.context.close()
 
 
 def test_back_button_brings_back_the_previous_view_whole(page):
     sign_in(page)
-    page.goto("/mpn/benefits/azure-cloud/")
+    page.goto(str(LIST))
     page.get_by_label("Offer").select_option("gold")
-    page.wait_for_url("**/azure-cloud/?offer=gold")
+    page.wait_for_url(f"**{LIST}?offer=gold")
     htmx_settled(page)
     sort = page.locator("#sort-license-quantity")
     sort.focus()
     page.keyboard.press("Enter")
-    page.wait_for_url("**/azure-cloud/?offer=gold&sort=quantity")
+    page.wait_for_url(f"**{LIST}?offer=gold&sort=quantity")
     # Focus stays on the header that was activated, so a keyboard user can press it again.
     # htmx puts the focus back once the swapped table has settled, a moment after the address.
     page.wait_for_function(
         "() => document.activeElement?.id === 'sort-license-quantity'", timeout=5000
     )
     page.go_back()
-    page.wait_for_url("**/azure-cloud/?offer=gold")
+    page.wait_for_url(f"**{LIST}?offer=gold")
     page.locator("#benefit-filters").wait_for()
     assert page.get_by_label("Offer").input_value() == "gold"
     assert license_products(page) == ["Microsoft Intune", "Office 365 E3"]

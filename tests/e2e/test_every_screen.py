@@ -5,13 +5,13 @@ Content-Security-Policy and no JavaScript error."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from benefits.models import Benefit, Subscription
 from tests.e2e.conftest import htmx_settled, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
-REDEEM = "/mpn/benefits/redeem/"
 LANGUAGES = {"en-US": "en", "fr-FR": "fr"}
 
 
@@ -22,14 +22,19 @@ def benefit_of(product_prefix: str) -> Benefit:
 
 
 def benefit_url(product_prefix: str) -> str:
-    return f"/mpn/benefits/azure-cloud/{benefit_of(product_prefix).pk}/"
+    return reverse("benefits:benefit_detail", args=[benefit_of(product_prefix).pk])
+
+
+def go(name: str, *args, query: str = ""):
+    """The step that opens a named page."""
+    return lambda page: page.goto(reverse(name, args=args) + query)
 
 
 def wizard_at_key(page) -> None:
     office = Subscription.objects.get(
         tenant__primary_domain="contoso.onmicrosoft.com", product__name="Office 365 E3"
     )
-    page.goto(f"{REDEEM}?subscription={office.pk}&action=extend")
+    page.goto(f"{reverse('benefits:redeem')}?subscription={office.pk}&action=extend")
 
 
 def validate(page, key: str) -> None:
@@ -45,7 +50,7 @@ def wizard_at_review(page) -> None:
 
 def open_in_place(page, product_prefix: str):
     """Expand a row of Azure & Cloud products; returns the expanded details."""
-    page.goto("/mpn/benefits/azure-cloud/")
+    page.goto(reverse("benefits:azure_cloud"))
     url = benefit_url(product_prefix)
     page.locator(f'a[data-pb-disclosure][href="{url}"]').click()
     details = page.locator(f"#details-{benefit_of(product_prefix).pk}-body")
@@ -56,7 +61,8 @@ def open_in_place(page, product_prefix: str):
 
 def picker_with_results(page) -> None:
     details = open_in_place(page, "Azure monthly")
-    details.locator('a[href$="/people/"]').click()
+    picker = reverse("benefits:credit_picker", args=[benefit_of("Azure monthly").pk])
+    details.locator(f'a[href="{picker}"]').click()
     page.locator(".pb-picker").wait_for()
     htmx_settled(page)
     page.locator(".pb-picker input").press_sequentially("ad")
@@ -65,13 +71,10 @@ def picker_with_results(page) -> None:
 
 # name -> (who signs in, what to do to reach the screen)
 SCREENS = {
-    "sign-in": (None, lambda page: page.goto("/accounts/login/")),
-    "home": ("admin@contoso.example", lambda page: page.goto("/")),
-    "benefits overview": ("admin@contoso.example", lambda page: page.goto("/mpn/benefits/")),
-    "azure & cloud": (
-        "admin@contoso.example",
-        lambda page: page.goto("/mpn/benefits/azure-cloud/"),
-    ),
+    "sign-in": (None, go("login")),
+    "home": ("admin@contoso.example", go("home")),
+    "benefits overview": ("admin@contoso.example", go("benefits:overview")),
+    "azure & cloud": ("admin@contoso.example", go("benefits:azure_cloud")),
     "credit details page": (
         "admin@contoso.example",
         lambda page: page.goto(benefit_url("Azure monthly")),
@@ -85,7 +88,7 @@ SCREENS = {
         lambda page: open_in_place(page, "Office 365"),
     ),
     "picker open": ("admin@contoso.example", picker_with_results),
-    "wizard: choose": ("admin@contoso.example", lambda page: page.goto(f"{REDEEM}?restart=1")),
+    "wizard: choose": ("admin@contoso.example", go("benefits:redeem", query="?restart=1")),
     "wizard: key": ("admin@contoso.example", wizard_at_key),
     "wizard: key refused": (
         "admin@contoso.example",
@@ -104,11 +107,11 @@ SCREENS = {
             page.get_by_test_id("done-end").wait_for(),
         ),
     ),
-    "your products": ("admin@contoso.example", lambda page: page.goto("/products/")),
-    "activity": ("admin@contoso.example", lambda page: page.goto("/activity/")),
-    "password change": ("admin@contoso.example", lambda page: page.goto("/accounts/password/")),
-    "403": ("billing@contoso.example", lambda page: page.goto("/mpn/benefits/")),
-    "404": ("admin@contoso.example", lambda page: page.goto("/mpn/benefits/azure-cloud/0/")),
+    "your products": ("admin@contoso.example", go("products")),
+    "activity": ("admin@contoso.example", go("activity")),
+    "password change": ("admin@contoso.example", go("password_change")),
+    "403": ("billing@contoso.example", go("benefits:overview")),
+    "404": ("admin@contoso.example", go("benefits:benefit_detail", 0)),
 }
 
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from tests.e2e.conftest import sign_in
 
@@ -17,20 +18,20 @@ SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
 
 @pytest.mark.skipif(not SCREENSHOTS_DIR, reason="set SCREENSHOTS_DIR (make screenshots)")
 @pytest.mark.parametrize(
-    ("name", "path", "expand"),
+    ("name", "url_name", "expand"),
     [
-        ("home", "/", None),
-        ("benefits-overview", "/mpn/benefits/", None),
-        ("azure-cloud", "/mpn/benefits/azure-cloud/", "Power BI Pro"),
-        ("redeem-review", "/mpn/benefits/redeem/", None),
+        ("home", "home", None),
+        ("benefits-overview", "benefits:overview", None),
+        ("azure-cloud", "benefits:azure_cloud", "Power BI Pro"),
+        ("redeem-review", "benefits:redeem", None),
     ],
 )
-def test_screenshot(page, name, path, expand):
+def test_screenshot(page, name, url_name, expand):
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page)
-    page.goto(path)
+    page.goto(reverse(url_name))
     if name == "redeem-review":
-        page.goto("/products/")
+        page.goto(reverse("products"))
         page.get_by_role("link", name=re.compile(r"^Extend end date\W+Office 365 E3$")).click()
         page.get_by_label("Product key", exact=True).fill("36XHH-2D2TT-9HB6D-FV6M9-F7CPQ")
         page.get_by_role("button", name="Validate").click()
