@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import DirectoryUser, Organization, User
@@ -16,7 +17,7 @@ from benefits.services import credits
 
 pytestmark = pytest.mark.django_db
 
-URL = "/activity/"
+URL = reverse("activity")
 
 
 @pytest.fixture

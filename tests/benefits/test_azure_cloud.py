@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -16,7 +17,8 @@ from tests.benefits.factories import BenefitFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
-URL = "/mpn/benefits/azure-cloud/"
+URL = reverse("benefits:azure_cloud")
+CSV = reverse("benefits:azure_cloud_csv")
 HTMX = {"HX-Request": "true"}
 
 
@@ -168,17 +170,15 @@ def test_htmx_answers_carry_the_state_out_of_band(contoso_client):
         '<input type="hidden" name="sort" id="sort-state" value="-quantity" hx-swap-oob="true">'
         in body
     )
-    assert 'href="/mpn/benefits/azure-cloud/export.csv?q=o&amp;sort=-quantity"' in body
+    assert f'href="{CSV}?q=o&amp;sort=-quantity"' in body
     assert '<span id="benefit-count" hx-swap-oob="innerHTML">' in body
     assert "benefits shown." in body
 
 
 def test_an_expired_session_under_htmx_sends_the_whole_page_to_sign_in(client, db):
-    response = client.get(
-        URL, headers={**HTMX, "HX-Current-URL": "http://testserver/mpn/benefits/azure-cloud/?q=o"}
-    )
+    response = client.get(URL, headers={**HTMX, "HX-Current-URL": f"http://testserver{URL}?q=o"})
     assert response.status_code == 200
-    assert response["HX-Redirect"] == "/accounts/login/?next=/mpn/benefits/azure-cloud/%3Fq%3Do"
+    assert response["HX-Redirect"] == f"{reverse('login')}?next={URL}%3Fq%3Do"
 
 
 def test_htmx_gets_just_the_table_and_a_clean_address(contoso_client):
@@ -236,7 +236,7 @@ def test_bad_parameters_under_htmx_fall_back_too(contoso_client, headers):
 def test_csv_holds_every_page_of_what_the_list_shows(client, admin_user):
     many(admin_user.organization, 60)
     client.force_login(admin_user)
-    rows = read_csv(client.get(URL + "export.csv", {"sort": "-quantity"}))
+    rows = read_csv(client.get(CSV, {"sort": "-quantity"}))
     assert [row["quantity"] for row in rows] == [str(n) for n in range(60, 0, -1)]
 
 
@@ -281,11 +281,11 @@ def test_the_list_shows_only_the_organizations_own_benefits(contoso_client):
 def test_other_roles_are_refused_the_list_and_the_csv(client, demo_data):
     client.force_login(User.objects.get(email="billing@contoso.example"))
     assert client.get(URL).status_code == 403
-    assert client.get(URL + "export.csv").status_code == 403
+    assert client.get(CSV).status_code == 403
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_from_the_csv(client, db):
-    assert client.get(URL + "export.csv").status_code == 302
+    assert client.get(CSV).status_code == 302
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -321,13 +321,13 @@ def read_csv(response) -> list[dict]:
     ],
 )
 def test_csv_headings_are_in_the_readers_language(contoso_client, language, headings):
-    response = contoso_client.get(URL + "export.csv", headers={"accept-language": language})
+    response = contoso_client.get(CSV, headers={"accept-language": language})
     assert response.content.decode("utf-8-sig").startswith(headings)
 
 
 def test_csv_exports_what_the_list_shows_in_the_same_order(contoso_client):
     params = {"status": "active", "sort": "-quantity"}
-    response = contoso_client.get(URL + "export.csv", params)
+    response = contoso_client.get(CSV, params)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     rows = read_csv(response)
@@ -338,7 +338,7 @@ def test_csv_exports_what_the_list_shows_in_the_same_order(contoso_client):
 
 
 def test_csv_has_iso_dates_plain_amounts_and_a_currency_column(contoso_client):
-    rows = read_csv(contoso_client.get(URL + "export.csv", {"q": "monthly"}))
+    rows = read_csv(contoso_client.get(CSV, {"q": "monthly"}))
     assert rows == [
         {
             "section": "Usage-based",
@@ -356,9 +356,7 @@ def test_csv_has_iso_dates_plain_amounts_and_a_currency_column(contoso_client):
 
 
 def test_csv_in_french_keeps_its_accents(contoso_client):
-    rows = read_csv(
-        contoso_client.get(URL + "export.csv", {"q": "bulk"}, headers={"accept-language": "fr"})
-    )
+    rows = read_csv(contoso_client.get(CSV, {"q": "bulk"}, headers={"accept-language": "fr"}))
     assert rows[0]["section"] == "Basé sur l'utilisation"
     assert rows[0]["offer"] == "Compétence Gold"
     assert rows[0]["benefit_type"] == "Incrémentiel"
@@ -366,7 +364,7 @@ def test_csv_in_french_keeps_its_accents(contoso_client):
 
 def test_csv_of_another_organization_holds_none_of_its_rows(demo_data, client):
     client.force_login(User.objects.get(email="admin@fabrikam.example"))
-    rows = read_csv(client.get(URL + "export.csv"))
+    rows = read_csv(client.get(CSV))
     assert [row["product"] for row in rows] == ["Office 365 E3"]
     assert rows[0]["quantity"] == "50"
 

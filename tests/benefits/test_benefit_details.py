@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import DirectoryUser, User
 from benefits.models import Benefit, CreditAssignment, Subscription
+from tests.conftest import url
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ HTMX = {"HX-Request": "true"}
 
 
 def detail_url(benefit: Benefit) -> str:
-    return f"/mpn/benefits/azure-cloud/{benefit.pk}/"
+    return url("benefits:benefit_detail", benefit.pk)
 
 
 def contoso_benefit(name: str) -> Benefit:
@@ -29,10 +30,10 @@ def test_license_benefit_lists_its_keys_with_redeem_links(contoso_client):
         "T9C2Y-6YMPP-GCQ7T-X78KM-BVW6Y",
     ]:
         assert key in page
-        assert f'href="/mpn/benefits/redeem/?key={key}"' in page
+        assert f'href="{url("benefits:redeem", query={"key": key})}"' in page
     assert "Available" in page
     assert "incognito" in page
-    assert 'href="/mpn/benefits/redeem/">Activation walkthrough' in page
+    assert f'href="{url("benefits:redeem")}">Activation walkthrough' in page
     assert "The last date the usage rights may be exercised." in page
 
 
@@ -95,7 +96,7 @@ def test_htmx_gets_just_the_details(contoso_client):
 
 def test_the_list_links_each_row_to_its_details_with_and_without_javascript(contoso_client):
     benefit = contoso_benefit("Office 365 E3")
-    page = contoso_client.get("/mpn/benefits/azure-cloud/").content.decode()
+    page = contoso_client.get(url("benefits:azure_cloud")).content.decode()
     assert f'href="{detail_url(benefit)}"' in page
     assert f'hx-get="{detail_url(benefit)}" hx-target="#details-{benefit.pk}-body"' in page
 

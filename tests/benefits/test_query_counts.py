@@ -13,6 +13,7 @@ from accounts.models import DirectoryUser
 from benefits.models import Activity, Benefit, CreditAssignment, Product, ProductKey, Subscription
 from tests.accounts.factories import OrganizationFactory, TenantFactory, UserFactory
 from tests.benefits.factories import ProductFactory, random_key
+from tests.conftest import url
 
 pytestmark = pytest.mark.django_db
 
@@ -106,21 +107,23 @@ def counts(client):
         client.force_login(UserFactory(organization=organization))
         credit, licensed = populate(organization, count)
         return {
-            "list": queries_for(client, "/mpn/benefits/azure-cloud/"),
+            "list": queries_for(client, url("benefits:azure_cloud")),
             "list htmx": queries_for(
-                client, "/mpn/benefits/azure-cloud/?sort=-quantity", HX_Request="true"
+                client, url("benefits:azure_cloud", query={"sort": "-quantity"}), HX_Request="true"
             ),
             "details htmx": queries_for(
-                client, f"/mpn/benefits/azure-cloud/{licensed.pk}/", HX_Request="true"
+                client, url("benefits:benefit_detail", licensed.pk), HX_Request="true"
             ),
             "picker": queries_for(
-                client, f"/mpn/benefits/azure-cloud/{credit.pk}/people/?q=p1", HX_Request="true"
+                client,
+                url("benefits:credit_picker", credit.pk, query={"q": "p1"}),
+                HX_Request="true",
             ),
-            "activity": queries_for(client, "/activity/"),
-            "usage details": queries_for(client, f"/mpn/benefits/azure-cloud/{credit.pk}/"),
-            "license details": queries_for(client, f"/mpn/benefits/azure-cloud/{licensed.pk}/"),
-            "overview": queries_for(client, "/mpn/benefits/"),
-            "csv": queries_for(client, "/mpn/benefits/azure-cloud/export.csv"),
+            "activity": queries_for(client, url("activity")),
+            "usage details": queries_for(client, url("benefits:benefit_detail", credit.pk)),
+            "license details": queries_for(client, url("benefits:benefit_detail", licensed.pk)),
+            "overview": queries_for(client, url("benefits:overview")),
+            "csv": queries_for(client, url("benefits:azure_cloud_csv")),
         }
 
     return measure
@@ -145,12 +148,12 @@ def test_products_and_each_wizard_step_run_a_constant_number_of_queries(client):
         _credit, licensed = populate(organization, count)
         office = Subscription.objects.filter(tenant__organization=organization).first()
         key = licensed.keys.filter(redeemed_at__isnull=True).first()
-        result = {"products": queries_for(client, "/products/")}
-        result["choose"] = queries_for(client, "/mpn/benefits/redeem/?restart=1")
-        client.get(f"/mpn/benefits/redeem/?subscription={office.pk}&action=activate")
-        result["key"] = queries_for(client, "/mpn/benefits/redeem/")
-        client.post("/mpn/benefits/redeem/", {"step": "key", "key": key.key})
-        result["review"] = queries_for(client, "/mpn/benefits/redeem/")
+        result = {"products": queries_for(client, url("products"))}
+        result["choose"] = queries_for(client, url("benefits:redeem", query={"restart": 1}))
+        client.get(url("benefits:redeem"), {"subscription": office.pk, "action": "activate"})
+        result["key"] = queries_for(client, url("benefits:redeem"))
+        client.post(url("benefits:redeem"), {"step": "key", "key": key.key})
+        result["review"] = queries_for(client, url("benefits:redeem"))
         return result
 
     assert measure(5) == measure(500)
