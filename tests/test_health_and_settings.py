@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -45,7 +46,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.django_db
 def test_healthz_answers_ok_when_the_database_answers(client):
-    response = client.get("/healthz/")
+    response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.content == b"ok"
     assert "no-cache" in response["Cache-Control"]
@@ -55,8 +56,8 @@ def test_healthz_answers_503_when_the_database_is_down():
     # A database on a port where nothing listens: the check must fail fast and say so.
     result = run_python(
         "import django; django.setup();"
-        "from django.test import Client;"
-        "r = Client().get('/healthz/');"
+        "from django.test import Client; from django.urls import reverse;"
+        "r = Client().get(reverse('healthz'));"
         "print(r.status_code, r.content.decode())",
         **{**PRODUCTION_ENV, "DJANGO_ALLOWED_HOSTS": "testserver"},
         DATABASE_URL="postgres://nobody@127.0.0.1:9/none?connect_timeout=2",
@@ -68,8 +69,8 @@ def test_healthz_answers_503_when_the_database_is_down():
 def test_healthz_answers_plain_http_in_production_while_pages_redirect():
     result = run_python(
         "import django; django.setup();"
-        "from django.test import Client; c = Client();"
-        "print(c.get('/healthz/').status_code, c.get('/accounts/login/').status_code)",
+        "from django.test import Client; from django.urls import reverse; c = Client();"
+        "print(c.get(reverse('healthz')).status_code, c.get(reverse('login')).status_code)",
         **{**PRODUCTION_ENV, "DJANGO_ALLOWED_HOSTS": "testserver"},
     )
     assert result.stdout.split() == ["200", "301"], result.stderr
@@ -134,7 +135,7 @@ def test_without_redis_url_the_cache_is_local_memory():
 
 @pytest.mark.django_db
 def test_pages_carry_the_security_headers(client):
-    response = client.get("/accounts/login/")
+    response = client.get(reverse("login"))
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
@@ -152,10 +153,10 @@ def test_production_sends_hsts_and_secure_http_only_cookies(client, admin_user):
     never travel over plain HTTP."""
     from tests.accounts.factories import TEST_PASSWORD
 
-    page = client.get("/accounts/login/", secure=True)
+    page = client.get(reverse("login"), secure=True)
     assert page["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     response = client.post(
-        "/accounts/login/",
+        reverse("login"),
         {"username": admin_user.email, "password": TEST_PASSWORD},
         secure=True,
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.conftest import require_service
+from tests.conftest import require_service, url
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
@@ -59,7 +59,7 @@ def test_every_string_in_the_code_is_in_the_french_catalogue(tmp_path):
 @pytest.mark.django_db
 def test_pages_follow_the_browser_language(client, admin_user):
     client.force_login(admin_user)
-    page = client.get("/", headers={"accept-language": "fr-FR,fr;q=0.9"}).content.decode()
+    page = client.get(url("home"), headers={"accept-language": "fr-FR,fr;q=0.9"}).content.decode()
     assert '<html lang="fr">' in page
     assert "Accueil" in page
     assert "Se déconnecter" in page
@@ -68,7 +68,7 @@ def test_pages_follow_the_browser_language(client, admin_user):
 
 @pytest.mark.django_db
 def test_sign_in_page_in_french(client):
-    page = client.get("/accounts/login/", headers={"accept-language": "fr"}).content.decode()
+    page = client.get(url("login"), headers={"accept-language": "fr"}).content.decode()
     assert "Connexion à Partner Benefits" in page
     assert "Adresse e-mail" in page
 
@@ -76,10 +76,11 @@ def test_sign_in_page_in_french(client):
 @pytest.mark.django_db
 def test_the_language_switch_keeps_the_user_on_the_same_page(client, admin_user):
     client.force_login(admin_user)
-    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/mpn/benefits/"})
+    overview = url("benefits:overview")
+    response = client.post(url("set_language"), {"language": "fr", "next": overview})
     assert response.status_code == 302
-    assert response["Location"] == "/mpn/benefits/"
-    page = client.get("/mpn/benefits/").content.decode()
+    assert response["Location"] == overview
+    page = client.get(overview).content.decode()
     assert "Produits Azure et Cloud" in page
     assert re.search(r'value="fr"[^>]*aria-pressed="true"', page)
     assert re.search(r'value="en"[^>]*aria-pressed="false"', page)
@@ -89,12 +90,9 @@ def test_the_language_switch_keeps_the_user_on_the_same_page(client, admin_user)
 def test_the_language_switch_returns_to_the_address_the_browser_shows(client, admin_user):
     # After htmx changed the address, the form's page is the Referer, not the first load.
     client.force_login(admin_user)
-    response = client.post(
-        "/i18n/setlang/",
-        {"language": "fr"},
-        headers={"referer": "http://testserver/mpn/benefits/azure-cloud/?sort=-quantity"},
-    )
-    assert response["Location"] == "http://testserver/mpn/benefits/azure-cloud/?sort=-quantity"
+    shown = "http://testserver" + url("benefits:azure_cloud", query={"sort": "-quantity"})
+    response = client.post(url("set_language"), {"language": "fr"}, headers={"referer": shown})
+    assert response["Location"] == shown
 
 
 @pytest.mark.django_db
@@ -102,6 +100,6 @@ def test_403_page_names_the_roles_in_french(client, organization):
     from tests.accounts.factories import UserFactory
 
     client.force_login(UserFactory(organization=organization, roles=["billing_admin"]))
-    response = client.get("/mpn/benefits/", headers={"accept-language": "fr"})
+    response = client.get(url("benefits:overview"), headers={"accept-language": "fr"})
     assert response.status_code == 403
     assert "Administrateur partenaire MPN" in response.content.decode()

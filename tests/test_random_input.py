@@ -13,6 +13,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -46,33 +47,38 @@ def forms() -> dict[str, Form]:
     )
     monthly_holder = monthly.assignments.get().directory_user
     bulk_holder = bulk.assignments.get().directory_user
-    credit = f"/mpn/benefits/azure-cloud/{monthly.pk}/"
     wizard = ("step", "action", "subscription", "tenant", "key", "token")
     return {
-        "sign in": Form("post", "/accounts/login/", ("username", "password", "next"), False),
+        "sign in": Form("post", reverse("login"), ("username", "password", "next"), False),
         "password change": Form(
-            "post", "/accounts/password/", ("old_password", "new_password1", "new_password2")
+            "post", reverse("password_change"), ("old_password", "new_password1", "new_password2")
         ),
-        "language": Form("post", "/i18n/setlang/", ("language", "next")),
+        "language": Form("post", reverse("set_language"), ("language", "next")),
         "azure & cloud filters": Form(
             "get",
-            "/mpn/benefits/azure-cloud/",
+            reverse("benefits:azure_cloud"),
             ("q", "offer", "type", "status", "sort", "usage_page", "license_page"),
         ),
         "csv": Form(
-            "get", "/mpn/benefits/azure-cloud/export.csv", ("q", "offer", "type", "status", "sort")
+            "get", reverse("benefits:azure_cloud_csv"), ("q", "offer", "type", "status", "sort")
         ),
-        "activity filters": Form("get", "/activity/", ("kind", "benefit", "page")),
-        "picker": Form("get", credit + "people/", ("q",)),
-        "assign": Form("post", credit + "assign/", ("directory_user",)),
-        "remove": Form("post", credit + f"holders/{monthly_holder.pk}/remove/", ("confirm",)),
+        "activity filters": Form("get", reverse("activity"), ("kind", "benefit", "page")),
+        "picker": Form("get", reverse("benefits:credit_picker", args=[monthly.pk]), ("q",)),
+        "assign": Form(
+            "post", reverse("benefits:credit_assign", args=[monthly.pk]), ("directory_user",)
+        ),
+        "remove": Form(
+            "post",
+            reverse("benefits:credit_remove", args=[monthly.pk, monthly_holder.pk]),
+            ("confirm",),
+        ),
         "transfer": Form(
             "post",
-            f"/mpn/benefits/azure-cloud/{bulk.pk}/holders/{bulk_holder.pk}/transfer/",
+            reverse("benefits:credit_transfer", args=[bulk.pk, bulk_holder.pk]),
             ("directory_user",),
         ),
-        "wizard": Form("post", "/mpn/benefits/redeem/", wizard),
-        "wizard link": Form("get", "/mpn/benefits/redeem/", ("key", "subscription", "action")),
+        "wizard": Form("post", reverse("benefits:redeem"), wizard),
+        "wizard link": Form("get", reverse("benefits:redeem"), ("key", "subscription", "action")),
     }
 
 
@@ -184,7 +190,7 @@ def test_random_input_never_breaks_a_form_or_changes_data_unless_valid(portal, f
                 assert Activity.objects.count() > records, "a change without its record"
             if after[3] != before[3]:
                 assert response.status_code == 302, "a password changed by a refused form"
-                assert response["Location"] == "/"
+                assert response["Location"] == reverse("home")
             transaction.set_rollback(True)
 
     send()

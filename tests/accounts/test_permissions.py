@@ -41,13 +41,13 @@ def test_other_roles_can_still_see_the_home_page(client, organization):
 def test_anonymous_visitors_are_sent_to_sign_in(client):
     response = client.get(reverse("benefits:overview"))
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/login/?next=/mpn/benefits/"
+    assert response["Location"] == f"{reverse('login')}?next={reverse('benefits:overview')}"
 
 
 def test_anonymous_home_page_sends_to_sign_in(client):
-    response = client.get("/")
+    response = client.get(reverse("home"))
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_the_list_of_roles_is_one_setting(client, organization, settings):
@@ -67,14 +67,14 @@ def test_staff_without_an_organization_are_refused_the_benefits_area(client):
 
 def test_the_navigation_hides_the_benefits_area_from_other_roles(client, organization):
     client.force_login(UserFactory(organization=organization, roles=[Role.SALES_AGENT.value]))
-    page = client.get("/").content.decode()
-    assert 'href="/mpn/benefits/"' not in page
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("benefits:overview")}"' not in page
 
 
 def test_the_navigation_marks_the_current_page(client, admin_user):
     client.force_login(admin_user)
     page = client.get(reverse("benefits:overview")).content.decode()
-    assert 'href="/mpn/benefits/" aria-current="page"' in page
+    assert f'href="{reverse("benefits:overview")}" aria-current="page"' in page
 
 
 def test_the_mixin_applies_the_same_gate_to_class_based_views(rf, organization):

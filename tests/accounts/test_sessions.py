@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
+from django.urls import reverse
 
 from accounts.models import User
 from tests.accounts.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD_CHANGE = "/accounts/password/"
+PASSWORD_CHANGE = reverse("password_change")
 NEW_PASSWORD = "a-longer-and-fresher-passphrase"
 
 
@@ -20,7 +21,7 @@ def signed_in_client(user) -> Client:
     client = Client()
     assert (
         client.post(
-            "/accounts/login/", {"username": user.email, "password": TEST_PASSWORD}
+            reverse("login"), {"username": user.email, "password": TEST_PASSWORD}
         ).status_code
         == 302
     )
@@ -28,7 +29,7 @@ def signed_in_client(user) -> Client:
 
 
 def is_signed_in(client: Client) -> bool:
-    return client.get("/").status_code == 200
+    return client.get(reverse("home")).status_code == 200
 
 
 def test_changing_the_password_ends_the_other_sessions_only(admin_user):
@@ -42,7 +43,7 @@ def test_changing_the_password_ends_the_other_sessions_only(admin_user):
         },
         follow=True,
     )
-    assert response.redirect_chain == [("/", 302)]
+    assert response.redirect_chain == [(reverse("home"), 302)]
     assert "every other session has ended" in response.content.decode()
     assert is_signed_in(here)
     assert not is_signed_in(elsewhere)
@@ -56,11 +57,11 @@ def test_a_password_set_in_the_admin_ends_every_session(admin_user):
     staff = Client()
     staff.force_login(User.objects.create_superuser("staff@partner.example", "unused-password"))
     response = staff.post(
-        f"/admin/accounts/user/{admin_user.pk}/password/",
+        reverse("admin:auth_user_password_change", args=[admin_user.pk]),
         {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
     )
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/accounts/user/{admin_user.pk}/change/"
+    assert response["Location"] == reverse("admin:accounts_user_change", args=[admin_user.pk])
     assert not is_signed_in(session)
 
 
@@ -112,7 +113,7 @@ def test_a_refused_change_says_why_and_changes_nothing(admin_user, fields, messa
 def test_the_password_page_needs_a_signed_in_account(client, db):
     response = client.get(PASSWORD_CHANGE)
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_ten_wrong_current_passwords_lock_the_form_for_15_minutes(admin_user):

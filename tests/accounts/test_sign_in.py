@@ -7,13 +7,15 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = "/accounts/login/"
+LOGIN = reverse("login")
+HOME = reverse("home")
 
 
 def sign_in(client, email, password, address="203.0.113.10"):
@@ -23,7 +25,7 @@ def sign_in(client, email, password, address="203.0.113.10"):
 def test_sign_in_by_email_in_any_case(client, admin_user):
     response = sign_in(client, admin_user.email.upper() + "  ", TEST_PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == HOME
     assert client.session[SESSION_KEY] == str(admin_user.pk)
 
 
@@ -114,8 +116,8 @@ def test_lockout_counts_an_account_whatever_the_case_of_its_address(client, admi
 
 def test_sign_out_is_a_post(client, admin_user):
     client.force_login(admin_user)
-    assert client.get("/accounts/logout/").status_code == 405
-    response = client.post("/accounts/logout/")
+    assert client.get(reverse("logout")).status_code == 405
+    response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert response["Location"] == LOGIN
     assert SESSION_KEY not in client.session
@@ -131,10 +133,10 @@ def test_signing_in_gives_a_new_session_key(client, admin_user):
 
 def test_a_deactivated_account_loses_its_session(client, admin_user):
     client.force_login(admin_user)
-    assert client.get("/").status_code == 200
+    assert client.get(HOME).status_code == 200
     admin_user.is_active = False
     admin_user.save()
-    response = client.get("/")
+    response = client.get(HOME)
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
 
@@ -142,13 +144,13 @@ def test_a_deactivated_account_loses_its_session(client, admin_user):
 @pytest.mark.parametrize(
     ("language", "next_url", "expected"),
     [
-        ("xx", "/mpn/benefits/", "/mpn/benefits/"),
-        ("fr", "https://evil.example/phish", "/"),
-        ("fr", "//evil.example/", "/"),
-        ("<script>", "\x00", "/"),
+        ("xx", reverse("benefits:overview"), reverse("benefits:overview")),
+        ("fr", "https://evil.example/phish", HOME),
+        ("fr", "//evil.example/", HOME),
+        ("<script>", "\x00", HOME),
     ],
 )
 def test_the_language_switch_ignores_bad_input(client, db, language, next_url, expected):
-    response = client.post("/i18n/setlang/", {"language": language, "next": next_url})
+    response = client.post(reverse("set_language"), {"language": language, "next": next_url})
     assert response.status_code == 302
     assert response["Location"] == expected
