@@ -20,7 +20,7 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Organization
+from accounts.models import Organization, Tenant
 from accounts.selectors import parse_id
 from benefits.models import (
     Activity,
@@ -63,6 +63,53 @@ def benefit_get(*, organization: Organization, benefit_id: object) -> Benefit:
 
 def product_key_list(*, organization: Organization) -> QuerySet[ProductKey]:
     return ProductKey.objects.filter(benefit__organization=organization)
+
+
+def key_list(*, organization: Organization) -> QuerySet[ProductKey]:
+    """The organization's keys, with the benefit and product the checks and the review show.
+    (Where a used key went is read only to say so: joined every time, it slowed every step.)"""
+    return product_key_list(organization=organization).select_related("benefit__product")
+
+
+def key_get(*, organization: Organization, key_id: object) -> ProductKey:
+    return get_object_or_404(key_list(organization=organization), pk=parse_id(key_id))
+
+
+def key_redeemed_into(*, key: ProductKey) -> Subscription | None:
+    """The subscription a used key went into, with what the refusal names of it."""
+    if key.redeemed_into_id is None:
+        return None
+    return (
+        Subscription.objects.select_related("tenant", "product")
+        .filter(pk=key.redeemed_into_id)
+        .first()
+    )
+
+
+def subscription_reactivation_target(
+    *, tenant: Tenant, product: Product, today: date
+) -> Subscription | None:
+    """An Expired or Disabled subscription of the product in the tenant, re-activated rather
+    than duplicated."""
+    return (
+        Subscription.objects.filter(tenant=tenant, product=product)
+        .select_related("tenant", "product")
+        .ended_on(today)
+        .order_by("-end_date")
+        .first()
+    )
+
+
+def subscription_active_in(*, tenant: Tenant, product: Product, today: date) -> Subscription | None:
+    """An Active subscription of the product in the tenant: activating is allowed, but the
+    review warns that extending or adding licenses may be what was meant."""
+    return (
+        Subscription.objects.filter(tenant=tenant, product=product)
+        .select_related("tenant", "product")
+        .active_on(today)
+        .order_by("-end_date")
+        .first()
+    )
 
 
 def subscription_list(*, organization: Organization) -> QuerySet[Subscription]:
@@ -219,3 +266,28 @@ def activity_list(
     if benefit_id:
         records = records.filter(benefit_id=benefit_id)
     return records.order_by("-created_at", "-pk")
+
+
+def redemption_record_get(*, organization: Organization, record_id: object) -> Activity | None:
+    """A redemption record with what the Done step shows of it."""
+    return (
+        Activity.objects.filter(
+            organization=organization, kind=Activity.Kind.KEY_REDEEMED, pk=parse_id(record_id)
+        )
+        .select_related("subscription__tenant", "subscription__product", "benefit__product")
+        .first()
+    )
+
+
+def redemption_by_token(*, organization: Organization, token: str) -> Activity | None:
+    """The redemption record a review's one-time token (or an API Idempotency-Key) produced,
+    with what the Done step shows of it."""
+    if not token:
+        return None
+    return (
+        Activity.objects.filter(
+            organization=organization, kind=Activity.Kind.KEY_REDEEMED, idempotency_key=token
+        )
+        .select_related("subscription__tenant", "subscription__product", "benefit__product")
+        .first()
+    )

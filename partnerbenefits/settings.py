@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own widget templates, for the project's form renderer below.
+    "django.forms",
     "template_partials",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -84,6 +86,9 @@ MIDDLEWARE = [
     # Axes must come last so it sees the outcome of the sign-in view.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Widgets render with the project's templates, so templates/django/forms/ can make them faster.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "partnerbenefits.urls"
 WSGI_APPLICATION = "partnerbenefits.wsgi.application"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from benefits.views import activity, redeem
+from benefits.views import activity, products
 
 admin.site.site_header = _("Partner Benefits administration")
 admin.site.site_title = _("Partner Benefits")
@@ -12,6 +12,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("mpn/benefits/", include("benefits.urls")),
     path("activity/", activity.activity, name="activity"),
-    path("products/", redeem.products, name="products"),
+    path("products/", products.products, name="products"),
     path("", include("accounts.urls")),
 ]

@@ -88,6 +88,12 @@ class Activity(models.Model):
     )
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
+    # The one-time token of the review (or the API's Idempotency-Key) that produced the change:
+    # the same press repeated finds this record instead of changing anything again. A database
+    # default too, so that rows written in bulk without the column stay valid.
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=64, blank=True, default="", db_default=""
+    )
 
     organization_path = "organization"  # whose cached pages show it (common.pagecache)
     objects = ActivityQuerySet.as_manager()
@@ -116,6 +122,12 @@ class Activity(models.Model):
                 fields=["product_key"],
                 condition=Q(kind="key_redeemed"),
                 name="activity_one_redemption_per_key",
+            ),
+            # One record per token and organization: a repeated press cannot change twice.
+            models.UniqueConstraint(
+                fields=["organization", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="activity_one_record_per_idempotency_key",
             ),
         ]
 

@@ -21,9 +21,14 @@ def activity_record(
     benefit: Benefit,
     before: dict,
     after: dict,
+    idempotency_key: str = "",
     **links,
 ) -> Activity:
-    """Append one record; call it inside the transaction of the change it describes."""
+    """Append one record; call it inside the transaction of the change it describes.
+
+    ``idempotency_key``: the one-time token of the request that made the change (a review's,
+    or the API's Idempotency-Key), unique per organization, so a repeated request finds this
+    record. ``links``: the objects the record names (subscription, product_key, …)."""
     return Activity.objects.create(
         organization_id=benefit.organization_id,
         kind=kind,
@@ -32,5 +37,6 @@ def activity_record(
         benefit=benefit,
         before={"product": benefit.product.name, **before},
         after={"product": benefit.product.name, **after},
+        idempotency_key=idempotency_key,
         **links,
     )

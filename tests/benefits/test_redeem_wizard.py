@@ -137,8 +137,8 @@ def test_extending_a_disabled_subscription_offers_activation(contoso_client):
         {
             "step": "key",
             "action": "extend",
-            "subscription": sub("Microsoft Intune").pk,
-            "tenant": sub("Microsoft Intune").tenant_id,
+            "subscription_id": sub("Microsoft Intune").pk,
+            "tenant_id": sub("Microsoft Intune").tenant_id,
         },
     )
     page = text(validate(contoso_client, INTUNE_10, HTMX))
@@ -348,21 +348,28 @@ def test_the_activity_log_shows_the_redemption_without_the_full_key(contoso_clie
 
 
 def test_a_second_press_that_lost_the_race_still_shows_the_confirmation(contoso_client):
-    """Two presses at once: the other one redeemed and its wizard state was overwritten; this
-    press finds the key used by the same person and shows the same Done."""
+    """Two presses of one review at once: the other press redeemed with this review's token
+    (and its wizard state was overwritten); this press finds the record by the token and shows
+    the same Done."""
     from benefits.services import redemption
+    from benefits.wizard.state import REVIEW
+    from tests.benefits.wizard import wizard
 
     start(contoso_client, "Office 365 E3", "extend")
     validate(contoso_client, O365_25, HTMX)
-    state = wizard_state(contoso_client)
+    state = wizard(contoso_client)
+    assert state.step == REVIEW
+    office = sub("Office 365 E3")
+    admin = User.objects.get(email="admin@contoso.example")
     redemption.key_redeem(
-        organization=User.objects.get(email="admin@contoso.example").organization,
-        key_id=state["key"],
+        organization=admin.organization,
+        key=ProductKey.objects.get(pk=state.key_id),
         action="extend",
-        tenant_id=state["tenant"],
-        subscription_id=state["subscription"],
-        reviewed=state["reviewed"],
-        actor=User.objects.get(email="admin@contoso.example"),
+        tenant=office.tenant,
+        subscription=office,
+        reviewed=state.reviewed,
+        token=state.token,
+        actor=admin,
         today=timezone.localdate(),
     )
     page = text(redeem(contoso_client, HTMX))

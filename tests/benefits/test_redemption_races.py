@@ -17,6 +17,7 @@ from accounts.models import Tenant, User
 from benefits.models import Activity, ProductKey, Subscription
 from benefits.services import redemption
 from benefits.services.redemption import Action
+from benefits.services.redemption import redeem as redeem_module
 from tests.conftest import run_at_once
 
 ADMINS = 30
@@ -38,23 +39,25 @@ def race(postgres, demo_data, monkeypatch):
         subscription=office,
         today=timezone.localdate(),
     )
-    apply = redemption._apply
+    apply = redeem_module._apply
 
     def slow_apply(preview, **kwargs):
         time.sleep(0.3)
         return apply(preview, **kwargs)
 
-    monkeypatch.setattr(redemption, "_apply", slow_apply)
+    monkeypatch.setattr(redeem_module, "_apply", slow_apply)
     admin = User.objects.get(email="admin@contoso.example")
 
-    def press_redeem(_index):
+    def press_redeem(index):
+        # Thirty reviews, one per admin: each its own token.
         return redemption.key_redeem(
             organization=organization,
-            key_id=key.pk,
+            key=key,
             action=Action.EXTEND,
-            tenant_id=tenant.pk,
-            subscription_id=office.pk,
+            tenant=tenant,
+            subscription=office,
             reviewed=reviewed.fingerprint(),
+            token=f"review-{index}",
             actor=admin,
             today=timezone.localdate(),
         )
@@ -96,9 +99,7 @@ def test_thirty_admins_redeem_the_key_once(race):
     assert count(outcomes, Activity) == 1
     refusals = [o for o in outcomes if isinstance(o, ValidationError)]
     assert len(refusals) == ADMINS - 1
-    assert all(
-        r.messages[0].startswith("This product key has already been used.") for r in refusals
-    )
+    assert all(r.messages[0].startswith(str(redemption.KEY_USED)) for r in refusals)
     office = Subscription.objects.get(pk=race["office"].pk)
     assert office.end_date == race["reviewed"].term.end_date  # moved once: +3 months
     assert Activity.objects.filter(kind=Activity.Kind.KEY_REDEEMED).count() == 1
@@ -146,22 +147,23 @@ def test_two_keys_activated_at_once_into_one_expired_subscription_both_count(
         for key in (first, second)
     ]
     admin = User.objects.get(email="admin@contoso.example")
-    apply = redemption._apply
+    apply = redeem_module._apply
 
     def slow_apply(preview, **kwargs):
         time.sleep(0.3)
         return apply(preview, **kwargs)
 
-    monkeypatch.setattr(redemption, "_apply", slow_apply)
+    monkeypatch.setattr(redeem_module, "_apply", slow_apply)
     outcomes = run_at_once(
         2,
         lambda index: redemption.key_redeem(
             organization=organization,
-            key_id=reviews[index].key.pk,
+            key=reviews[index].key,
             action=Action.ACTIVATE,
-            tenant_id=tenant.pk,
-            subscription_id=None,
+            tenant=tenant,
+            subscription=None,
             reviewed=reviews[index].fingerprint(),
+            token=f"review-{index}",
             actor=admin,
             today=today,
         ),

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from benefits.views.redeem import load_state, save_state
+from benefits.wizard.state import WizardState, state_store
 
 
-def _user_id(session) -> int:
-    return int(session["_auth_user_id"])
+def _store(client, session):
+    return state_store(session, int(session["_auth_user_id"]))
+
+
+def wizard(client) -> WizardState:
+    session = client.session
+    return _store(client, session).load()
 
 
 def wizard_state(client) -> dict:
-    session = client.session
-    return load_state(session, _user_id(session))
+    """The state as a dict of its fields (``token``, ``step``, ``key_id``, …)."""
+    return wizard(client).as_dict()
 
 
-def set_wizard_state(client, state: dict) -> None:
+def set_wizard_state(client, state: WizardState | dict) -> None:
     session = client.session
-    save_state(session, _user_id(session), state)
+    if isinstance(state, dict):
+        state = WizardState.from_dict(state)
+    _store(client, session).save(state)
     session.save()

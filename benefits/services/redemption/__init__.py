@@ -1,0 +1,52 @@
+"""Redeeming a product key: look it up, preview the outcome (``preview``), and redeem it once,
+bound to the review's one-time token (``redeem``). Callers import from here."""
+
+from benefits.services.redemption.preview import (
+    KEY_EXPIRED,
+    KEY_NOT_FOUND,
+    KEY_USED,
+    KEY_USED_WHERE,
+    NO_SUBSCRIPTION,
+    NOT_STARTED,
+    PRODUCT_MISMATCH,
+    Action,
+    Preview,
+    key_check,
+    key_find,
+    key_used_error,
+    redemption_preview,
+)
+from benefits.services.redemption.redeem import (
+    NO_LONGER_REDEEMABLE,
+    NOTHING_SAVED,
+    ONE_PER_TOKEN,
+    SINGLE_USE,
+    SUBSCRIPTION_CHANGED,
+    TOKEN_SPENT,
+    SubscriptionChanged,
+    key_redeem,
+)
+
+__all__ = [
+    "KEY_EXPIRED",
+    "KEY_NOT_FOUND",
+    "KEY_USED",
+    "KEY_USED_WHERE",
+    "NOTHING_SAVED",
+    "NOT_STARTED",
+    "NO_LONGER_REDEEMABLE",
+    "NO_SUBSCRIPTION",
+    "ONE_PER_TOKEN",
+    "PRODUCT_MISMATCH",
+    "SINGLE_USE",
+    "SUBSCRIPTION_CHANGED",
+    "TOKEN_SPENT",
+    "Action",
+    "Preview",
+    "SubscriptionChanged",
+    "key_check",
+    "key_find",
+    "key_redeem",
+    "key_used_error",
+    "redemption_preview",
+]

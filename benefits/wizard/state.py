@@ -1,0 +1,116 @@
+"""The redemption wizard's state: one typed record per signed-in session, and the one place
+that decides where it is kept.
+
+With a cache every process shares (Redis, ``settings.REDEEM_STATE_STORE = "cache"``) a step costs
+a cache write rather than a database write, and a state lost with the cache sends the user back
+to Choose; otherwise the session keeps it. Nothing else is written before Redeem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Protocol
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import cache
+
+CHOOSE, KEY, REVIEW, DONE = "choose", "key", "review", "done"
+STEPS = (CHOOSE, KEY, REVIEW, DONE)
+SESSION_KEY = "redeem_wizard"
+# Long enough for anyone to finish; the state only needs to outlive the wizard.
+STATE_TIMEOUT = 2 * 60 * 60
+KEY_TEXT_MAX_LENGTH = 200
+
+
+@dataclass
+class WizardState:
+    """Where a person is in the wizard and what the earlier steps settled.
+
+    ``reviewed`` is what the review showed of the subscriptions (Preview.fingerprint()),
+    ``token`` the review's one-time token that Redeem must send back, ``done_id`` the
+    redemption record the Done step shows, ``error`` a message shown once by the next page.
+    """
+
+    step: str = CHOOSE
+    action: str = ""
+    subscription_id: int | None = None
+    tenant_id: int | None = None
+    key_text: str = ""  # a key from a link (?key=), to fill the Key step's field
+    key_id: int | None = None
+    reviewed: dict = field(default_factory=dict)
+    token: str = ""
+    done_id: int | None = None
+    error: str = ""
+
+    @classmethod
+    def from_dict(cls, data: object) -> WizardState:
+        """The state as stored. A value of the wrong type — a state an older release wrote —
+        is left at its default; the steps then send the person back where they must start."""
+        if not isinstance(data, dict):
+            return cls()
+        state = cls()
+        for item in fields(cls):
+            value = data.get(item.name)
+            # The annotations are strings here: "str", "int | None", "dict".
+            expected = {"str": str, "dict": dict}.get(item.type, int)
+            if isinstance(value, expected) and not isinstance(value, bool):
+                setattr(state, item.name, value)
+        if state.step not in STEPS:
+            state.step = CHOOSE
+        return state
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def back(self) -> None:
+        self.step = STEPS[max(STEPS.index(self.step) - 1, 0)]
+        self.error = ""
+
+
+class StateStore(Protocol):
+    def load(self) -> WizardState: ...
+
+    def save(self, state: WizardState) -> None: ...
+
+
+class SessionStateStore:
+    """In the session: what every deployment has, at the price of a session write per step."""
+
+    def __init__(self, session: SessionBase) -> None:
+        self.session = session
+
+    def load(self) -> WizardState:
+        return WizardState.from_dict(self.session.get(SESSION_KEY))
+
+    def save(self, state: WizardState) -> None:
+        self.session[SESSION_KEY] = state.as_dict()
+
+
+class CacheStateStore:
+    """In the shared cache, under the account and the session key (a secret), so that no other
+    session or account can read or overwrite it."""
+
+    def __init__(self, session: SessionBase, user_id: int) -> None:
+        self.session = session
+        self.user_id = user_id
+
+    def _cache_key(self) -> str:
+        return f"redeem-wizard:{self.user_id}:{self.session.session_key}"
+
+    def load(self) -> WizardState:
+        if self.session.session_key is None:
+            return WizardState()
+        return WizardState.from_dict(cache.get(self._cache_key()))
+
+    def save(self, state: WizardState) -> None:
+        if self.session.session_key is None:
+            self.session.save()  # gives the session the key its state is kept under
+        cache.set(self._cache_key(), state.as_dict(), STATE_TIMEOUT)
+
+
+def state_store(session: SessionBase, user_id: int) -> StateStore:
+    """Where this signed-in session's wizard state is kept, as the settings say."""
+    if settings.REDEEM_STATE_STORE == "session":
+        return SessionStateStore(session)
+    return CacheStateStore(session, user_id)

@@ -1,0 +1,214 @@
+"""The redemption wizard's steps — Choose, Key, Review, Done — each an object that gives its
+page's context (``context``) and handles its form (``post``); see ``benefits.wizard.wizard``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+
+from accounts import selectors as accounts_selectors
+from accounts.selectors import parse_id
+from benefits import selectors
+from benefits.forms import RedeemChooseForm, RedeemKeyForm
+from benefits.models import Subscription
+from benefits.services import redemption
+from benefits.services.redemption import Action, Preview
+from benefits.wizard.state import CHOOSE, DONE, KEY, REVIEW, WizardState
+from benefits.wizard.wizard import (
+    CHOOSE_FIRST,
+    REVIEW_NOT_CURRENT,
+    Choice,
+    Outcome,
+    Stale,
+    new_token,
+)
+from common import ratelimit
+
+if TYPE_CHECKING:
+    from benefits.wizard.wizard import Wizard
+
+
+class Step:
+    def __init__(self, wizard: Wizard) -> None:
+        self.wizard = wizard
+        self.state = wizard.state
+
+    def context(self, shown: dict) -> dict:
+        raise NotImplementedError
+
+    def post(self, data: QueryDict) -> Outcome:
+        raise NotImplementedError
+
+
+class ChooseStep(Step):
+    def context(self, shown: dict) -> dict:
+        state = self.state
+        initial = {
+            "action": state.action,
+            "subscription": state.subscription_id,
+            "tenant": state.tenant_id,
+        }
+        return {"form": shown.get("form") or self._form(initial=initial)}
+
+    def _form(self, **kwargs) -> RedeemChooseForm:
+        """The form offering all the organization's Active subscriptions and its tenants."""
+        wizard = self.wizard
+        active = (
+            selectors.subscription_list(organization=wizard.organization)
+            .active_on(wizard.today)
+            .order_by("product__name", "pk")
+            .values_list("pk", "product__name", "tenant__primary_domain", "seats")
+        )
+        tenants = accounts_selectors.tenant_list(organization=wizard.organization)
+        return RedeemChooseForm(subscriptions=active, tenants=tenants, **kwargs)
+
+    def post(self, data: QueryDict) -> Outcome:
+        # Checked against the one subscription and tenant chosen rather than all of the
+        # organization's (a large one has hundreds); all of them only to show the form again.
+        wizard = self.wizard
+        subscription = (
+            selectors.subscription_list(organization=wizard.organization)
+            .active_on(wizard.today)
+            .filter(pk=parse_id(data.get("subscription")))
+            .first()
+        )
+        if subscription is not None and str(subscription.tenant_id) == data.get("tenant"):
+            tenant = subscription.tenant
+        else:
+            tenants = accounts_selectors.tenant_list(organization=wizard.organization)
+            tenant = tenants.filter(pk=parse_id(data.get("tenant"))).first()
+        form = RedeemChooseForm(
+            data,
+            subscriptions=[_labelled(subscription)] if subscription else [],
+            tenants=[tenant] if tenant else [],
+        )
+        if not form.is_valid():
+            return Outcome(shown={"form": self._form(data=data)}, step=CHOOSE)
+        action = form.cleaned_data["action"]
+        # A new choice: any earlier review is void.
+        wizard.state = WizardState(step=KEY, action=action, tenant_id=tenant.pk)
+        if action == Action.ACTIVATE:
+            return Outcome(shown={"choice": Choice(action, None, tenant)})
+        wizard.state.subscription_id = subscription.pk
+        wizard.state.tenant_id = subscription.tenant_id  # Extend and Add stay in its tenant
+        return Outcome(shown={"choice": Choice(action, subscription, subscription.tenant)})
+
+
+def _labelled(subscription: Subscription) -> tuple[int, str, str, int]:
+    return (
+        subscription.pk,
+        subscription.product.name,
+        subscription.tenant.primary_domain,
+        subscription.seats,
+    )
+
+
+class KeyStep(Step):
+    def context(self, shown: dict) -> dict:
+        return {
+            "choice": shown.get("choice") or self.wizard.choice(),
+            "form": shown.get("form") or RedeemKeyForm(initial={"key": self.state.key_text}),
+            "locked_minutes": shown.get("locked_minutes", 0),
+            "offer_activate": shown.get("offer_activate", False),
+        }
+
+    def post(self, data: QueryDict) -> Outcome:
+        wizard, state = self.wizard, self.state
+        if state.action not in Action.values:
+            raise Stale(CHOOSE, CHOOSE_FIRST)
+        minutes = ratelimit.minutes_locked(wizard.user.pk)
+        if minutes:
+            return Outcome(shown={"locked_minutes": minutes}, status=429, step=KEY)
+        form, choice, offer_activate = RedeemKeyForm(data), None, False
+        if form.is_valid():
+            choice = wizard.choice()
+            try:
+                key = redemption.key_find(
+                    organization=wizard.organization, raw=form.cleaned_data["key"]
+                )
+                preview = wizard.preview(key=key, choice=choice)
+            except ValidationError as refusal:
+                form.add_error("key", refusal)
+                offer_activate = refusal.code == "InactiveSubscriptionError"
+            else:
+                state.step, state.key_id, state.key_text = REVIEW, key.pk, ""
+                state.tenant_id = preview.tenant.pk
+                state.reviewed, state.token = preview.fingerprint(), new_token()
+                return Outcome(shown={"preview": preview})
+        ratelimit.record_failure(wizard.user.pk)
+        shown = {"form": form, "offer_activate": offer_activate}
+        if choice is not None:
+            shown["choice"] = choice
+        return Outcome(shown=shown, step=KEY)
+
+
+class ReviewStep(Step):
+    def context(self, shown: dict) -> dict:
+        return {"preview": shown.get("preview") or self._preview_again(), "token": self.state.token}
+
+    def _preview_again(self) -> Preview:
+        wizard, state = self.wizard, self.state
+        key, choice = wizard.reviewed_key(), wizard.choice()
+        try:
+            preview = wizard.preview(key=key, choice=choice)
+        except ValidationError as refusal:
+            raise Stale(KEY, " ".join(refusal.messages)) from refusal
+        if preview.fingerprint() != state.reviewed:
+            # Changed since it was reviewed: the new figures get a new token, so that a form
+            # still showing the old ones (another tab) can no longer redeem.
+            state.reviewed, state.token = preview.fingerprint(), new_token()
+        return preview
+
+    def post(self, data: QueryDict) -> Outcome:
+        wizard, state = self.wizard, self.state
+        current = state.step in {REVIEW, DONE} and state.key_id is not None
+        if not (current and state.token and data.get("token") == state.token):
+            state.error = str(REVIEW_NOT_CURRENT)
+            return Outcome()
+        choice = wizard.choice()
+        try:
+            record = redemption.key_redeem(
+                organization=wizard.organization,
+                key=wizard.reviewed_key(),
+                action=choice.action,
+                tenant=choice.tenant,
+                subscription=choice.subscription,
+                reviewed=state.reviewed,
+                token=state.token,
+                actor=wizard.user,
+                today=wizard.today,
+            )
+        except redemption.SubscriptionChanged as changed:
+            # The new figures, to confirm again with a new token.
+            state.step = REVIEW
+            preview = self._preview_again()
+            state.error = " ".join(changed.messages)
+            return Outcome(shown={"preview": preview})
+        except ValidationError as refusal:
+            state.error = " ".join(refusal.messages)
+            if refusal.code != "not_saved":  # nothing changed: the same review may try again
+                state.step = KEY
+            return Outcome()
+        state.step, state.done_id = DONE, record.pk
+        return Outcome(shown={"record": record})
+
+
+class DoneStep(Step):
+    def context(self, shown: dict) -> dict:
+        record = shown.get("record") or selectors.redemption_record_get(
+            organization=self.wizard.organization, record_id=self.state.done_id
+        )
+        if record is None:
+            raise Stale(CHOOSE)
+        return {"record": record}
+
+
+SHOWN: dict[str, type[Step]] = {
+    CHOOSE: ChooseStep,
+    KEY: KeyStep,
+    REVIEW: ReviewStep,
+    DONE: DoneStep,
+}
+POSTED = {CHOOSE: ChooseStep, KEY: KeyStep, REVIEW: ReviewStep}

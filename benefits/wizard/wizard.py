@@ -1,0 +1,166 @@
+"""One request's redemption wizard: the state it loaded, the step it shows, and what the steps
+read through the organization.
+
+A step's ``post`` moves the state and returns an ``Outcome`` carrying what it computed (the
+form with its errors, the preview, the redemption record) so that the page shows it rather
+than reading it again. A state that no longer fits (a skipped step, a row that vanished, a key
+used meanwhile) raises ``Stale`` and the person goes back to the step named, with a message.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.http import Http404, HttpRequest, QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import selectors as accounts_selectors
+from accounts.models import Tenant
+from benefits import selectors
+from benefits.models import ProductKey, Subscription
+from benefits.services import redemption
+from benefits.services.redemption import Action, Preview
+from benefits.wizard.state import CHOOSE, KEY, KEY_TEXT_MAX_LENGTH, STEPS, WizardState
+
+STEP_UNKNOWN = _("That step doesn't exist; here is where you were.")
+CHOOSE_FIRST = _("Choose what to do with the key first.")
+REVIEW_NOT_CURRENT = _("This review is no longer current; check it again.")
+
+
+class Stale(Exception):
+    """The state names something gone or out of order: go back to ``step``, saying why."""
+
+    def __init__(self, step: str, message: str = "") -> None:
+        super().__init__(message)
+        self.step = step
+        self.message = str(message)
+
+
+@dataclass(frozen=True)
+class Choice:
+    action: str
+    subscription: Subscription | None
+    tenant: Tenant
+
+
+@dataclass
+class Outcome:
+    """What a request leaves to show. ``shown``: what it computed that the page shows;
+    ``step``: a step to show again without moving the state (a form with its errors)."""
+
+    shown: dict = field(default_factory=dict)
+    status: int = 200
+    step: str = ""
+
+
+def new_token() -> str:
+    return uuid.uuid4().hex
+
+
+class Wizard:
+    """One request's wizard: who asks, for which organization, on which day, in which state."""
+
+    def __init__(self, request: HttpRequest, state: WizardState) -> None:
+        self.organization = request.organization
+        self.user = request.user
+        self.state = state
+        self.today = timezone.localdate()
+
+    def start(self, params: QueryDict) -> Outcome:
+        """A fresh wizard; ?subscription=&action= makes the choice, ?key= fills the key."""
+        state = self.state = WizardState()
+        subscription = None
+        if params.get("subscription"):
+            # Another organization's subscription is 404, like any of its objects.
+            subscription = selectors.subscription_get(
+                organization=self.organization, subscription_id=params["subscription"]
+            )
+        action, shown = params.get("action"), {}
+        if action == Action.ACTIVATE:
+            state.action, state.step = action, KEY
+            if subscription is not None:
+                state.tenant_id = subscription.tenant_id
+                shown["choice"] = Choice(action, None, subscription.tenant)
+        elif action in Action.values and subscription is not None:
+            state.action, state.step = action, KEY
+            state.subscription_id, state.tenant_id = subscription.pk, subscription.tenant_id
+            shown["choice"] = Choice(action, subscription, subscription.tenant)
+        key_text = params.get("key", "")
+        if len(key_text) <= KEY_TEXT_MAX_LENGTH:
+            state.key_text = key_text
+        return Outcome(shown=shown)
+
+    def post(self, data: QueryDict) -> Outcome:
+        name = data.get("step")
+        if name == "back":
+            self.state.back()
+            return Outcome()
+        if name == "restart":
+            self.state = WizardState()
+            return Outcome()
+        from benefits.wizard.steps import POSTED  # the steps import this module
+
+        step = POSTED.get(name)
+        if step is None:
+            self.state.error = str(STEP_UNKNOWN)
+            return Outcome()
+        try:
+            return step(self).post(data)
+        except Stale as stale:
+            self.state.step, self.state.error = stale.step, stale.message
+            return Outcome()
+
+    def page(self, outcome: Outcome) -> dict:
+        """The context of the step to show. A step whose state no longer fits goes back a step
+        or more (Choose always fits); an error is shown once."""
+        from benefits.wizard.steps import SHOWN  # the steps import this module
+
+        name, shown = outcome.step or self.state.step, outcome.shown
+        error, self.state.error = self.state.error, ""
+        while True:
+            try:
+                context = SHOWN[name](self).context(shown)
+                break
+            except Stale as stale:
+                self.state.step = name = stale.step
+                error, shown = stale.message or error, {}
+        return {"step": name, "steps": STEPS, "error": error, **context}
+
+    # -- what the steps read, through the organization --
+
+    def choice(self) -> Choice:
+        state = self.state
+        if state.action not in Action.values:
+            raise Stale(CHOOSE, CHOOSE_FIRST)
+        if state.action == Action.ACTIVATE:
+            tenants = accounts_selectors.tenant_list(organization=self.organization)
+            # No tenant chosen (a link to Activate): the primary one, listed first.
+            tenant = tenants.filter(pk=state.tenant_id) if state.tenant_id else tenants
+            chosen = tenant.first()
+            if chosen is None:
+                raise Stale(CHOOSE, CHOOSE_FIRST)
+            return Choice(state.action, None, chosen)
+        try:
+            subscription = selectors.subscription_get(
+                organization=self.organization, subscription_id=state.subscription_id
+            )
+        except Http404 as gone:
+            raise Stale(CHOOSE, CHOOSE_FIRST) from gone
+        return Choice(state.action, subscription, subscription.tenant)
+
+    def reviewed_key(self) -> ProductKey:
+        try:
+            return selectors.key_get(organization=self.organization, key_id=self.state.key_id)
+        except Http404 as gone:
+            raise Stale(KEY, redemption.NO_LONGER_REDEEMABLE) from gone
+
+    def preview(self, *, key: ProductKey, choice: Choice) -> Preview:
+        return redemption.redemption_preview(
+            key=key,
+            action=choice.action,
+            tenant=choice.tenant,
+            subscription=choice.subscription,
+            today=self.today,
+        )
