@@ -1,0 +1,31 @@
+"""How the portal's forms render (Bootstrap 5), for every app: widget attributes live in each
+app's forms.py, the markup around them in templates/_form.html and templates/_field.html."""
+
+from __future__ import annotations
+
+from django import forms
+
+FIELD_TEMPLATE = "_field.html"
+
+
+class BootstrapBoundField(forms.BoundField):
+    """A field with errors is marked the way Bootstrap shows it (``is-invalid``); Django itself
+    adds ``aria-invalid`` and points ``aria-describedby`` at the help text and the errors.
+    ``{{ field.as_field_group }}`` renders label, widget, errors and help as one group."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            base = (widget or self.field.widget).attrs.get("class", "")
+            attrs["class"] = f"{base} is-invalid".strip()
+        return attrs
+
+    def as_field_group(self):
+        return self.render(self.field.template_name or FIELD_TEMPLATE)
+
+
+class BootstrapFormMixin:
+    """``{{ form }}``: non-field errors as an alert, then each field as a Bootstrap group."""
+
+    template_name = "_form.html"
+    bound_field_class = BootstrapBoundField
