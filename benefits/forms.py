@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from html import escape
+from collections.abc import Iterable
 
 from django import forms
 from django.utils.functional import cached_property
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Tenant
 from accounts.selectors import parse_id
 from benefits.models import Activity, BenefitType, Offer
 from benefits.selectors import SORTABLE, BenefitListQuery, BenefitStatus, benefit_list
+from benefits.services.redemption import Action
 
 SEARCH_MAX_LENGTH = 100
 STATUS_CHOICES = [
@@ -137,33 +138,54 @@ class ActivityFilterForm(forms.Form):
 KEY_INPUT_MAX_LENGTH = 200
 
 
-def options_html(choices, selected) -> SafeString:
-    """The <option> elements of a select, ``selected`` marked. Joined in Python: for a large
-    organization's hundreds of subscriptions, a template loop was the slowest part of the page."""
-    chosen = "" if selected is None else str(selected)
-    return mark_safe(  # noqa: S308 - every value and label is escaped here
-        "".join(
-            f'<option value="{escape(str(value))}"{" selected" if str(value) == chosen else ""}>'
-            f"{escape(str(label))}</option>"
-            for value, label in choices
-        )
-    )
+class BootstrapBoundField(forms.BoundField):
+    """A field with errors is marked the way Bootstrap shows it (``is-invalid``); Django itself
+    adds ``aria-invalid`` and points ``aria-describedby`` at the help text and the errors."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            base = (widget or self.field.widget).attrs.get("class", "")
+            attrs["class"] = f"{base} is-invalid".strip()
+        return attrs
 
 
 class RedeemChooseForm(forms.Form):
-    action = forms.ChoiceField(label=_("What do you want to do?"), widget=forms.RadioSelect)
-    subscription = forms.TypedChoiceField(
-        label=_("Subscription"), required=False, coerce=int, empty_value=None
-    )
-    tenant = forms.TypedChoiceField(label=_("Tenant"), coerce=int)
+    bound_field_class = BootstrapBoundField
 
-    def __init__(self, *args, subscriptions, tenants, **kwargs) -> None:
+    action = forms.ChoiceField(
+        label=_("What do you want to do?"),
+        choices=Action.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    subscription = forms.TypedChoiceField(
+        label=_("Subscription"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("For Extend the end date and Add licenses."),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    tenant = forms.TypedChoiceField(
+        label=_("Tenant"),
+        coerce=int,
+        help_text=_(
+            "For Activate: the tenant the new subscription goes to. Check it: a key can't be "
+            "moved afterwards."
+        ),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(
+        self,
+        *args,
+        subscriptions: Iterable[tuple[int, str, str, int]],
+        tenants: Iterable[Tenant],
+        **kwargs,
+    ) -> None:
         """``subscriptions``: (id, product name, tenant domain, seats) of each Active one; plain
         values, as an organization may have hundreds."""
-        from benefits.services.redemption import Action
-
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = Action.choices
         self.fields["subscription"].choices = [("", _("Choose an Active subscription"))] + [
             (pk, f"{product} — {domain} ({seats})") for pk, product, domain, seats in subscriptions
         ]
@@ -171,26 +193,28 @@ class RedeemChooseForm(forms.Form):
             (t.pk, f"{t.display_name} — {t.primary_domain}") for t in tenants
         ]
 
-    def subscription_options(self) -> SafeString:
-        return options_html(self.fields["subscription"].choices, self["subscription"].value())
-
-    def tenant_options(self) -> SafeString:
-        return options_html(self.fields["tenant"].choices, self["tenant"].value())
-
     def clean(self):
         data = super().clean()
-        if data.get("action") in {"extend", "add"} and not data.get("subscription"):
+        if data.get("action") in {Action.EXTEND, Action.ADD} and not data.get("subscription"):
             self.add_error("subscription", _("Choose the subscription to extend or add to."))
         return data
 
 
 class RedeemKeyForm(forms.Form):
+    bound_field_class = BootstrapBoundField
+
     key = forms.CharField(
         label=_("Product key"),
         max_length=KEY_INPUT_MAX_LENGTH,
         strip=True,
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+            attrs={
+                "class": "form-control pb-key-input",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+                "autofocus": True,
+            }
         ),
         help_text=_("25 characters, as 5 groups of 5 (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)."),
         error_messages={
