@@ -60,8 +60,6 @@ INSTALLED_APPS = [
     # Django's own widget templates, for the project's form renderer below.
     "django.forms",
     "template_partials",
-    "crispy_forms",
-    "crispy_bootstrap5",
     "django_htmx",
     "csp",
     "axes",
@@ -199,9 +197,6 @@ STORAGES = {
         )
     },
 }
-
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Security ---------------------------------------------------------------------------------
 # Content-Security-Policy: no inline script or style anywhere; htmx is served from 'self'.
