@@ -97,6 +97,9 @@ def csrf_token(html: str) -> str:
 def signed_in_session(base: str, email: str, password: str) -> requests.Session:
     """A browser-like session signed in as ``email``."""
     session = requests.Session()
+    # A new connection per request, as behind the production proxy: a kept-alive one that
+    # gunicorn closed while the other sessions got ready would be reset at the press.
+    session.headers["Connection"] = "close"
     page = session.get(f"{base}/accounts/login/", timeout=10)
     response = session.post(
         f"{base}/accounts/login/",
