@@ -111,7 +111,9 @@ def _people_found(request: HttpRequest, text: str) -> list:
     people type the same first letters again and again."""
     if len(text) < people.PICKER_MIN_LENGTH:
         return []
-    key = page_key(request.organization.pk, "picker", text.lower())
+    # "people": each person now comes with the tenant's domain and the credit held as plain
+    # values; copies kept in the earlier shape (with related objects) must not match.
+    key = page_key(request.organization.pk, "picker people", text.lower())
     return cache.get_or_set(
         key,
         lambda: people.directory_user_search(organization=request.organization, text=text),
