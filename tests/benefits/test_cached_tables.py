@@ -55,13 +55,16 @@ def picker_url(credit: Benefit, text: str) -> str:
 
 
 @pytest.mark.parametrize("url", [AZURE, PRODUCTS, ACTIVITY])
-def test_a_page_served_from_the_cache_runs_two_queries(contoso_client, url):
+def test_a_page_served_from_the_cache_runs_at_most_two_queries(contoso_client, url):
     first = page(contoso_client, url)
     with CaptureQueriesContext(connection) as captured:
         again = page(contoso_client, url)
     assert without_form_tokens(again) == without_form_tokens(first)
-    # The session and the account with its organization; the page version is in the cache.
-    assert len(captured) == 2, [query["sql"] for query in captured]
+    # The account with its organization, and the session unless the cache holds it (Redis);
+    # the page version is in the cache, the tables too.
+    queries = [query["sql"] for query in captured]
+    assert len([sql for sql in queries if "django_session" not in sql]) == 1, queries
+    assert len(queries) <= 2, queries
 
 
 def test_a_saved_quantity_shows_once_committed(contoso_client, committed):

@@ -11,7 +11,7 @@ import redis
 from tests.accounts.factories import TEST_PASSWORD
 from tests.conftest import require_service
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 
 
 @pytest.fixture
