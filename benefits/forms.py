@@ -13,6 +13,7 @@ from accounts.selectors import parse_id
 from benefits.models import Activity, BenefitType, Offer
 from benefits.selectors import SORTABLE, BenefitListQuery, BenefitStatus, benefit_list
 from benefits.services.redemption import Action
+from common.forms import BootstrapBoundField
 
 SEARCH_MAX_LENGTH = 100
 STATUS_CHOICES = [
@@ -136,18 +137,6 @@ class ActivityFilterForm(forms.Form):
 
 
 KEY_INPUT_MAX_LENGTH = 200
-
-
-class BootstrapBoundField(forms.BoundField):
-    """A field with errors is marked the way Bootstrap shows it (``is-invalid``); Django itself
-    adds ``aria-invalid`` and points ``aria-describedby`` at the help text and the errors."""
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.errors:
-            base = (widget or self.field.widget).attrs.get("class", "")
-            attrs["class"] = f"{base} is-invalid".strip()
-        return attrs
 
 
 class RedeemChooseForm(forms.Form):
