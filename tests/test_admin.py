@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from benefits.models import Activity, ProductKey
 
 pytestmark = pytest.mark.django_db
 
 CHANGELISTS = [
-    "accounts/organization",
-    "accounts/tenant",
-    "accounts/directoryuser",
-    "accounts/user",
-    "benefits/product",
-    "benefits/benefit",
-    "benefits/productkey",
-    "benefits/subscription",
-    "benefits/creditassignment",
-    "benefits/activity",
+    "accounts_organization",
+    "accounts_tenant",
+    "accounts_directoryuser",
+    "accounts_user",
+    "benefits_product",
+    "benefits_benefit",
+    "benefits_productkey",
+    "benefits_subscription",
+    "benefits_creditassignment",
+    "benefits_activity",
 ]
+
+
+def admin_url(model: str, view: str = "changelist", *args) -> str:
+    """The admin's address of ``model`` ("app_model") for ``view``: changelist, add, change…"""
+    return reverse(f"admin:{model}_{view}", args=args)
 
 
 @pytest.fixture
@@ -34,34 +40,34 @@ def staff_client(client):
 
 @pytest.mark.parametrize("changelist", CHANGELISTS)
 def test_every_model_has_a_working_admin_list(staff_client, changelist):
-    assert staff_client.get(f"/admin/{changelist}/").status_code == 200
-    assert staff_client.get(f"/admin/{changelist}/?q=contoso").status_code == 200
+    assert staff_client.get(admin_url(changelist)).status_code == 200
+    assert staff_client.get(admin_url(changelist), {"q": "contoso"}).status_code == 200
 
 
 @pytest.mark.parametrize("changelist", CHANGELISTS)
 def test_partner_admins_cannot_open_the_admin(partner_client, changelist):
-    response = partner_client.get(f"/admin/{changelist}/")
+    response = partner_client.get(admin_url(changelist))
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith(reverse("admin:login"))
 
 
 def test_key_lists_show_only_the_last_group(staff_client):
-    page = staff_client.get("/admin/benefits/productkey/").content.decode()
+    page = staff_client.get(admin_url("benefits_productkey")).content.decode()
     assert "…-F7CPQ" in page
     assert "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ" not in page
     benefit = ProductKey.objects.get(key__endswith="F7CPQ").benefit
-    inline = staff_client.get(f"/admin/benefits/benefit/{benefit.pk}/change/").content.decode()
+    inline = staff_client.get(admin_url("benefits_benefit", "change", benefit.pk)).content.decode()
     assert "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ" not in inline
 
 
 def test_a_keys_own_page_shows_it_in_full(staff_client):
     key = ProductKey.objects.get(key__endswith="F7CPQ")
-    page = staff_client.get(f"/admin/benefits/productkey/{key.pk}/change/").content.decode()
+    page = staff_client.get(admin_url("benefits_productkey", "change", key.pk)).content.decode()
     assert "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ" in page
 
 
 def test_staff_find_a_key_by_its_last_group(staff_client):
-    page = staff_client.get("/admin/benefits/productkey/?q=f7cpq").content.decode()
+    page = staff_client.get(admin_url("benefits_productkey"), {"q": "f7cpq"}).content.decode()
     assert "…-F7CPQ" in page
     assert "…-YR36V" not in page
 
@@ -69,7 +75,7 @@ def test_staff_find_a_key_by_its_last_group(staff_client):
 def test_staff_add_a_key_typed_in_any_form(staff_client):
     benefit = ProductKey.objects.get(key__endswith="F7CPQ").benefit
     response = staff_client.post(
-        "/admin/benefits/productkey/add/",
+        admin_url("benefits_productkey", "add"),
         {"benefit": benefit.pk, "key": "bcdfg hjkmp qrtvw xy234 6789b", "licenses": 5},
     )
     assert response.status_code == 302
@@ -79,7 +85,8 @@ def test_staff_add_a_key_typed_in_any_form(staff_client):
 def test_a_malformed_key_in_the_admin_gets_the_precise_message(staff_client):
     benefit = ProductKey.objects.get(key__endswith="F7CPQ").benefit
     response = staff_client.post(
-        "/admin/benefits/productkey/add/", {"benefit": benefit.pk, "key": "OOO", "licenses": 5}
+        admin_url("benefits_productkey", "add"),
+        {"benefit": benefit.pk, "key": "OOO", "licenses": 5},
     )
     assert response.status_code == 200
     assert "you entered 3" in response.content.decode()
@@ -89,9 +96,11 @@ def test_staff_assign_roles_with_check_boxes(staff_client):
     from accounts.models import User
 
     user = User.objects.get(email="billing@contoso.example")
-    page = staff_client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
+    page = staff_client.get(admin_url("accounts_user", "change", user.pk)).content.decode()
     assert 'type="checkbox" name="roles" value="mpn_partner_admin"' in page
-    filtered = staff_client.get("/admin/accounts/user/?role=billing_admin").content.decode()
+    filtered = staff_client.get(
+        admin_url("accounts_user"), {"role": "billing_admin"}
+    ).content.decode()
     assert "billing@contoso.example" in filtered
     assert "admin@contoso.example" not in filtered.replace("billing@contoso.example", "")
 
@@ -103,11 +112,11 @@ def test_the_activity_log_is_read_only_in_the_admin(staff_client):
         organization=Organization.objects.get(mpn_id="4711001"),
         kind=Activity.Kind.CREDIT_ASSIGNED,
     )
-    assert staff_client.get("/admin/benefits/activity/add/").status_code == 403
-    change = staff_client.get(f"/admin/benefits/activity/{record.pk}/change/")
+    assert staff_client.get(admin_url("benefits_activity", "add")).status_code == 403
+    change = staff_client.get(admin_url("benefits_activity", "change", record.pk))
     assert change.status_code == 200
     assert 'name="_save"' not in change.content.decode()
-    delete = staff_client.post(f"/admin/benefits/activity/{record.pk}/delete/", {"post": "yes"})
+    delete = staff_client.post(admin_url("benefits_activity", "delete", record.pk), {"post": "yes"})
     assert delete.status_code == 403
     assert Activity.objects.filter(pk=record.pk).exists()
 
@@ -116,7 +125,7 @@ def test_the_admin_never_shows_or_takes_a_password_hash_as_text(staff_client):
     from accounts.models import User
 
     user = User.objects.get(email="billing@contoso.example")
-    page = staff_client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
+    page = staff_client.get(admin_url("accounts_user", "change", user.pk)).content.decode()
     assert user.password not in page
     assert 'name="password"' not in page
 

@@ -14,6 +14,7 @@ import pytest
 from babel.messages.pofile import read_po
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 
 from accounts.models import DirectoryUser, Organization, Tenant, User
 from benefits.models import Benefit, Product, Subscription
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 FRENCH = {"accept-language": "fr-FR,fr;q=0.9"}
 HTMX = {**FRENCH, "hx-request": "true"}
-REDEEM = "/mpn/benefits/redeem/"
+REDEEM = reverse("benefits:redeem")
 POWER_BI_20 = "KQH88-6PMYQ-TH2VP-6J74B-TKCXD"
 
 # Words of the portal's English that French never uses. Words both languages share ("date",
@@ -142,7 +143,7 @@ def walk(client: Client) -> dict[str, object]:
     power_bi_subscription = Subscription.objects.get(
         tenant__primary_domain="contoso.onmicrosoft.com", product__name="Power BI Pro"
     )
-    details = f"/mpn/benefits/azure-cloud/{monthly.pk}/"
+    details = reverse("benefits:benefit_detail", args=[monthly.pk])
     screens: dict[str, object] = {}
 
     def get(name, url, headers=FRENCH, **params):
@@ -152,18 +153,23 @@ def walk(client: Client) -> dict[str, object]:
         # Without htmx a form redirects to the page that shows the outcome: follow it.
         screens[name] = client.post(url, data, headers=headers, follow=True)
 
-    get("home", "/")
-    get("overview", "/mpn/benefits/")
-    get("azure & cloud", "/mpn/benefits/azure-cloud/")
-    get("azure & cloud, filtered", "/mpn/benefits/azure-cloud/", status="expired", sort="-quantity")
-    get("azure & cloud, nothing found", "/mpn/benefits/azure-cloud/", q="zzz")
-    get("azure & cloud, bad filter", "/mpn/benefits/azure-cloud/", offer="nope", sort="x")
-    get("azure & cloud, fragment", "/mpn/benefits/azure-cloud/", HTMX, offer="gold")
-    get("csv", "/mpn/benefits/azure-cloud/export.csv")
-    get("license details", f"/mpn/benefits/azure-cloud/{office.pk}/")
-    get("license details, in place", f"/mpn/benefits/azure-cloud/{office.pk}/", HTMX)
+    get("home", reverse("home"))
+    get("overview", reverse("benefits:overview"))
+    get("azure & cloud", reverse("benefits:azure_cloud"))
+    get(
+        "azure & cloud, filtered",
+        reverse("benefits:azure_cloud"),
+        status="expired",
+        sort="-quantity",
+    )
+    get("azure & cloud, nothing found", reverse("benefits:azure_cloud"), q="zzz")
+    get("azure & cloud, bad filter", reverse("benefits:azure_cloud"), offer="nope", sort="x")
+    get("azure & cloud, fragment", reverse("benefits:azure_cloud"), HTMX, offer="gold")
+    get("csv", reverse("benefits:azure_cloud_csv"))
+    get("license details", reverse("benefits:benefit_detail", args=[office.pk]))
+    get("license details, in place", reverse("benefits:benefit_detail", args=[office.pk]), HTMX)
     get("credit details", details)
-    get("bulk credit details", f"/mpn/benefits/azure-cloud/{bulk.pk}/")
+    get("bulk credit details", reverse("benefits:benefit_detail", args=[bulk.pk]))
     get("picker", details + "people/")
     get("picker, in place", details + "people/", HTMX)
     get("picker, results", details + "people/", HTMX, q="a")
@@ -173,11 +179,11 @@ def walk(client: Client) -> dict[str, object]:
     post("assign refused", details + "assign/", {"directory_user": adele.pk}, HTMX)
     get("remove, confirm", details + f"holders/{adele.pk}/remove/")
     post("remove", details + f"holders/{adele.pk}/remove/", {}, HTMX)
-    bulk_details = f"/mpn/benefits/azure-cloud/{bulk.pk}/"
+    bulk_details = reverse("benefits:benefit_detail", args=[bulk.pk])
     post("assign bulk", bulk_details + "assign/", {"directory_user": alex.pk}, HTMX)
     get("transfer picker", bulk_details + f"people/{alex.pk}/transfer/", q="le")
     post("transfer", bulk_details + f"holders/{alex.pk}/transfer/", {"directory_user": adele.pk})
-    get("products", "/products/")
+    get("products", reverse("products"))
     get("wizard, choose", REDEEM, restart=1)
     post("wizard, choose refused", REDEEM, {"step": "choose", "action": "extend"})
     get("wizard, key", REDEEM, subscription=office_subscription.pk, action="extend")
@@ -190,11 +196,11 @@ def walk(client: Client) -> dict[str, object]:
     token = wizard_state(client)["token"]
     post("wizard, done", REDEEM, {"step": "review", "token": token}, HTMX)
     get("wizard, done page", REDEEM)
-    get("activity", "/activity/")
-    get("activity, filtered", "/activity/", kind="credit_assigned")
-    get("password", "/accounts/password/")
-    post("password refused", "/accounts/password/", {"old_password": "x"})
-    get("not found", "/mpn/benefits/azure-cloud/999999/")
+    get("activity", reverse("activity"))
+    get("activity, filtered", reverse("activity"), kind="credit_assigned")
+    get("password", reverse("password_change"))
+    post("password refused", reverse("password_change"), {"old_password": "x"})
+    get("not found", reverse("benefits:benefit_detail", args=[999999]))
     return screens
 
 
@@ -205,11 +211,11 @@ def french_screens(demo_data) -> dict[str, object]:
     screens = walk(client)
     billing = Client()
     billing.force_login(User.objects.get(email="billing@contoso.example"))
-    screens["no access"] = billing.get("/mpn/benefits/", headers=FRENCH)
+    screens["no access"] = billing.get(reverse("benefits:overview"), headers=FRENCH)
     anonymous = Client()
-    screens["sign in"] = anonymous.get("/accounts/login/", headers=FRENCH)
+    screens["sign in"] = anonymous.get(reverse("login"), headers=FRENCH)
     screens["sign in refused"] = anonymous.post(
-        "/accounts/login/", {"username": "nobody@example.com", "password": "x"}, headers=FRENCH
+        reverse("login"), {"username": "nobody@example.com", "password": "x"}, headers=FRENCH
     )
     return screens
 
@@ -246,7 +252,7 @@ def test_the_english_detector_finds_english(demo_data):
     """A control: the same walk in English is flagged, so the French result means something."""
     client = Client()
     client.force_login(User.objects.get(email="admin@contoso.example"))
-    response = client.get("/mpn/benefits/azure-cloud/")
+    response = client.get(reverse("benefits:azure_cloud"))
     found = english_left(visible_text(response), english_sentences(), typed_in_data())
     assert any(item.startswith("catalogue:") for item in found)
     assert any(item.startswith("word:") for item in found)

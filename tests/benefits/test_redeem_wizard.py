@@ -8,6 +8,7 @@ import re
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -16,7 +17,7 @@ from tests.benefits.wizard import set_wizard_state, wizard_state
 
 pytestmark = pytest.mark.django_db
 
-URL = "/mpn/benefits/redeem/"
+URL = reverse("benefits:redeem")
 HTMX = {"HX-Request": "true"}
 O365_25 = "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"
 O365_100 = "W7QCC-MCX3K-J9X3F-96QVT-YR36V"
@@ -118,7 +119,7 @@ def test_the_20_seat_key_is_refused_on_power_bi(contoso_client):
 
 
 def test_reactivate_intune_from_your_products(contoso_client):
-    products = text(contoso_client.get("/products/"))
+    products = text(contoso_client.get(reverse("products")))
     intune = sub("Microsoft Intune")
     assert f"?subscription={intune.pk}&amp;action=activate" in products
     start(contoso_client, "Microsoft Intune", "activate")
@@ -312,7 +313,7 @@ def test_activating_a_product_already_active_warns_without_blocking(contoso_clie
 
 
 def test_your_products_lists_status_and_actions(contoso_client):
-    page = text(contoso_client.get("/products/"))
+    page = text(contoso_client.get(reverse("products")))
     office = sub("Office 365 E3")
     assert f"?subscription={office.pk}&amp;action=extend" in page
     assert f"?subscription={office.pk}&amp;action=add" in page
@@ -324,7 +325,7 @@ def test_your_products_offers_no_added_licenses_before_the_start(contoso_client)
     office = sub("Office 365 E3")
     start = timezone.localdate() + relativedelta(months=2)
     Subscription.objects.filter(pk=office.pk).update(start_date=start)
-    page = text(contoso_client.get("/products/"))
+    page = text(contoso_client.get(reverse("products")))
     assert f"?subscription={office.pk}&amp;action=extend" in page
     assert f"?subscription={office.pk}&amp;action=add" not in page
 
@@ -332,7 +333,7 @@ def test_your_products_offers_no_added_licenses_before_the_start(contoso_client)
 def test_other_roles_are_refused_the_wizard_and_products(client, demo_data):
     client.force_login(User.objects.get(email="billing@contoso.example"))
     assert client.get(URL).status_code == 403
-    assert client.get("/products/").status_code == 403
+    assert client.get(reverse("products")).status_code == 403
     assert client.post(URL, {"step": "key", "key": O365_25}).status_code == 403
 
 
@@ -340,7 +341,7 @@ def test_the_activity_log_shows_the_redemption_without_the_full_key(contoso_clie
     start(contoso_client, "Office 365 E3", "extend")
     validate(contoso_client, O365_25, HTMX)
     redeem(contoso_client, HTMX)
-    page = text(contoso_client.get("/activity/"))
+    page = text(contoso_client.get(reverse("activity")))
     assert "Product key redeemed" in page
     assert "100 licenses, ends" in page
     assert "…-F7CPQ" in page

@@ -7,6 +7,7 @@ import os
 
 import pytest
 import redis
+from django.urls import reverse
 
 from tests.accounts.factories import TEST_PASSWORD
 from tests.conftest import require_service
@@ -61,12 +62,12 @@ def test_sessions_are_read_from_redis(redis_settings, client, admin_user):
     from django.core.cache import cache
 
     response = client.post(
-        "/accounts/login/", {"username": admin_user.email, "password": TEST_PASSWORD}
+        reverse("login"), {"username": admin_user.email, "password": TEST_PASSWORD}
     )
     assert response.status_code == 302
     session_key = client.cookies["sessionid"].value
     assert cache.get(f"django.contrib.sessions.cached_db{session_key}") is not None
-    assert client.get("/").status_code == 200
+    assert client.get(reverse("home")).status_code == 200
 
 
 @pytest.mark.django_db
@@ -76,13 +77,13 @@ def test_failed_key_validations_are_counted_in_redis(redis_settings, contoso_cli
     office = Subscription.objects.get(
         tenant__primary_domain="contoso.onmicrosoft.com", product__name="Office 365 E3"
     )
-    contoso_client.get("/mpn/benefits/redeem/", {"subscription": office.pk, "action": "extend"})
+    contoso_client.get(reverse("benefits:redeem"), {"subscription": office.pk, "action": "extend"})
     for _ in range(10):
         contoso_client.post(
-            "/mpn/benefits/redeem/", {"step": "key", "key": "BCDFG-HJKMP-QRTVW-XY234-6789B"}
+            reverse("benefits:redeem"), {"step": "key", "key": "BCDFG-HJKMP-QRTVW-XY234-6789B"}
         )
     locked = contoso_client.post(
-        "/mpn/benefits/redeem/", {"step": "key", "key": "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"}
+        reverse("benefits:redeem"), {"step": "key", "key": "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"}
     )
     assert locked.status_code == 429
     assert "Too many attempts, try again in 15 minutes" in locked.content.decode()
