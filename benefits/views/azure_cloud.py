@@ -50,7 +50,8 @@ def azure_cloud(request: HttpRequest) -> HttpResponse:
         if number > 1:
             address[f"{name}_page"] = str(number)
     context = {
-        "form": BenefitListForm(params),
+        # The filters are shown from the cached copy too: the form is built when that is missing.
+        "form": SimpleLazyObject(lambda: BenefitListForm(params)),
         "query": query,
         "state": state,
         "columns": SimpleLazyObject(lambda: sort_columns(query, state)),
