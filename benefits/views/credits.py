@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -43,7 +44,11 @@ def credit_picker(
         "benefit": benefit,
         "holder": holder,
         "text": text,
-        "results": _people_found(request, text),
+        # Read only when the list is rendered, not when its cached copy is shown.
+        "results": SimpleLazyObject(lambda: _people_found(request, text)),
+        "results_key": page_key(
+            request.organization.pk, "picker list", benefit.pk, holder and holder.pk, text
+        ),
         "min_length": people.PICKER_MIN_LENGTH,
     }
     # Typing refreshes the results only; opening the picker brings its search box too.
