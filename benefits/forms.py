@@ -13,7 +13,7 @@ from accounts.selectors import parse_id
 from benefits.models import Activity, BenefitType, Offer
 from benefits.selectors import SORTABLE, BenefitListQuery, BenefitStatus, benefit_list
 from benefits.services.redemption import Action
-from common.forms import BootstrapBoundField
+from common.forms import BootstrapBoundField, LongSelect
 
 SEARCH_MAX_LENGTH = 100
 STATUS_CHOICES = [
@@ -92,7 +92,7 @@ class ActivityFilterForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     benefit = forms.IntegerField(
-        label=_("Benefit"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+        label=_("Benefit"), required=False, widget=LongSelect(attrs={"class": "form-select"})
     )
 
     def __init__(self, *args, organization, **kwargs) -> None:
@@ -153,7 +153,7 @@ class RedeemChooseForm(forms.Form):
         coerce=int,
         empty_value=None,
         help_text=_("For Extend the end date and Add licenses."),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=LongSelect(attrs={"class": "form-select"}),
     )
     tenant = forms.TypedChoiceField(
         label=_("Tenant"),

@@ -4,6 +4,7 @@ app's forms.py, the markup around them in templates/_form.html and templates/_fi
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import format_html_join
 
 FIELD_TEMPLATE = "_field.html"
 
@@ -29,3 +30,25 @@ class BootstrapFormMixin:
 
     template_name = "_form.html"
     bound_field_class = BootstrapBoundField
+
+
+class LongSelect(forms.Select):
+    """A select of hundreds of plain options (a large organization's subscriptions, its
+    benefits). The same HTML as Django's select, but the options are joined by
+    ``format_html_join``, which escapes each value and label, instead of a template loop over
+    one dict per option: that loop was half of the redemption wizard's Choose step."""
+
+    template_name = "widgets/long_select.html"
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)
+        chosen = set(context["widget"]["value"])
+        context["widget"]["options"] = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>',
+            (
+                (option, " selected" if str(option) in chosen else "", label)
+                for option, label in self.choices
+            ),
+        )
+        return context
