@@ -9,7 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Tenant
-from accounts.selectors import parse_id
+from accounts.selectors import PICKER_QUERY_MAX_LENGTH, parse_id
 from benefits.models import Activity, BenefitType, Offer
 from benefits.selectors import SORTABLE, BenefitListQuery, BenefitStatus, benefit_list
 from benefits.services.redemption import Action
@@ -134,6 +134,23 @@ class ActivityFilterForm(forms.Form):
             "kind": self.cleaned_data.get("kind") or "",
             "benefit_id": self.cleaned_data.get("benefit"),
         }
+
+
+class PickerSearchForm(forms.Form):
+    """The people picker's search box. What it searches is read forgivingly from the address
+    (accounts.selectors.picker_text); this form only draws the box, one per benefit's page."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=PICKER_QUERY_MAX_LENGTH,
+        widget=forms.SearchInput(
+            attrs={"class": "form-control", "autocomplete": "off", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args, benefit_id: int, **kwargs) -> None:
+        super().__init__(*args, auto_id=f"picker-%s-{benefit_id}", **kwargs)
+        self.fields["q"].widget.attrs["aria-describedby"] = f"picker-hint-{benefit_id}"
 
 
 KEY_INPUT_MAX_LENGTH = 200

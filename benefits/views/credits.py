@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts import selectors as people
 from accounts.permissions import benefits_access_required
 from benefits import selectors
+from benefits.forms import PickerSearchForm
 from benefits.models import Benefit
 from benefits.services import credits
 from common.htmx import render_page_or_partial, wants_partial
@@ -44,6 +45,7 @@ def credit_picker(
         "benefit": benefit,
         "holder": holder,
         "text": text,
+        "search": PickerSearchForm(initial={"q": text}, benefit_id=benefit.pk),
         # Read only when the list is rendered, not when its cached copy is shown.
         "results": SimpleLazyObject(lambda: _people_found(request, text)),
         "results_key": page_key(
