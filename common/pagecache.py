@@ -19,7 +19,8 @@ What can be stale, and for how long:
   are served until they expire: at most ``TIMEOUT`` seconds after they were stored.
 - A version evicted from the cache is replaced by a fresh one at the next read: that only
   makes every copy of the organization's pages unreachable, never stale.
-- Raw SQL that changes a page's data says nothing: call ``pages_changed`` after it.
+- Raw SQL, and bulk updates of organizations or products (they have no such QuerySet), say
+  nothing: call ``pages_changed`` after them.
 The key must be taken *before* the data is read (the views hand the templates lazy objects for
 this reason): a copy rendered from data older than its version's creation is then impossible.
 
@@ -30,6 +31,7 @@ and copies, which is only right when a single process serves the portal.
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Iterable
 
@@ -38,6 +40,8 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import post_save, pre_delete, pre_save
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 # Seconds a cached copy lives unread. Templates read it as ``page_cache_seconds``.
 TIMEOUT = 900
@@ -48,7 +52,8 @@ def pages_changed(*organization_ids: int | None) -> None:
     commits (at once outside a transaction; never if it rolls back)."""
     ids = frozenset(pk for pk in organization_ids if pk is not None)
     if ids:
-        transaction.on_commit(lambda: _new_versions(ids))
+        # robust: a cache that fails here must not turn a committed change into an error page.
+        transaction.on_commit(lambda: _new_versions(ids), robust=True)
 
 
 def page_key(organization_id: int, *parts: object) -> str:
@@ -64,11 +69,15 @@ def _version_key(organization_id: int) -> str:
 
 def _version(organization_id: int) -> str:
     key = _version_key(organization_id)
-    version = cache.get(key)
-    if version is None:
-        # First read, or evicted: whoever adds first wins, everyone reads the winner.
-        cache.add(key, uuid.uuid4().hex, timeout=None)
+    try:
         version = cache.get(key)
+        if version is None:
+            # First read, or evicted: whoever adds first wins, everyone reads the winner.
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            version = cache.get(key)
+    except Exception:  # the cache is down: render afresh rather than fail the page
+        logger.warning("Page version of organization %s unreadable", organization_id)
+        version = None
     # A cache that keeps nothing (or failed) gives a key that never matches: no stale page.
     return version or uuid.uuid4().hex
 

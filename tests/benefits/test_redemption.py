@@ -240,3 +240,25 @@ def test_a_benefit_expired_after_the_review_is_refused_at_redemption(contoso):
     benefit.expiration_date = today() - timedelta(days=1)
     benefit.save()
     assert "has expired" in refusal(lambda: redeem(contoso, reviewed))
+
+
+def test_a_key_whose_licenses_changed_after_the_review_is_not_redeemed(contoso):
+    reviewed = preview(contoso, O365_25, Action.EXTEND, "office")
+    ProductKey.objects.filter(pk=reviewed.key.pk).update(licenses=100)  # staff, in the admin
+    with pytest.raises(redemption.SubscriptionChanged):
+        redeem(contoso, reviewed)
+    assert not ProductKey.objects.get(pk=reviewed.key.pk).is_redeemed
+
+
+def test_a_review_confirmed_after_midnight_is_not_redeemed_with_other_figures(contoso):
+    """Activation ends 12 months after the day of redemption: a review of yesterday promised
+    an end date a day earlier than today's redemption would give."""
+    key = redemption.key_find(organization=contoso["organization"], raw=INTUNE_10)
+    yesterday = today() - timedelta(days=1)
+    reviewed = redemption.redemption_preview(
+        key=key, action=Action.ACTIVATE, tenant=contoso["tenant"], subscription=None,
+        today=yesterday,
+    )  # fmt: skip
+    with pytest.raises(redemption.SubscriptionChanged):
+        redeem(contoso, reviewed)
+    assert not ProductKey.objects.get(pk=key.pk).is_redeemed

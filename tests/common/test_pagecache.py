@@ -189,3 +189,22 @@ def test_a_lost_bump_is_stale_at_most_until_the_copy_expires(contoso, monkeypatc
     later = time.time() + pagecache.TIMEOUT + 1
     monkeypatch.setattr(time, "time", lambda: later)
     assert cache.get(pagecache.page_key(contoso.pk, "products")) is None
+
+
+def test_a_cache_that_fails_after_the_commit_does_not_fail_the_change(contoso, monkeypatch):
+    def refuse(ids):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(pagecache, "_new_versions", refuse)
+    benefit = office(contoso)
+    benefit.quantity = 77
+    benefit.save()  # committed: the failing callback is logged, not raised
+    assert Benefit.objects.get(pk=benefit.pk).quantity == 77
+
+
+def test_an_unreadable_version_renders_afresh(contoso, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", refuse)
+    assert pagecache.page_key(contoso.pk, "x") != pagecache.page_key(contoso.pk, "x")

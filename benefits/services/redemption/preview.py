@@ -71,13 +71,15 @@ class Preview:
         return self.action == Action.ADD and self.term.months < licensing.TERM_MONTHS
 
     def fingerprint(self) -> dict:
-        """What the review showed of the subscriptions involved, to compare at redemption."""
-        shown = {}
+        """What the review showed, to compare at redemption: the subscriptions involved, the
+        key's licenses and the outcome (a review confirmed before midnight and redeemed after
+        it would otherwise give another end date than the one confirmed)."""
+        shown: dict = {
+            "key": [self.key.pk, self.key.licenses],
+            "outcome": [self.term.seats, self.term.end_date.isoformat()],
+        }
         if self.subscription is not None:
-            shown = {
-                "seats": self.subscription.seats,
-                "end": self.subscription.end_date.isoformat(),
-            }
+            shown.update(seats=self.subscription.seats, end=self.subscription.end_date.isoformat())
         if self.active_elsewhere is not None:
             shown["active"] = [self.active_elsewhere.pk, self.active_elsewhere.seats]
         return shown
