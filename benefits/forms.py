@@ -12,7 +12,7 @@ from accounts.models import Tenant
 from accounts.selectors import PICKER_QUERY_MAX_LENGTH, parse_id
 from benefits.models import Activity, BenefitType, Offer
 from benefits.selectors import SORTABLE, BenefitListQuery, BenefitStatus, benefit_list
-from benefits.services.redemption import Action
+from benefits.services.redemption import NO_SUBSCRIPTION, Action
 from common.forms import BootstrapBoundField, LongSelect
 
 SEARCH_MAX_LENGTH = 100
@@ -125,7 +125,7 @@ class ActivityFilterForm(forms.Form):
         chosen = self.cleaned_data["benefit"]
         mine = benefit_list(organization=self.organization).filter(pk=parse_id(chosen))
         if chosen is not None and not mine.exists():
-            raise forms.ValidationError("not a benefit of this organization")
+            raise forms.ValidationError(_("Choose one of your organization's benefits."))
         return chosen
 
     def filters(self) -> dict:
@@ -202,7 +202,7 @@ class RedeemChooseForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("action") in {Action.EXTEND, Action.ADD} and not data.get("subscription"):
-            self.add_error("subscription", _("Choose the subscription to extend or add to."))
+            self.add_error("subscription", NO_SUBSCRIPTION)
         return data
 
 

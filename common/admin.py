@@ -22,6 +22,10 @@ CHANGED_MEANWHILE = _(
     "Nothing was deleted: something now depends on it (it changed while you were deciding). "
     "Check what depends on it below."
 )
+SELECTION_CHANGED_MEANWHILE = _(
+    "Nothing was deleted: something now depends on one of the selected records (it changed "
+    "while you were deciding). Select them again to see what depends on each."
+)
 
 
 class SafeDeleteAdmin(admin.ModelAdmin):
@@ -66,7 +70,7 @@ def _delete_selected_safely(modeladmin, request, queryset):
     try:
         return delete_selected(modeladmin, request, queryset)
     except REFUSED:
-        modeladmin.message_user(request, CHANGED_MEANWHILE, messages.ERROR)
+        modeladmin.message_user(request, SELECTION_CHANGED_MEANWHILE, messages.ERROR)
         return None
 
 

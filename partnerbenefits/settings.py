@@ -85,7 +85,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Widgets render with the project's templates, so templates/django/forms/ can make them faster.
+# Fields and widgets render with templates of the project too (templates/_field.html,
+# _form.html, widgets/long_select.html), not only Django's own.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "partnerbenefits.urls"

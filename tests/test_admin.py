@@ -199,7 +199,7 @@ def test_the_delete_action_refuses_a_protected_person_among_others(staff_client,
     from django.urls import reverse
 
     from accounts.models import DirectoryUser
-    from common.admin import CHANGED_MEANWHILE
+    from common.admin import SELECTION_CHANGED_MEANWHILE
 
     adele = credit_holder()
     alex = DirectoryUser.objects.get(display_name="Alex Wilber")
@@ -216,7 +216,7 @@ def test_the_delete_action_refuses_a_protected_person_among_others(staff_client,
         follow=True,
     )
     assert response.status_code == 200
-    assert str(CHANGED_MEANWHILE) in response.content.decode()
+    assert str(SELECTION_CHANGED_MEANWHILE) in response.content.decode()
     # All or nothing: Alex, who held nothing, is kept too.
     assert DirectoryUser.objects.filter(pk__in=[adele.pk, alex.pk]).count() == 2
 

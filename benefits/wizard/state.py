@@ -20,7 +20,6 @@ STEPS = (CHOOSE, KEY, REVIEW, DONE)
 SESSION_KEY = "redeem_wizard"
 # Long enough for anyone to finish; the state only needs to outlive the wizard.
 STATE_TIMEOUT = 2 * 60 * 60
-KEY_TEXT_MAX_LENGTH = 200
 
 
 @dataclass

@@ -131,7 +131,7 @@ class KeyStep(Step):
                 preview = wizard.preview(key=key, choice=choice)
             except ValidationError as refusal:
                 form.add_error("key", refusal)
-                offer_activate = refusal.code == "InactiveSubscriptionError"
+                offer_activate = refusal.code == redemption.INACTIVE
             else:
                 state.step, state.key_id, state.key_text = REVIEW, key.pk, ""
                 state.tenant_id = preview.tenant.pk

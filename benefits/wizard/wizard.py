@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts import selectors as accounts_selectors
 from accounts.models import Tenant
 from benefits import selectors
+from benefits.forms import KEY_INPUT_MAX_LENGTH
 from benefits.models import ProductKey, Subscription
 from benefits.services import redemption
 from benefits.services.redemption import Action, Preview
-from benefits.wizard.state import CHOOSE, KEY, KEY_TEXT_MAX_LENGTH, STEPS, WizardState
+from benefits.wizard.state import CHOOSE, KEY, STEPS, WizardState
 
 STEP_UNKNOWN = _("That step doesn't exist; here is where you were.")
 CHOOSE_FIRST = _("Choose what to do with the key first.")
@@ -88,7 +89,7 @@ class Wizard:
             state.subscription_id, state.tenant_id = subscription.pk, subscription.tenant_id
             shown["choice"] = Choice(action, subscription, subscription.tenant)
         key_text = params.get("key", "")
-        if len(key_text) <= KEY_TEXT_MAX_LENGTH:
+        if len(key_text) <= KEY_INPUT_MAX_LENGTH:
             state.key_text = key_text
         return Outcome(shown=shown)
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from benefits.models import Activity, ProductKey, Subscription
+from benefits.services.redemption import NO_SUBSCRIPTION
 from tests.benefits.wizard import set_wizard_state, wizard_state
 
 pytestmark = pytest.mark.django_db
@@ -268,7 +269,7 @@ def test_extend_without_a_subscription_is_asked_for_one(contoso_client):
             URL, {"step": "choose", "action": "extend", "tenant": sub("Office 365 E3").tenant_id}
         )
     )
-    assert "Choose the subscription to extend or add to." in page
+    assert str(NO_SUBSCRIPTION) in page
 
 
 def test_ten_failed_validations_lock_key_entry_for_a_while(contoso_client):

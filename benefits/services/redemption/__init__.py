@@ -2,6 +2,7 @@
 bound to the review's one-time token (``redeem``). Callers import from here."""
 
 from benefits.services.redemption.preview import (
+    INACTIVE,
     KEY_EXPIRED,
     KEY_NOT_FOUND,
     KEY_USED,
@@ -28,6 +29,7 @@ from benefits.services.redemption.redeem import (
 )
 
 __all__ = [
+    "INACTIVE",
     "KEY_EXPIRED",
     "KEY_NOT_FOUND",
     "KEY_USED",

@@ -31,7 +31,9 @@ NOT_STARTED = _(
     "This subscription starts on %(date)s. Licenses can be added once it has started; until "
     "then you can extend its end date."
 )
-NO_SUBSCRIPTION = _("Choose the subscription to change.")
+NO_SUBSCRIPTION = _("Choose the subscription to extend or add to.")
+# The refusal code of a key for a subscription that has ended: the wizard offers activation.
+INACTIVE = "inactive"
 
 
 class Action(TextChoices):
@@ -189,4 +191,5 @@ def _term(action: str, *, key: ProductKey, subscription: Subscription, today: da
             today=today,
         )
     except licensing.LicensingError as error:
-        raise ValidationError(translated(error), code=type(error).__name__) from error
+        code = INACTIVE if isinstance(error, licensing.InactiveSubscriptionError) else "term"
+        raise ValidationError(translated(error), code=code) from error
