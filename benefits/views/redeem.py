@@ -16,8 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import benefits_access_required
+from benefits.wizard.base import Outcome
 from benefits.wizard.state import state_store
-from benefits.wizard.wizard import Outcome, Wizard
+from benefits.wizard.wizard import Wizard
 from common.htmx import render_page_or_partial, wants_partial
 
 # The parameters of a link that starts the wizard afresh (from Your products, a key's Redeem).

@@ -9,7 +9,7 @@ to Choose; otherwise the session keeps it. Nothing else is written before Redeem
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from typing import Protocol
+from typing import Protocol, get_type_hints
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
@@ -49,11 +49,10 @@ class WizardState:
         if not isinstance(data, dict):
             return cls()
         state = cls()
+        types = get_type_hints(cls)  # str, int | None, dict: isinstance() takes each
         for item in fields(cls):
-            value = data.get(item.name)
-            # The annotations are strings here: "str", "int | None", "dict".
-            expected = {"str": str, "dict": dict}.get(item.type, int)
-            if isinstance(value, expected) and not isinstance(value, bool):
+            value = data.get(item.name, item.default)
+            if isinstance(value, types[item.name]) and not isinstance(value, bool):
                 setattr(state, item.name, value)
         if state.step not in STEPS:
             state.step = CHOOSE

@@ -15,8 +15,7 @@ from benefits.forms import RedeemChooseForm, RedeemKeyForm
 from benefits.models import Subscription
 from benefits.services import redemption
 from benefits.services.redemption import Action, Preview
-from benefits.wizard.state import CHOOSE, DONE, KEY, REVIEW, WizardState
-from benefits.wizard.wizard import (
+from benefits.wizard.base import (
     CHOOSE_FIRST,
     REVIEW_NOT_CURRENT,
     Choice,
@@ -24,6 +23,7 @@ from benefits.wizard.wizard import (
     Stale,
     new_token,
 )
+from benefits.wizard.state import CHOOSE, DONE, KEY, REVIEW, WizardState
 from common import ratelimit
 
 if TYPE_CHECKING:

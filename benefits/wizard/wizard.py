@@ -9,55 +9,24 @@ used meanwhile) raises ``Stale`` and the person goes back to the step named, wit
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
-
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
-from accounts.models import Tenant
 from benefits import selectors
 from benefits.forms import KEY_INPUT_MAX_LENGTH
-from benefits.models import ProductKey, Subscription
+from benefits.models import ProductKey
 from benefits.services import redemption
 from benefits.services.redemption import Action, Preview
+from benefits.wizard.base import (
+    CHOOSE_FIRST,
+    STEP_UNKNOWN,
+    Choice,
+    Outcome,
+    Stale,
+)
 from benefits.wizard.state import CHOOSE, KEY, STEPS, WizardState
-
-STEP_UNKNOWN = _("That step doesn't exist; here is where you were.")
-CHOOSE_FIRST = _("Choose what to do with the key first.")
-REVIEW_NOT_CURRENT = _("This review is no longer current; check it again.")
-
-
-class Stale(Exception):
-    """The state names something gone or out of order: go back to ``step``, saying why."""
-
-    def __init__(self, step: str, message: str = "") -> None:
-        super().__init__(message)
-        self.step = step
-        self.message = str(message)
-
-
-@dataclass(frozen=True)
-class Choice:
-    action: str
-    subscription: Subscription | None
-    tenant: Tenant
-
-
-@dataclass
-class Outcome:
-    """What a request leaves to show. ``shown``: what it computed that the page shows;
-    ``step``: a step to show again without moving the state (a form with its errors)."""
-
-    shown: dict = field(default_factory=dict)
-    status: int = 200
-    step: str = ""
-
-
-def new_token() -> str:
-    return uuid.uuid4().hex
+from benefits.wizard.steps import POSTED, SHOWN
 
 
 class Wizard:
@@ -101,7 +70,6 @@ class Wizard:
         if name == "restart":
             self.state = WizardState()
             return Outcome()
-        from benefits.wizard.steps import POSTED  # the steps import this module
 
         step = POSTED.get(name)
         if step is None:
@@ -116,7 +84,6 @@ class Wizard:
     def page(self, outcome: Outcome) -> dict:
         """The context of the step to show. A step whose state no longer fits goes back a step
         or more (Choose always fits); an error is shown once."""
-        from benefits.wizard.steps import SHOWN  # the steps import this module
 
         name, shown = outcome.step or self.state.step, outcome.shown
         error, self.state.error = self.state.error, ""
