@@ -35,7 +35,9 @@ class WizardState:
     action: str = ""
     subscription_id: int | None = None
     tenant_id: int | None = None
-    key_text: str = ""  # a key from a link (?key=), to fill the Key step's field
+    # A key a Redeem link names by its id (?key=), to fill the Key step's field. Never the
+    # key itself: a full key stays out of addresses, logs and this stored state.
+    prefill_key_id: int | None = None
     key_id: int | None = None
     reviewed: dict = field(default_factory=dict)
     token: str = ""

@@ -109,10 +109,19 @@ class KeyStep(Step):
     def context(self, shown: dict) -> dict:
         return {
             "choice": shown.get("choice") or self.wizard.choice(),
-            "form": shown.get("form") or RedeemKeyForm(initial={"key": self.state.key_text}),
+            "form": shown.get("form") or RedeemKeyForm(initial={"key": self._prefilled_key()}),
             "locked_minutes": shown.get("locked_minutes", 0),
             "offer_activate": shown.get("offer_activate", False),
         }
+
+    def _prefilled_key(self) -> str:
+        """The key a Redeem link named, read from the organization's keys (never stored)."""
+        if self.state.prefill_key_id is None:
+            return ""
+        key = selectors.key_list(organization=self.wizard.organization).filter(
+            pk=self.state.prefill_key_id
+        )
+        return key.values_list("key", flat=True).first() or ""
 
     def post(self, data: QueryDict) -> Outcome:
         wizard, state = self.wizard, self.state
@@ -133,7 +142,7 @@ class KeyStep(Step):
                 form.add_error("key", refusal)
                 offer_activate = refusal.code == redemption.INACTIVE
             else:
-                state.step, state.key_id, state.key_text = REVIEW, key.pk, ""
+                state.step, state.key_id, state.prefill_key_id = REVIEW, key.pk, None
                 state.tenant_id = preview.tenant.pk
                 state.reviewed, state.token = preview.fingerprint(), new_token()
                 return Outcome(shown={"preview": preview})

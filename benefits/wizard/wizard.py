@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from accounts import selectors as accounts_selectors
 from benefits import selectors
-from benefits.forms import KEY_INPUT_MAX_LENGTH
 from benefits.models import ProductKey
 from benefits.services import redemption
 from benefits.services.redemption import Action, Preview
@@ -39,7 +38,8 @@ class Wizard:
         self.today = timezone.localdate()
 
     def start(self, params: QueryDict) -> Outcome:
-        """A fresh wizard; ?subscription=&action= makes the choice, ?key= fills the key."""
+        """A fresh wizard; ?subscription=&action= makes the choice, ?key=<id> fills the key
+        (another organization's key is 404, like any of its objects)."""
         state = self.state = WizardState()
         subscription = None
         if params.get("subscription"):
@@ -57,9 +57,9 @@ class Wizard:
             state.action, state.step = action, KEY
             state.subscription_id, state.tenant_id = subscription.pk, subscription.tenant_id
             shown["choice"] = Choice(action, subscription, subscription.tenant)
-        key_text = params.get("key", "")
-        if len(key_text) <= KEY_INPUT_MAX_LENGTH:
-            state.key_text = key_text
+        if params.get("key"):
+            key = selectors.key_get(organization=self.organization, key_id=params["key"])
+            state.prefill_key_id = key.pk
         return Outcome(shown=shown)
 
     def post(self, data: QueryDict) -> Outcome:

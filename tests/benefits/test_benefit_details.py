@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import DirectoryUser, User
-from benefits.models import Benefit, CreditAssignment, Subscription
+from benefits.models import Benefit, CreditAssignment, ProductKey, Subscription
 from tests.conftest import url
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,10 @@ def test_license_benefit_lists_its_keys_with_redeem_links(contoso_client):
         "T9C2Y-6YMPP-GCQ7T-X78KM-BVW6Y",
     ]:
         assert key in page
-        assert f'href="{url("benefits:redeem", query={"key": key})}"' in page
+        # The link names the key by its id: a full key never travels in an address.
+        key_id = ProductKey.objects.get(key=key).pk
+        assert f'href="{url("benefits:redeem", query={"key": key_id})}"' in page
+        assert f"?key={key}" not in page
     assert "Available" in page
     assert "incognito" in page
     assert f'href="{url("benefits:redeem")}">Activation walkthrough' in page
@@ -50,7 +53,7 @@ def test_a_redeemed_key_says_when_and_into_which_subscription(contoso_client):
     today = timezone.localdate().isoformat()
     assert f'Redeemed on <time datetime="{today}">' in page
     assert "into Power BI Pro (contoso.onmicrosoft.com)" in page
-    assert f"?key={key.key}" not in page
+    assert f"?key={key.pk}" not in page
 
 
 def test_an_expired_benefit_offers_no_redeem_button(contoso_client):
