@@ -126,8 +126,8 @@ def subscription_get(*, organization: Organization, subscription_id: object) -> 
 
 def benefit_details(*, organization: Organization, benefit_id: object) -> Benefit:
     """One benefit with what its details show, in two queries whatever their number: an Azure
-    credit's holders (``assignments``), or a license benefit's keys (``shown_keys``; and, a
-    third, the subscriptions the redeemed ones went into)."""
+    credit's holders (``assignments``), or a license benefit's keys (``shown_keys``) with the
+    subscriptions the redeemed ones went into."""
     benefit = benefit_get(organization=organization, benefit_id=benefit_id)
     if benefit.is_usage_based:
         shown = Prefetch(
@@ -138,15 +138,13 @@ def benefit_details(*, organization: Organization, benefit_id: object) -> Benefi
         )
         prefetch_related_objects([benefit], shown)
         return benefit
-    # The keys alone (as ``shown_keys``), then the subscriptions of those redeemed, with their
-    # tenant and product: the four tables joined for every key cost PostgreSQL more to plan
-    # than to read, and a running benefit's keys are mostly not redeemed (then there is no
-    # second query).
-    benefit.shown_keys = list(ProductKey.objects.filter(benefit=benefit).order_by("pk"))
-    redeemed = [key for key in benefit.shown_keys if key.redeemed_into_id is not None]
-    if redeemed:
-        into = Subscription.objects.select_related("tenant", "product")
-        prefetch_related_objects(redeemed, Prefetch("redeemed_into", queryset=into))
+    # One read of the keys joined with where the redeemed ones went: measured on the bench's
+    # large organization, cheaper than the keys alone followed by their subscriptions.
+    benefit.shown_keys = list(
+        ProductKey.objects.filter(benefit=benefit)
+        .select_related("redeemed_into__tenant", "redeemed_into__product")
+        .order_by("pk")
+    )
     return benefit
 
 
