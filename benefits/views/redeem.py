@@ -22,7 +22,7 @@ from benefits.wizard.wizard import Wizard
 from common.htmx import render_page_or_partial, wants_partial
 
 # The parameters of a link that starts the wizard afresh (from Your products, a key's Redeem).
-START_PARAMETERS = {"restart", "key", "subscription", "action"}
+START_PARAMETERS = {"restart", "key_id", "subscription", "action"}
 
 
 @never_cache

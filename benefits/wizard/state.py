@@ -35,7 +35,7 @@ class WizardState:
     action: str = ""
     subscription_id: int | None = None
     tenant_id: int | None = None
-    # A key a Redeem link names by its id (?key=), to fill the Key step's field. Never the
+    # A key a Redeem link names by its id (?key_id=), to fill the Key step's field. Never the
     # key itself: a full key stays out of addresses, logs and this stored state.
     prefill_key_id: int | None = None
     key_id: int | None = None

@@ -38,7 +38,7 @@ class Wizard:
         self.today = timezone.localdate()
 
     def start(self, params: QueryDict) -> Outcome:
-        """A fresh wizard; ?subscription=&action= makes the choice, ?key=<id> fills the key
+        """A fresh wizard; ?subscription=&action= makes the choice, ?key_id= fills the key
         (another organization's key is 404, like any of its objects)."""
         state = self.state = WizardState()
         subscription = None
@@ -57,8 +57,8 @@ class Wizard:
             state.action, state.step = action, KEY
             state.subscription_id, state.tenant_id = subscription.pk, subscription.tenant_id
             shown["choice"] = Choice(action, subscription, subscription.tenant)
-        if params.get("key"):
-            key = selectors.key_get(organization=self.organization, key_id=params["key"])
+        if params.get("key_id"):
+            key = selectors.key_get(organization=self.organization, key_id=params["key_id"])
             state.prefill_key_id = key.pk
         return Outcome(shown=shown)
 

@@ -32,7 +32,7 @@ def test_license_benefit_lists_its_keys_with_redeem_links(contoso_client):
         assert key in page
         # The link names the key by its id: a full key never travels in an address.
         key_id = ProductKey.objects.get(key=key).pk
-        assert f'href="{url("benefits:redeem", query={"key": key_id})}"' in page
+        assert f'href="{url("benefits:redeem", query={"key_id": key_id})}"' in page
         assert f"?key={key}" not in page
     assert "Available" in page
     assert "incognito" in page
@@ -53,13 +53,13 @@ def test_a_redeemed_key_says_when_and_into_which_subscription(contoso_client):
     today = timezone.localdate().isoformat()
     assert f'Redeemed on <time datetime="{today}">' in page
     assert "into Power BI Pro (contoso.onmicrosoft.com)" in page
-    assert f"?key={key.pk}" not in page
+    assert f"?key_id={key.pk}" not in page
 
 
 def test_an_expired_benefit_offers_no_redeem_button(contoso_client):
     page = contoso_client.get(detail_url(contoso_benefit("Azure AD Basic"))).content.decode()
     assert "W4G2R-T333C-F8V6Y-8DQGF-QJQY4" in page
-    assert "?key=" not in page
+    assert "?key_id=" not in page
     assert "Expired: can no longer be redeemed" in page
     assert ">Available<" not in page
 

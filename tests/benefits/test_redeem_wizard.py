@@ -240,7 +240,7 @@ def test_validating_a_key_before_choosing_goes_back_to_choose(contoso_client):
 def test_a_redeem_link_names_the_key_by_id_and_fills_it(contoso_client):
     key = ProductKey.objects.get(key=O365_25)
     contoso_client.get(
-        URL, {"key": key.pk, "subscription": sub("Office 365 E3").pk, "action": "extend"}
+        URL, {"key_id": key.pk, "subscription": sub("Office 365 E3").pk, "action": "extend"}
     )
     assert f'value="{O365_25}"' in contoso_client.get(URL).content.decode()
     assert O365_25 not in repr(wizard_state(contoso_client))  # the stored state holds its id
@@ -248,8 +248,13 @@ def test_a_redeem_link_names_the_key_by_id_and_fills_it(contoso_client):
 
 def test_a_redeem_link_to_another_organizations_key_is_404(contoso_client):
     fabrikam_key = ProductKey.objects.get(key="Y3VQD-K8BJ7-PYC7D-MJV43-YF7FT")
-    assert contoso_client.get(URL, {"key": fabrikam_key.pk}).status_code == 404
-    assert contoso_client.get(URL, {"key": "Y3VQD-K8BJ7-PYC7D-MJV43-YF7FT"}).status_code == 404
+    assert contoso_client.get(URL, {"key_id": fabrikam_key.pk}).status_code == 404
+    assert contoso_client.get(URL, {"key_id": "Y3VQD-K8BJ7-PYC7D-MJV43-YF7FT"}).status_code == 404
+
+
+def test_a_key_typed_into_an_address_is_never_taken(contoso_client):
+    contoso_client.get(URL, {"restart": 1, "key": O365_25})
+    assert O365_25 not in contoso_client.get(URL).content.decode()
 
 
 def test_choose_step_without_javascript(contoso_client):
