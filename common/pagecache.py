@@ -90,18 +90,28 @@ def _new_versions(organization_ids: Iterable[int]) -> None:
 
 
 def organization_ids(model: type[models.Model], pks: Iterable[object]) -> set[int]:
-    """The organizations of ``model``'s rows ``pks``, in one query (none for an organization
-    field of the model itself)."""
+    """The organizations of ``model``'s rows ``pks``, in one query."""
     pks = {pk for pk in pks if pk is not None}
-    if not pks:
-        return set()
-    path = model.organization_path  # type: ignore[attr-defined]
-    return set(
-        model._base_manager.filter(pk__in=pks)
-        .order_by()
-        .values_list(f"{path}_id", flat=True)
-        .distinct()
-    ) - {None}
+    return _organizations_in(model._base_manager.filter(pk__in=pks)) if pks else set()
+
+
+def _organizations_in(queryset: models.QuerySet) -> set[int]:
+    path = queryset.model.organization_path
+    ids = queryset.order_by().values_list(f"{path}_id", flat=True).distinct()
+    return set(ids) - {None}
+
+
+def _organizations_through(model: type[models.Model], values: Iterable[object]) -> set[int]:
+    """The organizations that these values of the model's first hop toward its organization
+    (an organization, a tenant, a benefit — instances or ids) belong to."""
+    pks = {value.pk if isinstance(value, models.Model) else value for value in values}
+    if "__" not in model.organization_path:  # the hop is the organization itself
+        return pks - {None}
+    return organization_ids(_first_hop(model).related_model, pks)
+
+
+def _first_hop(model: type[models.Model]):
+    return model._meta.get_field(model.organization_path.split("__")[0])
 
 
 class PageCacheQuerySet(models.QuerySet):
@@ -109,22 +119,17 @@ class PageCacheQuerySet(models.QuerySet):
     single saves and deletes do through ``track``. The model names the way to its organization
     in ``organization_path`` (``"organization"``, ``"tenant__organization"``…)."""
 
-    def _organization_ids(self) -> set[int]:
-        path = self.model.organization_path
-        return set(self.order_by().values_list(f"{path}_id", flat=True).distinct()) - {None}
-
     def update(self, **kwargs) -> int:
-        touched = self._organization_ids()
-        first = self.model._meta.get_field(self.model.organization_path.split("__")[0])
-        for name in (first.name, first.attname):
-            if name in kwargs:  # rows moved elsewhere: the new organization changes too
-                touched |= _organizations_of_value(self.model, first, kwargs[name])
+        touched = _organizations_in(self)
+        first = _first_hop(self.model)
+        moved_to = [kwargs[name] for name in (first.name, first.attname) if name in kwargs]
+        touched |= _organizations_through(self.model, moved_to)  # rows moved: both change
         rows = super().update(**kwargs)
         pages_changed(*touched)
         return rows
 
     def delete(self):
-        touched = self._organization_ids()
+        touched = _organizations_in(self)
         result = super().delete()
         pages_changed(*touched)
         return result
@@ -132,20 +137,9 @@ class PageCacheQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         created = super().bulk_create(objs, *args, **kwargs)
-        first = self.model._meta.get_field(self.model.organization_path.split("__")[0])
-        related = {getattr(obj, first.attname) for obj in objs}
-        if "__" in self.model.organization_path:
-            pages_changed(*organization_ids(first.related_model, related))
-        else:
-            pages_changed(*related)
+        hops = [getattr(obj, _first_hop(self.model).attname) for obj in objs]
+        pages_changed(*_organizations_through(self.model, hops))
         return created
-
-
-def _organizations_of_value(model, field, value) -> set[int]:
-    pk = value.pk if isinstance(value, models.Model) else value
-    if "__" not in model.organization_path:
-        return {pk} if pk is not None else set()
-    return organization_ids(field.related_model, [pk])
 
 
 def track(*tracked: type[models.Model]) -> None:
@@ -186,7 +180,7 @@ def _moving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
     it (a save of other fields can't, and costs no query)."""
     if raw or instance._state.adding:
         return
-    first = sender._meta.get_field(sender.organization_path.split("__")[0])
+    first = _first_hop(sender)
     if update_fields is not None and not {first.name, first.attname} & set(update_fields):
         return
     pages_changed(*organization_ids(sender, [instance.pk]))
