@@ -123,8 +123,9 @@ class ActivityFilterForm(forms.Form):
     def clean_benefit(self) -> int | None:
         # Only the organization's own benefits can be chosen: another's id is simply ignored.
         chosen = self.cleaned_data["benefit"]
-        mine = benefit_list(organization=self.organization).filter(pk=parse_id(chosen))
-        if chosen is not None and not mine.exists():
+        if chosen is None:
+            return None
+        if not benefit_list(organization=self.organization).filter(pk=parse_id(chosen)).exists():
             raise forms.ValidationError(_("Choose one of your organization's benefits."))
         return chosen
 

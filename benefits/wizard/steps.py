@@ -54,26 +54,24 @@ class ChooseStep(Step):
 
     def _form(self, **kwargs) -> RedeemChooseForm:
         """The form offering all the organization's Active subscriptions and its tenants."""
-        wizard = self.wizard
         active = (
-            selectors.subscription_list(organization=wizard.organization)
-            .active_on(wizard.today)
+            self._active()
             .order_by("product__name", "pk")
             .values_list("pk", "product__name", "tenant__primary_domain", "seats")
         )
-        tenants = accounts_selectors.tenant_list(organization=wizard.organization)
+        tenants = accounts_selectors.tenant_list(organization=self.wizard.organization)
         return RedeemChooseForm(subscriptions=active, tenants=tenants, **kwargs)
+
+    def _active(self):
+        """The organization's Active subscriptions: those Extend and Add may change."""
+        wizard = self.wizard
+        return selectors.subscription_list(organization=wizard.organization).active_on(wizard.today)
 
     def post(self, data: QueryDict) -> Outcome:
         # Checked against the one subscription and tenant chosen rather than all of the
         # organization's (a large one has hundreds); all of them only to show the form again.
         wizard = self.wizard
-        subscription = (
-            selectors.subscription_list(organization=wizard.organization)
-            .active_on(wizard.today)
-            .filter(pk=parse_id(data.get("subscription")))
-            .first()
-        )
+        subscription = self._active().filter(pk=parse_id(data.get("subscription"))).first()
         if subscription is not None and str(subscription.tenant_id) == data.get("tenant"):
             tenant = subscription.tenant
         else:
