@@ -6,12 +6,16 @@ PORT ?= 8000
 # Tests run with debug off, like production; this key is for tests only.
 TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-secret DJANGO_DEBUG=0
 
-.PHONY: run test lint format messages translations install screenshots bench clean
+.PHONY: run test lint format messages translations install lock screenshots bench clean
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+# Everything is installed from the hashed locks (requirements*.txt), never resolved afresh. pip is
+# pinned first because older ones lack --build-constraint (see build-constraints.txt).
+PIP_INSTALL := $(BIN)/pip install --quiet --require-hashes --build-constraint build-constraints.txt
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt build-constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet pip==26.3
+	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@
 
 install: $(BIN)/.installed
@@ -30,6 +34,14 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Re-resolve the locks after changing a pin in requirements*.in (needs the package index).
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-header --pip-args=--build-constraint=build-constraints.txt
+lock: install
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+	$(PIP_COMPILE) -o requirements-bench.txt requirements-bench.in
+
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
@@ -39,7 +51,7 @@ test: translations lint
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 $(BIN)/.bench-installed: $(BIN)/.installed requirements-bench.txt
-	$(BIN)/pip install --quiet -r requirements-bench.txt
+	$(PIP_INSTALL) -r requirements-bench.txt
 	touch $@
 
 # Throughput and latency on a large PostgreSQL database, served as in production (see README).

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.bootstrap
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -63,8 +64,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
-    # Bootstrap's CSS and JS, from the django-bootstrap-static package (no CDN).
-    "bootstrap",
     "accounts",
     "benefits",
 ]
@@ -187,7 +186,11 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Bootstrap's CSS and JS from the XStatic-Bootstrap package (no CDN, nothing committed).
+    ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
