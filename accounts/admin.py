@@ -92,7 +92,8 @@ class MemberChangeForm(UserChangeForm):
 
     roles = CodesField(choices=Role.choices, required=False, label=_("roles"))
 
-    class Meta(UserChangeForm.Meta):
+    # The stubs don't declare UserChangeForm.Meta.
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = "__all__"  # the admin's fieldsets choose what is shown
 

@@ -8,6 +8,7 @@ page: it cost about half the time the shell took to render.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -42,8 +43,8 @@ SHELL_STATIC = {
 }
 
 
-def portal(request: HttpRequest) -> dict:
-    shell = {"shell": _shell(get_script_prefix(), get_urlconf())}
+def portal(request: HttpRequest) -> dict[str, Any]:
+    shell: dict[str, Any] = {"shell": _shell(get_script_prefix(), get_urlconf())}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return shell

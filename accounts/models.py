@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from babel.numbers import list_currencies
 from django.conf import settings
@@ -214,7 +215,8 @@ class User(AbstractUser):
     signed-in user.
     """
 
-    username = None
+    # Removing AbstractUser's field is Django's documented way; the stubs type it as a str.
+    username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
     organization = models.ForeignKey(
         Organization,
@@ -230,9 +232,10 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # The stubs expect Django's username-based manager; this one creates accounts by e-mail.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("member")

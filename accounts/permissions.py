@@ -3,22 +3,40 @@
 Anonymous visitors are sent to sign in; signed-in accounts without one of BENEFITS_ROLES get a
 403 page naming the roles that have access. Past the gate, ``request.organization`` is the
 account's organization, and every object is fetched through it (see the selectors), so another
-organization's objects are 404.
+organization's objects are 404. Views behind the gate annotate their request as
+``PortalRequest``, which says so to the type checker.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
 
-from accounts.models import Role
+from accounts.models import Organization, Role, User
+
+
+class SignedInRequest(HttpRequest):
+    """A request to a view behind ``login_required``: its user is an account."""
+
+    user: User
+
+
+class PortalRequest(SignedInRequest):
+    """A request past the benefits gate: its account's organization, and the htmx details
+    every request gets from HtmxMiddleware."""
+
+    organization: Organization
+    htmx: HtmxDetails
 
 
 def benefits_role_names() -> list[str]:
@@ -39,16 +57,18 @@ def no_access_response(request: HttpRequest) -> HttpResponse:
 def _gate(request: HttpRequest) -> HttpResponse | None:
     """The response that stops the request, or None (and the organization set) to go on."""
     if not request.user.is_authenticated:
-        if getattr(request, "htmx", False):
+        htmx: HtmxDetails | None = getattr(request, "htmx", None)
+        if htmx:
             # A fragment request after the session ended: send the whole page to sign in,
             # rather than swap the sign-in page into a table cell.
             return HttpResponseClientRedirect(
-                redirect_to_login(request.htmx.current_url_abs_path or "/").url
+                redirect_to_login(htmx.current_url_abs_path or "/").url
             )
         return redirect_to_login(request.get_full_path())
-    if not request.user.has_benefits_access:
+    # has_benefits_access implies an organization; the second test says so to the type checker.
+    if not request.user.has_benefits_access or request.user.organization is None:
         return no_access_response(request)
-    request.organization = request.user.organization
+    cast(PortalRequest, request).organization = request.user.organization
     return None
 
 
@@ -60,6 +80,6 @@ def benefits_access_required(view: Callable[..., HttpResponse]) -> Callable[...,
     return wrapper
 
 
-class BenefitsAccessMixin(AccessMixin):
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+class BenefitsAccessMixin(AccessMixin, View):
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         return _gate(request) or super().dispatch(request, *args, **kwargs)

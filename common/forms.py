@@ -22,14 +22,15 @@ class BootstrapBoundField(forms.BoundField):
         return attrs
 
     def as_field_group(self):
-        return self.render(self.field.template_name or FIELD_TEMPLATE)
+        # Field.template_name (Django 5.0) is missing from the stubs.
+        return self.render(self.field.template_name or FIELD_TEMPLATE)  # type: ignore[attr-defined]
 
 
 class BootstrapFormMixin:
     """``{{ form }}``: non-field errors as an alert, then each field as a Bootstrap group."""
 
     template_name = "_form.html"
-    bound_field_class = BootstrapBoundField
+    bound_field_class: type[forms.BoundField] | None = BootstrapBoundField
 
 
 class LongSelect(forms.Select):
