@@ -21,11 +21,14 @@ class ProductAdmin(SafeDeleteAdmin):
     search_fields = ["name"]
 
 
+KEY_COLUMNS = ("masked_key", "licenses", "redeemed_at", "redeemed_into")
+
+
 class ProductKeyInline(admin.TabularInline):
     model = ProductKey
     extra = 0
-    fields = ["masked_key", "licenses", "redeemed_at", "redeemed_into"]
-    readonly_fields = fields
+    fields = KEY_COLUMNS
+    readonly_fields = KEY_COLUMNS
     can_delete = False
     show_change_link = True
 
@@ -81,7 +84,7 @@ class SubscriptionAdmin(SafeDeleteAdmin):
 
     @admin.display(description=_("status"))
     def status(self, obj: Subscription) -> str:
-        return SUBSCRIPTION_STATUS_LABELS[obj.status_on(timezone.localdate())]
+        return str(SUBSCRIPTION_STATUS_LABELS[obj.status_on(timezone.localdate())])
 
 
 class ReadOnlyAdmin(SafeDeleteAdmin):

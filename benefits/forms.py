@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.utils.functional import cached_property
@@ -150,7 +151,8 @@ class PickerSearchForm(forms.Form):
     )
 
     def __init__(self, *args, benefit_id: int, **kwargs) -> None:
-        super().__init__(*args, auto_id=f"picker-%s-{benefit_id}", **kwargs)
+        kwargs["auto_id"] = f"picker-%s-{benefit_id}"
+        super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs["aria-describedby"] = f"picker-hint-{benefit_id}"
 
 
@@ -193,15 +195,20 @@ class RedeemChooseForm(forms.Form):
         """``subscriptions``: (id, product name, tenant domain, seats) of each Active one; plain
         values, as an organization may have hundreds."""
         super().__init__(*args, **kwargs)
-        self.fields["subscription"].choices = [("", _("Choose an Active subscription"))] + [
-            (pk, f"{product} — {domain} ({seats})") for pk, product, domain, seats in subscriptions
+        cast(forms.ChoiceField, self.fields["subscription"]).choices = [
+            ("", _("Choose an Active subscription")),
+            *(
+                (pk, f"{product} — {domain} ({seats})")
+                for pk, product, domain, seats in subscriptions
+            ),
         ]
-        self.fields["tenant"].choices = [
+        cast(forms.ChoiceField, self.fields["tenant"]).choices = [
             (t.pk, f"{t.display_name} — {t.primary_domain}") for t in tenants
         ]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("action") in {Action.EXTEND, Action.ADD} and not data.get("subscription"):
             self.add_error("subscription", NO_SUBSCRIPTION)
         return data

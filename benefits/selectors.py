@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -32,6 +33,7 @@ from benefits.models import (
     ProductKey,
     Subscription,
 )
+from benefits.models.subscriptions import SubscriptionQuerySet
 
 EXPIRES_SOON_DAYS = 30
 
@@ -112,7 +114,7 @@ def subscription_active_in(*, tenant: Tenant, product: Product, today: date) -> 
     )
 
 
-def subscription_list(*, organization: Organization) -> QuerySet[Subscription]:
+def subscription_list(*, organization: Organization) -> SubscriptionQuerySet:
     return Subscription.objects.filter(tenant__organization=organization).select_related(
         "tenant", "product"
     )
@@ -209,7 +211,7 @@ class BenefitListQuery:
     search: str = ""
 
 
-def _label_of(field: str, choices: list[tuple[str, str]]) -> Case:
+def _label_of(field: str, choices: Sequence[tuple[str, object]]) -> Case:
     """Sort by the label the reader sees, in their language, not by the stored code."""
     return Case(
         *(When(**{field: code}, then=Value(str(label))) for code, label in choices),

@@ -137,7 +137,7 @@ class Activity(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
             raise AppendOnlyError("Activity records cannot be changed.")
-        if self.actor_id and not self.actor_email:
+        if not self.actor_email and self.actor is not None:
             self.actor_email = self.actor.email
         super().save(*args, **kwargs)
 

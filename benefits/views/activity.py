@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from accounts.permissions import benefits_access_required
+from accounts.permissions import PortalRequest, benefits_access_required
 from benefits import selectors
 from benefits.forms import ActivityFilterForm
 from benefits.models import Activity
@@ -48,7 +48,7 @@ class LogPage:
 
 @require_safe
 @benefits_access_required
-def activity(request: HttpRequest) -> HttpResponse:
+def activity(request: PortalRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET, organization=request.organization)
     filters = form.filters()
     number = page_number(request.GET.get("page"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 
 from django.core.paginator import EmptyPage, Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url, replace_url
 
-from accounts.permissions import benefits_access_required
+from accounts.permissions import PortalRequest, benefits_access_required
 from benefits import selectors
 from benefits.forms import STATUS_CHOICES, BenefitListForm, query_params
 from benefits.models import Product
@@ -29,7 +29,7 @@ SECTIONS = [("usage", Product.Kind.USAGE), ("license", Product.Kind.LICENSE)]
 
 @require_safe
 @benefits_access_required
-def azure_cloud(request: HttpRequest) -> HttpResponse:
+def azure_cloud(request: PortalRequest) -> HttpResponse:
     today = timezone.localdate()
     query = BenefitListForm(request.GET).to_query()
     params = query_params(query)
@@ -44,8 +44,7 @@ def azure_cloud(request: HttpRequest) -> HttpResponse:
 
     state = QueryDict(mutable=True)
     state.update(params)
-    address = QueryDict(mutable=True)
-    address.update(state)
+    address = state.copy()
     for name, number in numbers.items():
         if number > 1:
             address[f"{name}_page"] = str(number)
@@ -77,7 +76,7 @@ def azure_cloud(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache  # the page shows full product keys: no copy in any cache
 @benefits_access_required
-def benefit_detail(request: HttpRequest, benefit_id: int) -> HttpResponse:
+def benefit_detail(request: PortalRequest, benefit_id: int) -> HttpResponse:
     benefit = selectors.benefit_details(organization=request.organization, benefit_id=benefit_id)
     context = {"benefit": benefit, "today": timezone.localdate()}
     return render_page_or_partial(request, "benefits/benefit_detail.html", "details", context)
@@ -104,7 +103,7 @@ CSV_COLUMNS = [
 
 @require_safe
 @benefits_access_required
-def azure_cloud_csv(request: HttpRequest) -> HttpResponse:
+def azure_cloud_csv(request: PortalRequest) -> HttpResponse:
     """Exactly the rows the list shows for the same parameters (every page, both sections)."""
     today = timezone.localdate()
     query = BenefitListForm(request.GET).to_query()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import selectors as people
-from accounts.permissions import benefits_access_required
+from accounts.permissions import PortalRequest, benefits_access_required
 from benefits import selectors
 from benefits.forms import PickerSearchForm
 from benefits.models import Benefit
@@ -35,7 +35,7 @@ TRANSFERRED = _("%(name)s now holds this credit instead of %(holder)s.")
 @require_safe
 @benefits_access_required
 def credit_picker(
-    request: HttpRequest, benefit_id: int, holder_id: int | None = None
+    request: PortalRequest, benefit_id: int, holder_id: int | None = None
 ) -> HttpResponse:
     """Search people to assign the credit to, or (with a holder) to transfer it to."""
     benefit = selectors.benefit_get(organization=request.organization, benefit_id=benefit_id)
@@ -61,7 +61,7 @@ def credit_picker(
 
 @require_POST
 @benefits_access_required
-def credit_assign(request: HttpRequest, benefit_id: int) -> HttpResponse:
+def credit_assign(request: PortalRequest, benefit_id: int) -> HttpResponse:
     benefit = selectors.benefit_get(organization=request.organization, benefit_id=benefit_id)
     person = _person(request, request.POST.get("directory_user"))
     return _apply(
@@ -76,7 +76,7 @@ def credit_assign(request: HttpRequest, benefit_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @benefits_access_required
-def credit_remove(request: HttpRequest, benefit_id: int, holder_id: int) -> HttpResponse:
+def credit_remove(request: PortalRequest, benefit_id: int, holder_id: int) -> HttpResponse:
     """GET asks for confirmation; POST removes."""
     benefit = selectors.benefit_get(organization=request.organization, benefit_id=benefit_id)
     holder = _person(request, holder_id)
@@ -99,7 +99,7 @@ def credit_remove(request: HttpRequest, benefit_id: int, holder_id: int) -> Http
 
 @require_POST
 @benefits_access_required
-def credit_transfer(request: HttpRequest, benefit_id: int, holder_id: int) -> HttpResponse:
+def credit_transfer(request: PortalRequest, benefit_id: int, holder_id: int) -> HttpResponse:
     benefit = selectors.benefit_get(organization=request.organization, benefit_id=benefit_id)
     holder = _person(request, holder_id)
     to = _person(request, request.POST.get("directory_user"))
@@ -113,7 +113,7 @@ def credit_transfer(request: HttpRequest, benefit_id: int, holder_id: int) -> Ht
     )
 
 
-def _people_found(request: HttpRequest, text: str) -> list:
+def _people_found(request: PortalRequest, text: str) -> list:
     """The picker's results, kept in the cache while the organization's data is unchanged:
     people type the same first letters again and again."""
     if len(text) < people.PICKER_MIN_LENGTH:
@@ -121,20 +121,21 @@ def _people_found(request: HttpRequest, text: str) -> list:
     # "people": each person now comes with the tenant's domain and the credit held as plain
     # values; copies kept in the earlier shape (with related objects) must not match.
     key = page_key(request.organization.pk, "picker people", text.lower())
-    return cache.get_or_set(
+    found = cache.get_or_set(
         key,
         lambda: people.directory_user_search(organization=request.organization, text=text),
         TIMEOUT,
     )
+    return found or []
 
 
-def _person(request: HttpRequest, directory_user_id):
+def _person(request: PortalRequest, directory_user_id):
     return people.directory_user_get(
         organization=request.organization, directory_user_id=directory_user_id
     )
 
 
-def _apply(request: HttpRequest, benefit: Benefit, change, success: str) -> HttpResponse:
+def _apply(request: PortalRequest, benefit: Benefit, change, success: str) -> HttpResponse:
     """Run one service call; show the refreshed area (htmx) or go back to the details."""
     today = timezone.localdate()
     notice, error = "", ""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from accounts.permissions import benefits_access_required
+from accounts.permissions import PortalRequest, benefits_access_required
 from benefits import selectors
 from benefits.models import SUBSCRIPTION_STATUS_LABELS
 from common.htmx import render_page_or_partial
@@ -17,7 +17,7 @@ from common.pagecache import page_key
 
 @require_safe
 @benefits_access_required
-def products(request: HttpRequest) -> HttpResponse:
+def products(request: PortalRequest) -> HttpResponse:
     today = timezone.localdate()
     subscriptions = (
         selectors.subscription_list(organization=request.organization)

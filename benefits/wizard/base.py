@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Tenant
@@ -19,7 +20,7 @@ REVIEW_NOT_CURRENT = _("This review is no longer current; check it again.")
 class Stale(Exception):
     """The state names something gone or out of order: go back to ``step``, saying why."""
 
-    def __init__(self, step: str, message: str = "") -> None:
+    def __init__(self, step: str, message: str | Promise = "") -> None:
         super().__init__(message)
         self.step = step
         self.message = str(message)

@@ -9,10 +9,11 @@ used meanwhile) raises ``Stale`` and the person goes back to the step named, wit
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, QueryDict
+from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from accounts import selectors as accounts_selectors
+from accounts.permissions import PortalRequest
 from benefits import selectors
 from benefits.models import ProductKey
 from benefits.services import redemption
@@ -31,7 +32,7 @@ from benefits.wizard.steps import POSTED, SHOWN
 class Wizard:
     """One request's wizard: who asks, for which organization, on which day, in which state."""
 
-    def __init__(self, request: HttpRequest, state: WizardState) -> None:
+    def __init__(self, request: PortalRequest, state: WizardState) -> None:
         self.organization = request.organization
         self.user = request.user
         self.state = state
@@ -63,7 +64,7 @@ class Wizard:
         return Outcome(shown=shown)
 
     def post(self, data: QueryDict) -> Outcome:
-        name = data.get("step")
+        name = data.get("step", "")
         if name == "back":
             self.state.back()
             return Outcome()

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Organization, Tenant, User
 from accounts.selectors import tenant_list
@@ -102,6 +104,8 @@ def key_redeem(
         raise ValidationError(NOTHING_SAVED, code="not_saved") from error
 
 
+# It reads the key's row: error reports hide the variables here and below, where it is held.
+@sensitive_variables()
 @transaction.atomic
 def _redeem_in_one_transaction(
     *,
@@ -134,14 +138,15 @@ def _redeem_in_one_transaction(
     if action == Action.ACTIVATE:
         # Activations into one tenant take turns, and the subscriptions of the product there
         # are locked before the preview reads them again.
-        tenant = (
+        locked_tenant = (
             tenant_list(organization=organization)
             .select_for_update(of=("self",))
             .filter(pk=tenant.pk)
             .first()
         )
-        if tenant is None:
+        if locked_tenant is None:
             raise ValidationError(NO_LONGER_REDEEMABLE, code="gone")
+        tenant = locked_tenant
         product_subscriptions = Subscription.objects.filter(
             tenant=tenant, product=locked.benefit.product
         )
@@ -168,7 +173,7 @@ def _redeem_in_one_transaction(
 
 def _apply(preview: Preview, *, actor: User, today: date, token: str) -> Activity:
     key, term, subscription = preview.key, preview.term, preview.subscription
-    before = {"key": key.masked_key, "action": preview.action}
+    before: dict[str, object] = {"key": key.masked_key, "action": preview.action}
     if subscription is None:
         subscription = Subscription.objects.create(
             tenant=preview.tenant,
@@ -215,7 +220,11 @@ def _constraint_violated(error: IntegrityError, model: type[models.Model]) -> st
     table = model._meta.db_table
     for constraint in model._meta.constraints:
         if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
-            columns = [model._meta.get_field(field).column for field in constraint.fields]
+            # A unique constraint names concrete fields, never a reverse relation.
+            columns = [
+                cast(models.Field, model._meta.get_field(field)).column
+                for field in constraint.fields
+            ]
             if str(error) == "UNIQUE constraint failed: " + ", ".join(
                 f"{table}.{column}" for column in columns
             ):
