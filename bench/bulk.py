@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, models
 
 # --- Progress ---------------------------------------------------------------------------------
 
@@ -40,7 +40,7 @@ class Progress:
 class Rows:
     """Rows of one model, as tuples in the order of ``fields`` (attribute names)."""
 
-    model: type
+    model: type[models.Model]
     names: str  # the attribute names, separated by spaces
     rows: list[tuple] = field(default_factory=list)
 
@@ -58,10 +58,17 @@ class Rows:
         return len(self.rows) + 1
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return field.column
+
+
 def copy_rows(table: Rows, label: str) -> None:
     meta = table.model._meta
     columns = ", ".join(
-        connection.ops.quote_name(meta.get_field(name).column) for name in table.fields
+        connection.ops.quote_name(_column(table.model, name)) for name in table.fields
     )
     sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
     progress = Progress(label, len(table.rows))

@@ -23,6 +23,7 @@ from urllib.parse import urlencode, urlsplit
 import gevent
 from gevent.event import Event
 from locust import FastHttpUser, constant, events, task
+from locust.env import Environment
 
 PLAN = json.loads(Path(os.environ["BENCH_PLAN"]).read_text())
 SCENARIO = os.environ["BENCH_SCENARIO"]
@@ -43,7 +44,7 @@ class StepFailed(Exception):
 class Window:
     """The measured period, shared by the simulated users of this process."""
 
-    environment = None
+    environment: Environment  # set when locust starts (_remember_environment)
     signed_in = 0
     everyone_in = Event()
     start = end = float("inf")
@@ -253,7 +254,10 @@ def redemption(user: PartnerAdmin) -> None:
             url, "redemption: review", {"step": "key", "key": key}, expect=TOKEN.pattern,
             headers=HTMX,
         )  # fmt: skip
-        token = TOKEN.search(review).group(1).decode()
+        found = TOKEN.search(review)
+        if found is None:  # send() found it; only a page changed meanwhile gets here
+            raise StepFailed("redemption: review")
+        token = found.group(1).decode()
         body = {"step": "review", "token": token}
         user.post(url, "redemption: redeem", body, expect=b"done-seats", headers=HTMX)
     except StepFailed as error:

@@ -26,6 +26,7 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import psycopg
@@ -155,7 +156,7 @@ def ensure_database(url: str) -> None:
     config = dj_database_url.parse(url)
     if "postgresql" not in config["ENGINE"]:
         raise SystemExit("BENCH_DATABASE_URL must point at PostgreSQL.")
-    connect = {
+    connect: dict[str, Any] = {
         "host": config["HOST"] or None,
         "port": config["PORT"] or None,
         "user": config["USER"] or None,

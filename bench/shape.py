@@ -4,8 +4,28 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import TypedDict
 
-SHAPE = {
+
+class OrganizationShape(TypedDict):
+    benefits: int
+    keys: int
+    directory_users: int
+    subscriptions: int
+
+
+class LargeShape(OrganizationShape):
+    activities: int
+
+
+class Shape(TypedDict):
+    version: int
+    organizations: int
+    each: OrganizationShape
+    large: LargeShape
+
+
+SHAPE: Shape = {
     "version": 2,  # raise it when the data changes without changing size, to fill again
     "organizations": 1000,
     "each": {"benefits": 20, "keys": 100, "directory_users": 200, "subscriptions": 10},

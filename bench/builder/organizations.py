@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from accounts.models import DirectoryUser, Role
 from bench.builder.dataset import Dataset
@@ -21,6 +22,10 @@ from bench.catalogue import (
 )
 from benefits.licensing import KEY_ALPHABET, KEY_GROUP_SIZE, KEY_LENGTH
 from benefits.models import BenefitType, Offer, Product
+
+# (id, product, expiration date) of a benefit; (id, product, tenant, seats, end) of a subscription.
+BenefitRow = tuple[int, int, date]
+SubscriptionRow = tuple[int, int, int, int, date]
 
 
 class Builder(Dataset):
@@ -132,7 +137,8 @@ class Builder(Dataset):
 
     def _benefits(self, org, currency, count, usage_count, products):
         usage_products, license_products = products
-        usage_ids, license_ids = [], []
+        usage_ids: list[BenefitRow] = []
+        license_ids: list[BenefitRow] = []
         for index in range(count):
             is_usage = index < usage_count
             pool = usage_products if is_usage else license_products
@@ -147,6 +153,7 @@ class Builder(Dataset):
                 expires = self.today + timedelta(days=self.random.randrange(31))
             else:
                 expires = self.today + timedelta(days=60 + self.random.randrange(660))
+            values: tuple[int, Decimal | None, str, str]
             if is_usage:
                 amount, period = self.product_credit[product]
                 values = (self.random.randrange(5, 60), amount, period, currency)
@@ -188,11 +195,11 @@ class Builder(Dataset):
         return made
 
     def _keys(self, license_ids, count, redeemed_count, subscriptions, admin):
-        by_product = {}
+        by_product: dict[int, SubscriptionRow] = {}
         for subscription in subscriptions:
             by_product.setdefault(subscription[1], subscription)
         totals: dict[int, int] = {}
-        redeemed = []
+        redeemed: list[tuple[int, int, int, SubscriptionRow, int, datetime]] = []
         for index in range(count):
             benefit, product, _expires = license_ids[index % len(license_ids)]
             licenses = self.random.choice(KEY_SIZES)
