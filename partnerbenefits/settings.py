@@ -172,8 +172,21 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-# Behind a proxy, set DJANGO_AXES_IPWARE_PROXY_COUNT to the number of proxies in front.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_AXES_IPWARE_PROXY_COUNT", "0")) or None
+# The number of proxies in front of gunicorn, each appending to X-Forwarded-For: the client is
+# the N-th address from its right (common.client_address). 0 (the default): X-Forwarded-For is
+# ignored, as anyone can send one. DJANGO_AXES_IPWARE_PROXY_COUNT is the older name.
+_proxy_count = (
+    os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "").strip()
+    or os.environ.get("DJANGO_AXES_IPWARE_PROXY_COUNT", "").strip()
+)
+if not (_proxy_count or "0").isdecimal():
+    raise ImproperlyConfigured(
+        "DJANGO_TRUSTED_PROXY_COUNT must be a whole number of proxies (0 without any), "
+        f"not {_proxy_count!r}."
+    )
+TRUSTED_PROXY_COUNT = int(_proxy_count or "0")
+# Lockout per address needs the real one: axes asks the same function as the rest of the portal.
+AXES_CLIENT_IP_CALLABLE = "common.client_address.client_address"
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"

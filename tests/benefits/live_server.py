@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,9 +39,30 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def gunicorn_server(postgres) -> str:
+def gunicorn_server(postgres) -> Iterator[str]:
     """The base URL of a gunicorn serving the test database (committed data only: use with
     ``@pytest.mark.django_db(transaction=True)``). Stopped when the test ends."""
+    with serving() as base:
+        yield base
+
+
+@pytest.fixture
+def start_gunicorn(postgres) -> Iterator[Callable[..., str]]:
+    """Starts a gunicorn with more environment variables — ``start_gunicorn(DJANGO_X="1")`` —
+    and returns its base URL; every one started is stopped when the test ends."""
+    with ExitStack() as running:
+
+        def start(**env: str) -> str:
+            return running.enter_context(serving(**env))
+
+        yield start
+
+
+@contextmanager
+def serving(*, access_log: Path | None = None, **extra_env: str) -> Iterator[str]:
+    """gunicorn on a free loopback port, for as long as the block runs (needs the ``postgres``
+    fixture), with ``extra_env`` added to its environment. ``access_log``: the file gunicorn
+    writes its access log to, as gunicorn.conf.py formats it (without it, none is written)."""
     port = _free_port()
     env = {
         **os.environ,
@@ -51,6 +74,10 @@ def gunicorn_server(postgres) -> str:
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         # Connections closed after each request: none outlives the test's database.
         "DJANGO_CONN_MAX_AGE": "0",
+        # gunicorn.conf.py (read from the working directory) logs access to standard output
+        # unless told otherwise: a file here, or nothing.
+        "GUNICORN_ACCESS_LOG": str(access_log) if access_log else "",
+        **extra_env,
     }
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
