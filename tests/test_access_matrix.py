@@ -65,6 +65,8 @@ def urls_of(mpn_id: str) -> dict[str, str]:
     benefits = Benefit.objects.filter(organization__mpn_id=mpn_id).order_by("-product__kind")
     monthly = benefits.filter(product__name__startswith="Azure monthly").first() or benefits[0]
     person = DirectoryUser.objects.filter(tenant__organization__mpn_id=mpn_id).first()
+    assert monthly is not None
+    assert person is not None
     args = {
         "benefits:benefit_detail": [monthly.pk],
         "benefits:credit_picker": [monthly.pk],

@@ -14,7 +14,7 @@ ALLOWED_THIRD_PARTY = {"dateutil"}
 
 def imported_top_level_names() -> set[str]:
     tree = ast.parse(LICENSING.read_text())
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)

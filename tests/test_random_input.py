@@ -108,7 +108,7 @@ def meaningful_values() -> list[str]:
 
 
 # Any text but lone surrogates, which no browser can send as UTF-8.
-text = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
+text = st.text(st.characters(exclude_categories=["Cs"]), max_size=300)
 
 
 def field_sets(form: Form, values: list[str]):
@@ -171,7 +171,7 @@ def test_random_input_never_breaks_a_form_or_changes_data_unless_valid(portal, f
     @settings(
         # A third of the profile's examples for each of the twelve forms keeps the default
         # run under a minute; HYPOTHESIS_PROFILE=thorough searches far harder.
-        max_examples=max(settings.default.max_examples // 3, 10),
+        max_examples=max(settings().max_examples // 3, 10),  # settings(): the loaded profile's
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     @given(fields=field_sets(form, values), htmx=st.booleans())

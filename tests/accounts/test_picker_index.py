@@ -17,7 +17,7 @@ PEOPLE = 20_000
 @pytest.fixture
 def crowd(postgres):
     organization = OrganizationFactory()
-    tenants = [TenantFactory(organization=organization, is_primary=n == 0) for n in range(2)]
+    tenants = [TenantFactory.create(organization=organization, is_primary=n == 0) for n in range(2)]
     DirectoryUser.objects.bulk_create(
         [
             DirectoryUser(

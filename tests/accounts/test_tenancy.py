@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 
 def test_own_objects_are_found(organization):
     tenant = organization.tenants.get()
-    person = DirectoryUserFactory(tenant=tenant)
-    benefit = BenefitFactory(organization=organization)
-    subscription = SubscriptionFactory(tenant=tenant)
+    person = DirectoryUserFactory.create(tenant=tenant)
+    benefit = BenefitFactory.create(organization=organization)
+    subscription = SubscriptionFactory.create(tenant=tenant)
     assert account_selectors.tenant_get(organization=organization, tenant_id=tenant.pk) == tenant
     found = account_selectors.directory_user_get(
         organization=organization, directory_user_id=str(person.pk)
@@ -41,19 +41,19 @@ def test_another_organizations_objects_are_404(organization, other_organization)
         lambda: account_selectors.tenant_get(organization=organization, tenant_id=tenant.pk),
         lambda: account_selectors.directory_user_get(
             organization=organization,
-            directory_user_id=DirectoryUserFactory(tenant=tenant).pk,
+            directory_user_id=DirectoryUserFactory.create(tenant=tenant).pk,
         ),
         lambda: benefit_selectors.benefit_get(
             organization=organization,
-            benefit_id=BenefitFactory(organization=other_organization).pk,
+            benefit_id=BenefitFactory.create(organization=other_organization).pk,
         ),
         lambda: benefit_selectors.benefit_details(
             organization=organization,
-            benefit_id=BenefitFactory(organization=other_organization).pk,
+            benefit_id=BenefitFactory.create(organization=other_organization).pk,
         ),
         lambda: benefit_selectors.subscription_get(
             organization=organization,
-            subscription_id=SubscriptionFactory(tenant=tenant).pk,
+            subscription_id=SubscriptionFactory.create(tenant=tenant).pk,
         ),
     ]
     for lookup in lookups:
@@ -68,13 +68,13 @@ def test_malformed_ids_are_404(organization, bad_id):
 
 
 def test_another_organizations_benefit_page_is_404(partner_client, other_organization):
-    benefit = BenefitFactory(organization=other_organization)
+    benefit = BenefitFactory.create(organization=other_organization)
     response = partner_client.get(reverse("benefits:benefit_detail", args=[benefit.pk]))
     assert response.status_code == 404
 
 
 def test_own_benefit_page_shows_the_benefit(partner_client, organization):
-    benefit = BenefitFactory(organization=organization, product__name="Power BI Pro")
+    benefit = BenefitFactory.create(organization=organization, product__name="Power BI Pro")
     response = partner_client.get(reverse("benefits:benefit_detail", args=[benefit.pk]))
     assert response.status_code == 200
     assert "Power BI Pro" in response.content.decode()

@@ -18,6 +18,7 @@ def redeem_by_service(*, key_id: int, subscription: Subscription, actor: User) -
     """Extend ``subscription`` with the key: "redeemed", or "refused" with a clear reason."""
     today = timezone.localdate()
     organization = actor.organization
+    assert organization is not None
     try:
         current = selectors.subscription_get(
             organization=organization, subscription_id=subscription.pk

@@ -246,7 +246,7 @@ def test_a_page_past_the_end_is_404(contoso_client, page):
 
 
 def many(organization, count: int) -> None:
-    product = ProductFactory(name="Bulk product")
+    product = ProductFactory.create(name="Bulk product")
     Benefit.objects.bulk_create(
         [
             Benefit(

@@ -86,10 +86,12 @@ def test_one_person_cannot_end_up_with_two_credits(postgres, slow_write, monkeyp
     """Two admins give the same person two different credits at once; even with the person
     lock taken out, the database constraint keeps it to one."""
     tenant = TenantFactory()
-    first = BenefitFactory(organization=tenant.organization, monthly_credit=True, quantity=5)
-    second = BenefitFactory(organization=tenant.organization, monthly_credit=True, quantity=5)
-    person = DirectoryUserFactory(tenant=tenant)
-    admin = UserFactory(organization=tenant.organization)
+    first = BenefitFactory.create(organization=tenant.organization, monthly_credit=True, quantity=5)
+    second = BenefitFactory.create(
+        organization=tenant.organization, monthly_credit=True, quantity=5
+    )
+    person = DirectoryUserFactory.create(tenant=tenant)
+    admin = UserFactory.create(organization=tenant.organization)
     monkeypatch.setattr(
         credits,
         "_lock_people",

@@ -177,7 +177,7 @@ def test_refusals_leave_no_trace(assign, monthly_credit):
 def test_people_of_another_organization_cannot_be_given_credit(monthly_credit, contoso_admin):
     from tests.accounts.factories import DirectoryUserFactory, TenantFactory
 
-    stranger = DirectoryUserFactory(tenant=TenantFactory())
+    stranger = DirectoryUserFactory.create(tenant=TenantFactory())
     message = refusal(
         lambda: credits.credit_assign(
             benefit=monthly_credit,
@@ -193,7 +193,7 @@ def test_people_of_another_organization_cannot_be_given_credit(monthly_credit, c
 def test_a_person_deleted_meanwhile_is_a_refusal_not_an_error(monthly_credit, contoso_admin):
     from tests.accounts.factories import DirectoryUserFactory
 
-    person = DirectoryUserFactory(tenant=contoso_admin.organization.tenants.first())
+    person = DirectoryUserFactory.create(tenant=contoso_admin.organization.tenants.first())
     type(person).objects.filter(pk=person.pk).delete()
     message = refusal(
         lambda: credits.credit_assign(

@@ -33,7 +33,7 @@ def redemption_record(key, subscription):
 
 
 def test_a_key_can_be_recorded_as_redeemed_only_once(organization):
-    key = ProductKeyFactory(benefit__organization=organization)
+    key = ProductKeyFactory.create(benefit__organization=organization)
     subscription = SubscriptionFactory(tenant=organization.tenants.get())
     redemption_record(key, subscription).save()
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -42,7 +42,7 @@ def test_a_key_can_be_recorded_as_redeemed_only_once(organization):
 
 
 def test_a_redeemed_key_must_say_into_which_subscription(organization):
-    key = ProductKeyFactory(benefit__organization=organization)
+    key = ProductKeyFactory.create(benefit__organization=organization)
     key.redeemed_at = timezone.now()
     with pytest.raises(IntegrityError), transaction.atomic():
         key.save()
@@ -64,9 +64,9 @@ def test_key_model_validation_normalises_what_staff_type(organization):
 
 
 def test_a_person_holds_one_credit_at_most(organization):
-    person = DirectoryUserFactory(tenant=organization.tenants.get())
-    first = BenefitFactory(organization=organization, monthly_credit=True)
-    second = BenefitFactory(organization=organization, monthly_credit=True)
+    person = DirectoryUserFactory.create(tenant=organization.tenants.get())
+    first = BenefitFactory.create(organization=organization, monthly_credit=True)
+    second = BenefitFactory.create(organization=organization, monthly_credit=True)
     CreditAssignment.objects.create(benefit=first, directory_user=person)
     with pytest.raises(IntegrityError), transaction.atomic():
         CreditAssignment.objects.create(benefit=second, directory_user=person)
@@ -99,7 +99,7 @@ def test_credit_amount_period_and_currency_come_together(organization):
 
 def test_subscription_status_is_derived_from_today():
     today = timezone.localdate()
-    subscription = SubscriptionFactory(end_date=today - timedelta(days=40))
+    subscription = SubscriptionFactory.create(end_date=today - timedelta(days=40))
     assert subscription.status_on(today) is SubscriptionStatus.DISABLED
     assert subscription.status_on(today - timedelta(days=40)) is SubscriptionStatus.ACTIVE
 
@@ -124,9 +124,9 @@ def test_a_key_cannot_point_into_another_organizations_subscription(
 ):
     from django.core.exceptions import ValidationError
 
-    key = ProductKeyFactory(benefit__organization=organization)
+    key = ProductKeyFactory.create(benefit__organization=organization)
     key.redeemed_at = timezone.now()
-    key.redeemed_into = SubscriptionFactory(tenant=other_organization.tenants.get())
+    key.redeemed_into = SubscriptionFactory.create(tenant=other_organization.tenants.get())
     with pytest.raises(ValidationError, match="another organization"):
         key.full_clean()
 
@@ -134,13 +134,13 @@ def test_a_key_cannot_point_into_another_organizations_subscription(
 def test_credit_goes_only_to_people_of_the_benefits_organization(organization, other_organization):
     from django.core.exceptions import ValidationError
 
-    benefit = BenefitFactory(organization=organization, monthly_credit=True)
-    stranger = DirectoryUserFactory(tenant=other_organization.tenants.get())
+    benefit = BenefitFactory.create(organization=organization, monthly_credit=True)
+    stranger = DirectoryUserFactory.create(tenant=other_organization.tenants.get())
     with pytest.raises(ValidationError) as refused:
         CreditAssignment(benefit=benefit, directory_user=stranger).full_clean()
     assert refused.value.message_dict == {"directory_user": [str(OTHER_ORGANIZATION)]}
-    licensed = BenefitFactory(organization=organization)
-    person = DirectoryUserFactory(tenant=organization.tenants.get())
+    licensed = BenefitFactory.create(organization=organization)
+    person = DirectoryUserFactory.create(tenant=organization.tenants.get())
     with pytest.raises(ValidationError) as refused:
         CreditAssignment(benefit=licensed, directory_user=person).full_clean()
     assert refused.value.message_dict == {"benefit": [str(NOT_CREDIT)]}

@@ -46,9 +46,11 @@ def session_of(email: str) -> Client:
 def review(client: Client, action: str = Action.EXTEND, key: str = O365_25) -> str:
     """Walk to the Review step; return its token."""
     url = reverse("benefits:redeem")
-    client.get(url, {"subscription": office().pk, "action": action})
+    client.get(url, {"subscription": str(office().pk), "action": action})
     page = client.post(url, {"step": "key", "key": key}, headers=HTMX).content.decode()
-    return re.search(r'name="token" value="([0-9a-f]+)"', page).group(1)
+    found = re.search(r'name="token" value="([0-9a-f]+)"', page)
+    assert found is not None, "the Review step shows its token"
+    return found.group(1)
 
 
 def press(client: Client, token: str) -> str:
@@ -135,9 +137,11 @@ def test_the_single_use_constraint_alone_still_says_already_used(demo_data):
     """A redemption record the key's row doesn't show (the locked re-check passes): the
     database's last defence refuses the second record with the "already been used" message."""
     admin = User.objects.get(email="admin@contoso.example")
+    organization = admin.organization
+    assert organization is not None
     key = ProductKey.objects.select_related("benefit__product").get(key=O365_25)
     Activity.objects.create(
-        organization=admin.organization,
+        organization=organization,
         kind=Activity.Kind.KEY_REDEEMED,
         benefit=key.benefit,
         product_key=key,
@@ -149,7 +153,7 @@ def test_the_single_use_constraint_alone_still_says_already_used(demo_data):
     )  # fmt: skip
     message = refusal(
         lambda: redemption.key_redeem(
-            organization=admin.organization,
+            organization=organization,
             key=key,
             action=Action.EXTEND,
             tenant=office().tenant,
@@ -169,6 +173,8 @@ def test_two_presses_of_one_review_at_once_both_get_the_one_record(postgres, dem
     """The second press waits on the key's lock, then finds the first one's record by the
     review's token (PostgreSQL)."""
     admin = User.objects.get(email="admin@contoso.example")
+    organization = admin.organization
+    assert organization is not None
     key = ProductKey.objects.select_related("benefit__product").get(key=O365_25)
     subscription = office()
     reviewed = redemption.redemption_preview(
@@ -178,7 +184,7 @@ def test_two_presses_of_one_review_at_once_both_get_the_one_record(postgres, dem
     outcomes = run_at_once(
         2,
         lambda _index: redemption.key_redeem(
-            organization=admin.organization,
+            organization=organization,
             key=key,
             action=Action.EXTEND,
             tenant=subscription.tenant,

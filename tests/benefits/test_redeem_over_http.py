@@ -33,7 +33,9 @@ def reviewed_session(base: str, email: str, office: Subscription):
     Redeem form's fields."""
     url = base + reverse("benefits:redeem")
     session = signed_in_session(base, email, PASSWORD)
-    key_page = session.get(url, params={"subscription": office.pk, "action": "extend"}, timeout=10)
+    key_page = session.get(
+        url, params={"subscription": str(office.pk), "action": "extend"}, timeout=10
+    )
     assert "Enter the product key" in key_page.text
     csrf = csrf_token(key_page.text)
     headers = {"Referer": url}

@@ -374,10 +374,13 @@ def test_a_second_press_that_lost_the_race_still_shows_the_confirmation(contoso_
     validate(contoso_client, O365_25, HTMX)
     state = wizard(contoso_client)
     assert state.step == REVIEW
+    assert state.key_id is not None
     office = sub("Office 365 E3")
     admin = User.objects.get(email="admin@contoso.example")
+    organization = admin.organization
+    assert organization is not None
     redemption.key_redeem(
-        organization=admin.organization,
+        organization=organization,
         key=ProductKey.objects.get(pk=state.key_id),
         action="extend",
         tenant=office.tenant,

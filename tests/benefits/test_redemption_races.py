@@ -29,6 +29,7 @@ def race(postgres, demo_data, monkeypatch):
     """The reviewed extension of Office 365 with the 25-seat key, and a pause between the
     checks and the writes so that every thread has checked before any writes."""
     organization = User.objects.get(email="admin@contoso.example").organization
+    assert organization is not None
     tenant = Tenant.objects.get(primary_domain="contoso.onmicrosoft.com")
     office = Subscription.objects.get(tenant=tenant, product__name="Office 365 E3")
     key = redemption.key_find(organization=organization, raw=KEY)
@@ -135,10 +136,11 @@ def test_two_keys_activated_at_once_into_one_expired_subscription_both_count(
     from tests.benefits.factories import ProductKeyFactory
 
     organization = User.objects.get(email="admin@contoso.example").organization
+    assert organization is not None
     tenant = Tenant.objects.get(primary_domain="contoso.onmicrosoft.com")
     intune = Subscription.objects.get(tenant=tenant, product__name="Microsoft Intune")
     first = ProductKey.objects.get(key="KFCQB-TWKJX-J7KTQ-M4PMB-QQRJQ")
-    second = ProductKeyFactory(benefit=first.benefit, licenses=20)
+    second = ProductKeyFactory.create(benefit=first.benefit, licenses=20)
     today = timezone.localdate()
     reviews = [
         redemption.redemption_preview(
@@ -172,5 +174,6 @@ def test_two_keys_activated_at_once_into_one_expired_subscription_both_count(
     assert count(outcomes, redemption.SubscriptionChanged) == 1
     intune.refresh_from_db()
     winner = next(o for o in outcomes if isinstance(o, Activity))
+    assert winner.product_key is not None
     assert intune.seats == winner.product_key.licenses
     assert ProductKey.objects.filter(redeemed_into=intune).count() == 1

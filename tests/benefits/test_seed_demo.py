@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def snapshot() -> dict[str, str]:
     """Every row of every portal table, serialised."""
     return {
-        model._meta.label: serializers.serialize("json", model.objects.order_by("pk"))
+        model._meta.label: serializers.serialize("json", model._default_manager.order_by("pk"))
         for label in ("accounts", "benefits")
         for model in apps.get_app_config(label).get_models()
     }

@@ -48,6 +48,18 @@ def wizard_at_review(page) -> None:
     page.get_by_test_id("arithmetic").wait_for()
 
 
+def wizard_key_refused(page) -> None:
+    wizard_at_key(page)
+    validate(page, "O6XHH-2D2TT-9HB6D-FV6M9-F7CPQ")
+    page.locator("#key-errors").wait_for()
+
+
+def wizard_done(page) -> None:
+    wizard_at_review(page)
+    page.locator('form[hx-post] button[type="submit"]').first.click()
+    page.get_by_test_id("done-end").wait_for()
+
+
 def open_in_place(page, product_prefix: str):
     """Expand a row of Azure & Cloud products; returns the expanded details."""
     page.goto(reverse("benefits:azure_cloud"))
@@ -90,23 +102,9 @@ SCREENS = {
     "picker open": ("admin@contoso.example", picker_with_results),
     "wizard: choose": ("admin@contoso.example", go("benefits:redeem", query="?restart=1")),
     "wizard: key": ("admin@contoso.example", wizard_at_key),
-    "wizard: key refused": (
-        "admin@contoso.example",
-        lambda page: (
-            wizard_at_key(page),
-            validate(page, "O6XHH-2D2TT-9HB6D-FV6M9-F7CPQ"),
-            page.locator("#key-errors").wait_for(),
-        ),
-    ),
+    "wizard: key refused": ("admin@contoso.example", wizard_key_refused),
     "wizard: review": ("admin@contoso.example", wizard_at_review),
-    "wizard: done": (
-        "admin@contoso.example",
-        lambda page: (
-            wizard_at_review(page),
-            page.locator('form[hx-post] button[type="submit"]').first.click(),
-            page.get_by_test_id("done-end").wait_for(),
-        ),
-    ),
+    "wizard: done": ("admin@contoso.example", wizard_done),
     "your products": ("admin@contoso.example", go("products")),
     "activity": ("admin@contoso.example", go("activity")),
     "password change": ("admin@contoso.example", go("password_change")),
