@@ -60,8 +60,9 @@ class SafeDeleteAdmin(admin.ModelAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            _function, name, description = actions["delete_selected"]
+        delete_selected = actions.get("delete_selected")
+        if delete_selected is not None:
+            _function, name, description = delete_selected
             actions["delete_selected"] = (_delete_selected_safely, name, description)
         return actions
 
