@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,7 +21,8 @@ from django.views.decorators.http import require_safe
 from accounts import selectors
 from accounts.forms import BoundedPasswordChangeForm, EmailAuthenticationForm
 from accounts.permissions import benefits_role_names
-from common import ratelimit
+from common import pagecache, ratelimit
+from common.redis_cache import CACHE_ERRORS, RedisCache
 
 
 class LoginView(auth_views.LoginView):
@@ -35,19 +41,26 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def post(self, request, *args, **kwargs):
         # Guessing the current password from a borrowed session is as slow as guessing keys:
-        # 10 wrong passwords lock the form for 15 minutes.
-        minutes = ratelimit.minutes_locked(request.user.pk, ratelimit.PASSWORD_CHANGE)
+        # 10 wrong passwords lock the form for 15 minutes. The attempt counts as a failure until
+        # the password proves right; a counter that can't be reached refuses it (fail closed).
+        try:
+            minutes = ratelimit.attempt(request.user.pk, ratelimit.PASSWORD_CHANGE)
+        except ratelimit.Unavailable:
+            paused = ratelimit.PAUSED_MESSAGES[ratelimit.PASSWORD_CHANGE]
+            context = self.get_context_data(form=self.get_form(), paused=paused)
+            return self.render_to_response(context, status=503)
         if minutes:
             context = self.get_context_data(form=self.get_form(), locked_minutes=minutes)
             return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        if form.has_error("old_password", "password_incorrect"):
-            ratelimit.record_failure(self.request.user.pk, ratelimit.PASSWORD_CHANGE)
+        if not form.has_error("old_password", "password_incorrect"):
+            ratelimit.succeeded(self.request.user.pk, ratelimit.PASSWORD_CHANGE)
         return super().form_invalid(form)
 
     def form_valid(self, form):
+        ratelimit.succeeded(self.request.user.pk, ratelimit.PASSWORD_CHANGE)
         response = super().form_valid(form)
         messages.success(
             self.request,
@@ -67,11 +80,46 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 "ok" when the database answers a query, 503 otherwise. No sign-in, no session."""
+    """200 "ok" when every service the portal needs answers; otherwise 503 and one line per
+    service, "name: ok" or "name: unavailable". No sign-in, no session. The checks are a
+    database query and one PING per cache server (an alias sharing another's server is not
+    asked twice): the cheapest truthful answer, as this is the floor of the benchmark."""
+    results = [(name, check()) for name, check in health_checks()]
+    if all(ok for _name, ok in results):
+        return HttpResponse("ok", content_type="text/plain")
+    body = "".join(f"{name}: {'ok' if ok else 'unavailable'}\n" for name, ok in results)
+    return HttpResponse(body, status=503, content_type="text/plain")
+
+
+def health_checks() -> list[tuple[str, Callable[[], bool]]]:
+    """What /healthz/ asks, in order. A task broker joins this list once there is one."""
+    pinged: dict[str, bool] = {}
+    return [
+        ("database", _database_answers),
+        ("cache", functools.partial(_cache_answers, "default", pinged)),
+        ("page cache", functools.partial(_cache_answers, pagecache.CACHE_ALIAS, pinged)),
+    ]
+
+
+def _database_answers() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")
+        return False
+    return True
+
+
+def _cache_answers(alias: str, pinged: dict[str, bool]) -> bool:
+    """A Redis cache answers PING; a cache in the process's memory can't be down."""
+    backend = caches[alias]
+    if not isinstance(backend, RedisCache):
+        return True
+    server = settings.CACHES[alias]["LOCATION"]
+    if server not in pinged:
+        try:
+            pinged[server] = backend.ping()
+        except CACHE_ERRORS:
+            pinged[server] = False
+    return pinged[server]

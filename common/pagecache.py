@@ -24,6 +24,9 @@ What can be stale, and for how long:
 The key must be taken *before* the data is read (the views hand the templates lazy objects for
 this reason): a copy rendered from data older than its version's creation is then impossible.
 
+Versions and copies live in the "pages" cache (``CACHE_ALIAS``; templates say
+``{% cache ... using="pages" %}``): disposable, so its Redis may evict (allkeys-lru), and an
+unreachable one is a miss rather than an error (``ignore_exceptions``): pages render afresh.
 Without a shared cache (``make run``'s per-process memory), each process has its own versions
 and copies, which is only right when a single process serves the portal.
 """
@@ -36,7 +39,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, caches
 from django.db import models, transaction
 from django.db.models.signals import post_save, pre_delete, pre_save
 from django.utils import translation
@@ -45,6 +48,12 @@ logger = logging.getLogger(__name__)
 
 # Seconds a cached copy lives unread. Templates read it as ``page_cache_seconds``.
 TIMEOUT = 900
+CACHE_ALIAS = "pages"
+
+
+def page_cache() -> BaseCache:
+    """The cache of rendered pages and page versions (this thread's connection to it)."""
+    return caches[CACHE_ALIAS]
 
 
 def pages_changed(*organization_ids: int | None) -> None:
@@ -69,6 +78,7 @@ def _version_key(organization_id: int) -> str:
 
 def _version(organization_id: int) -> str:
     key = _version_key(organization_id)
+    cache = page_cache()
     try:
         version = cache.get(key)
         if version is None:
@@ -83,7 +93,9 @@ def _version(organization_id: int) -> str:
 
 
 def _new_versions(organization_ids: Iterable[int]) -> None:
-    cache.set_many({_version_key(pk): uuid.uuid4().hex for pk in organization_ids}, timeout=None)
+    page_cache().set_many(
+        {_version_key(pk): uuid.uuid4().hex for pk in organization_ids}, timeout=None
+    )
 
 
 # --- Models whose rows a page shows --------------------------------------------------------------

@@ -1,6 +1,15 @@
 """At most 10 failures per account per 15 minutes for each guessable secret — product keys in the
 wizard, the current password when changing it — counted in the shared cache (Redis in
-production), so guessing is slow from any number of processes."""
+production, the "default" alias that must never evict), so guessing is slow from any number of
+processes.
+
+An attempt is counted *before* the secret is checked (``attempt``) and given back when it
+succeeds (``succeeded``): so a counter that can't be written refuses the guess rather than let it
+through uncounted, and parallel guesses can't slip past the limit between a check and a count.
+When the counter can't be read or written (Redis down, or full and refusing writes) ``attempt``
+raises ``Unavailable``: the caller refuses the guess with ``PAUSED_MESSAGE`` — fail closed,
+never an unlimited guess, never a server error.
+"""
 
 from __future__ import annotations
 
@@ -8,32 +17,63 @@ import math
 import time
 
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+from common.redis_cache import CACHE_ERRORS, warn_unavailable
 
 LIMIT = 10
 WINDOW_SECONDS = 15 * 60
 KEY_VALIDATION = "key-validation"
 PASSWORD_CHANGE = "password-change"  # noqa: S105 - a cache key prefix, not a secret
 
+PAUSED_MESSAGES = {
+    KEY_VALIDATION: _(
+        "Key checks are paused for a moment. Nothing was redeemed. Try again in a few minutes."
+    ),
+    PASSWORD_CHANGE: _(
+        "Password changes are paused for a moment. Your password is unchanged. "
+        "Try again in a few minutes."
+    ),
+}
+
+
+class Unavailable(Exception):
+    """The counter could not be read or written: the attempt must be refused."""
+
 
 def cache_keys(user_id: int, scope: str = KEY_VALIDATION) -> tuple[str, str]:
     return f"{scope}-failures:{user_id}", f"{scope}-window:{user_id}"
 
 
-def minutes_locked(user_id: int, scope: str = KEY_VALIDATION) -> int:
-    """0 when the account may try again; otherwise the minutes left, rounded up."""
+def attempt(user_id: int, scope: str = KEY_VALIDATION) -> int:
+    """Counts an attempt as a failure until ``succeeded`` says otherwise. 0 when the account
+    may try; otherwise the minutes left, rounded up (the attempt is then not counted).
+    Raises ``Unavailable`` when the counter can't be read or written."""
     count_key, window_key = cache_keys(user_id, scope)
-    if (cache.get(count_key) or 0) < LIMIT:
-        return 0
-    started = cache.get(window_key) or time.time()
-    return max(1, math.ceil((started + WINDOW_SECONDS - time.time()) / 60))
-
-
-def record_failure(user_id: int, scope: str = KEY_VALIDATION) -> None:
-    count_key, window_key = cache_keys(user_id, scope)
-    # The window starts at the first failure; both entries expire with it.
-    if cache.add(window_key, time.time(), WINDOW_SECONDS):
-        cache.set(count_key, 0, WINDOW_SECONDS)
     try:
-        cache.incr(count_key)
-    except ValueError:
-        cache.set(count_key, 1, WINDOW_SECONDS)
+        if (cache.get(count_key) or 0) >= LIMIT:
+            started = cache.get(window_key) or time.time()
+            return max(1, math.ceil((started + WINDOW_SECONDS - time.time()) / 60))
+        # The window starts at the first failure; both entries expire with it.
+        if cache.add(window_key, time.time(), WINDOW_SECONDS):
+            cache.set(count_key, 0, WINDOW_SECONDS)
+        try:
+            cache.incr(count_key)
+        except ValueError:  # expired between the two calls
+            cache.set(count_key, 1, WINDOW_SECONDS)
+    except CACHE_ERRORS as error:
+        warn_unavailable("Rate-limit counters", error)
+        raise Unavailable from error
+    return 0
+
+
+def succeeded(user_id: int, scope: str = KEY_VALIDATION) -> None:
+    """The attempt just counted was right: it is not a failure. If the counter can't be
+    reached it stays counted, the safe side."""
+    count_key, _window_key = cache_keys(user_id, scope)
+    try:
+        cache.decr(count_key)
+    except ValueError:  # the window ended meanwhile: nothing to give back
+        pass
+    except CACHE_ERRORS as error:
+        warn_unavailable("Rate-limit counters", error)

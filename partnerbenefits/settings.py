@@ -123,21 +123,50 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Two caches with two jobs. With Redis, give each a Redis whose eviction suits it:
+# - "default": rate-limit counters, the redemption wizard's state and sessions. Losing one of
+#   these forgets a guess or a step, so its Redis must never evict: maxmemory-policy noeviction.
+# - "pages": rendered tables and each organization's page version (common/pagecache.py). All
+#   disposable, rebuilt on a miss: its Redis may evict (allkeys-lru). It defaults to REDIS_URL;
+#   one Redis serving both must then be noeviction.
+# A Redis that answers nothing within REDIS_TIMEOUT_SECONDS counts as down, so a dead one can't
+# hang requests: the pages cache then misses, and the others fall back or refuse precisely.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "common.redis_cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "partnerbenefits",
-        }
+REDIS_PAGES_URL = os.environ.get("REDIS_PAGES_URL", "") or REDIS_URL
+REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
+
+
+def redis_cache(url: str, prefix: str, **options: object) -> dict:
+    timeouts = {
+        "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+        "socket_timeout": REDIS_TIMEOUT_SECONDS,
     }
-    # Sessions read from Redis and survive a cache flush thanks to the database copy.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    return {
+        "BACKEND": "common.redis_cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {**timeouts, **options},
+    }
+
+
+# Without Redis, each is the process's own memory, as two separate stores.
+CACHES = {
+    "default": redis_cache(REDIS_URL, "partnerbenefits", name="Cache")
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": redis_cache(
+        REDIS_PAGES_URL, "partnerbenefits-pages", name="Page cache", ignore_exceptions=True
+    )
+    if REDIS_PAGES_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
+if REDIS_URL:
+    # Sessions read from Redis and survive a cache flush, or an unreachable Redis, thanks to
+    # the database copy (common/sessions.py).
+    SESSION_ENGINE = "common.sessions"
     # The redemption wizard's steps keep their state in the shared cache: no database write.
     REDEEM_STATE_STORE = "cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
     # A per-process cache would lose the state between workers: the session keeps it.
     REDEEM_STATE_STORE = "session"

@@ -200,8 +200,9 @@ def refusal(call) -> str:
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Every test starts with an empty cache: rate-limit counters and cached tables of one
+    """Every test starts with empty caches: rate-limit counters and cached tables of one
     test never reach another."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in caches:
+        caches[alias].clear()

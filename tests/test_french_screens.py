@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from accounts.models import DirectoryUser, Organization, Tenant, User
 from benefits.models import Benefit, Product, Subscription
+from common.pagecache import page_cache
 from tests.benefits.wizard import wizard_state
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +129,7 @@ def english_left(text: str, sentences: list[str], data: list[str]) -> list[str]:
 def walk(client: Client) -> dict[str, object]:
     """Every screen of the portal, in the state a partner admin meets it, as {name: response}."""
     cache.clear()
+    page_cache().clear()
     office = Benefit.objects.get(organization__mpn_id="4711001", product__name="Office 365 E3")
     monthly = Benefit.objects.get(
         organization__mpn_id="4711001", product__name__startswith="Azure monthly"

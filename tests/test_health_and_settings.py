@@ -24,7 +24,8 @@ PRODUCTION_ENV = {
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     clean.pop("DATABASE_URL", None)
-    clean.pop("REDIS_URL", None)
+    for name in ("REDIS_URL", "REDIS_PAGES_URL", "REDIS_TIMEOUT_SECONDS"):
+        clean.pop(name, None)
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -63,7 +64,11 @@ def test_healthz_answers_503_when_the_database_is_down():
         DATABASE_URL="postgres://nobody@127.0.0.1:9/none?connect_timeout=2",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "503 database unavailable"
+    assert result.stdout.split("\n")[:3] == [
+        "503 database: unavailable",
+        "cache: ok",
+        "page cache: ok",
+    ]
 
 
 def test_healthz_answers_plain_http_in_production_while_pages_redirect():
@@ -112,25 +117,44 @@ def test_without_database_url_the_portal_uses_an_embedded_sqlite_file():
     assert result.stdout.strip() == "django.db.backends.sqlite3", result.stderr
 
 
-def test_redis_url_selects_the_redis_cache_and_cached_sessions():
-    result = run_python(
-        "from django.conf import settings as s;"
-        "print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE)",
-        **PRODUCTION_ENV,
-        REDIS_URL="redis://cache.internal:6379/0",
-    )
-    assert result.stdout.split() == [
-        "common.redis_cache.RedisCache",
-        "django.contrib.sessions.backends.cached_db",
+SHOW_CACHES = (
+    "from django.conf import settings as s; c = s.CACHES;"
+    "print(*[c[a]['BACKEND'].rsplit('.', 1)[1] for a in ('default', 'pages')], s.SESSION_ENGINE);"
+    "print(c['default'].get('LOCATION'), c['pages'].get('LOCATION'));"
+    "print(c['pages'].get('OPTIONS', {}).get('ignore_exceptions', False),"
+    " c['default'].get('OPTIONS', {}).get('ignore_exceptions', False),"
+    " c['default'].get('OPTIONS', {}).get('socket_timeout'))"
+)
+
+
+def test_redis_url_serves_both_caches_and_sessions_that_survive_it():
+    result = run_python(SHOW_CACHES, **PRODUCTION_ENV, REDIS_URL="redis://cache.internal:6379/0")
+    assert result.stdout.splitlines() == [
+        "RedisCache RedisCache common.sessions",
+        "redis://cache.internal:6379/0 redis://cache.internal:6379/0",
+        "True False 0.5",  # only the pages cache turns errors into misses
     ], result.stderr
 
 
-def test_without_redis_url_the_cache_is_local_memory():
+def test_redis_pages_url_gives_the_pages_cache_a_redis_of_its_own():
     result = run_python(
-        "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])",
+        SHOW_CACHES,
         **PRODUCTION_ENV,
+        REDIS_URL="redis://state.internal:6379/0",
+        REDIS_PAGES_URL="redis://pages.internal:6379/0",
+        REDIS_TIMEOUT_SECONDS="0.25",
     )
-    assert result.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+    lines = result.stdout.splitlines()
+    assert lines[1] == "redis://state.internal:6379/0 redis://pages.internal:6379/0", result.stderr
+    assert lines[2] == "True False 0.25"
+
+
+def test_without_redis_url_each_cache_is_its_own_local_memory():
+    result = run_python(SHOW_CACHES, **PRODUCTION_ENV)
+    assert result.stdout.splitlines()[:2] == [
+        "LocMemCache LocMemCache django.contrib.sessions.backends.db",
+        "default pages",
+    ], result.stderr
 
 
 @pytest.mark.django_db

@@ -7,7 +7,6 @@ picker and the confirmation are pages of their own and each change redirects to 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +22,7 @@ from benefits.forms import PickerSearchForm
 from benefits.models import Benefit
 from benefits.services import credits
 from common.htmx import render_page_or_partial, wants_partial
-from common.pagecache import TIMEOUT, page_key
+from common.pagecache import TIMEOUT, page_cache, page_key
 
 AREA = "benefits/benefit_detail.html#user-assignment"
 
@@ -121,7 +120,7 @@ def _people_found(request: PortalRequest, text: str) -> list:
     # "people": each person now comes with the tenant's domain and the credit held as plain
     # values; copies kept in the earlier shape (with related objects) must not match.
     key = page_key(request.organization.pk, "picker people", text.lower())
-    found = cache.get_or_set(
+    found = page_cache().get_or_set(
         key,
         lambda: people.directory_user_search(organization=request.organization, text=text),
         TIMEOUT,

@@ -4,6 +4,13 @@ that decides where it is kept.
 With a cache every process shares (Redis, ``settings.REDEEM_STATE_STORE = "cache"``) a step costs
 a cache write rather than a database write, and a state lost with the cache sends the user back
 to Choose; otherwise the session keeps it. Nothing else is written before Redeem.
+
+When the cache can't be reached (Redis down for a moment) the wizard carries on in the session:
+a state the cache refuses is kept in the session instead (which then reaches the database), and
+is preferred on the next load, being the newest; the next save the cache accepts moves it back
+and empties the session's copy. A state the cache can't give back and the session doesn't hold
+is a fresh one: the person starts again at Choose, as after the state expired; nothing was
+redeemed, because nothing is before the Review step's Redeem. Never a server error.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from typing import Protocol, get_type_hints
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
+
+from common.redis_cache import CACHE_ERRORS, warn_unavailable
 
 CHOOSE, KEY, REVIEW, DONE = "choose", "key", "review", "done"
 STEPS = (CHOOSE, KEY, REVIEW, DONE)
@@ -89,7 +98,7 @@ class SessionStateStore:
 
 class CacheStateStore:
     """In the shared cache, under the account and the session key (a secret), so that no other
-    session or account can read or overwrite it."""
+    session or account can read or overwrite it; in the session while the cache fails."""
 
     def __init__(self, session: SessionBase, user_id: int) -> None:
         self.session = session
@@ -101,12 +110,24 @@ class CacheStateStore:
     def load(self) -> WizardState:
         if self.session.session_key is None:
             return WizardState()
-        return WizardState.from_dict(cache.get(self._cache_key()))
+        if SESSION_KEY in self.session:  # written while the cache failed: the newest
+            return WizardState.from_dict(self.session[SESSION_KEY])
+        try:
+            return WizardState.from_dict(cache.get(self._cache_key()))
+        except CACHE_ERRORS as error:
+            warn_unavailable("Wizard state cache", error)
+            return WizardState()
 
     def save(self, state: WizardState) -> None:
         if self.session.session_key is None:
             self.session.save()  # gives the session the key its state is kept under
-        cache.set(self._cache_key(), state.as_dict(), STATE_TIMEOUT)
+        try:
+            cache.set(self._cache_key(), state.as_dict(), STATE_TIMEOUT)
+        except CACHE_ERRORS as error:
+            warn_unavailable("Wizard state cache", error)
+            self.session[SESSION_KEY] = state.as_dict()
+        else:
+            self.session.pop(SESSION_KEY, None)
 
 
 def state_store(session: SessionBase, user_id: int) -> StateStore:

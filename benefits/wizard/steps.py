@@ -109,6 +109,7 @@ class KeyStep(Step):
             "choice": shown.get("choice") or self.wizard.choice(),
             "form": shown.get("form") or RedeemKeyForm(initial={"key": self._prefilled_key()}),
             "locked_minutes": shown.get("locked_minutes", 0),
+            "paused": shown.get("paused", ""),
             "offer_activate": shown.get("offer_activate", False),
         }
 
@@ -125,7 +126,11 @@ class KeyStep(Step):
         wizard, state = self.wizard, self.state
         if state.action not in Action.values:
             raise Stale(CHOOSE, CHOOSE_FIRST)
-        minutes = ratelimit.minutes_locked(wizard.user.pk)
+        try:
+            minutes = ratelimit.attempt(wizard.user.pk)  # counted as a failure until it succeeds
+        except ratelimit.Unavailable:  # fail closed: no guess goes uncounted
+            paused = ratelimit.PAUSED_MESSAGES[ratelimit.KEY_VALIDATION]
+            return Outcome(shown={"paused": paused}, status=503, step=KEY)
         if minutes:
             return Outcome(shown={"locked_minutes": minutes}, status=429, step=KEY)
         form, choice, offer_activate = RedeemKeyForm(data), None, False
@@ -140,11 +145,11 @@ class KeyStep(Step):
                 form.add_error("key", refusal)
                 offer_activate = refusal.code == redemption.INACTIVE
             else:
+                ratelimit.succeeded(wizard.user.pk)
                 state.step, state.key_id, state.prefill_key_id = REVIEW, key.pk, None
                 state.tenant_id = preview.tenant.pk
                 state.reviewed, state.token = preview.fingerprint(), new_token()
                 return Outcome(shown={"preview": preview})
-        ratelimit.record_failure(wizard.user.pk)
         shown = {"form": form, "offer_activate": offer_activate}
         if choice is not None:
             shown["choice"] = choice

@@ -12,7 +12,6 @@ import threading
 import time
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import DirectoryUser, Organization, User
 from benefits.models import Activity, Benefit, ProductKey, Subscription
+from common.pagecache import page_cache
 from tests.benefits.factories import ProductKeyFactory
 from tests.benefits.redeeming import redeem_by_service
 
@@ -131,7 +131,7 @@ def test_twelve_writers_never_deadlock_or_fail_and_pages_stay_fresh(scene):
     for url in pages(credit):
         headers = {"HX-Request": "true"} if "people" in url else {}
         shown = reader.get(url, headers=headers).content.decode()
-        cache.clear()
+        page_cache().clear()
         fresh = reader.get(url, headers=headers).content.decode()
         assert without_tokens(shown) == without_tokens(fresh), url
     redeemed = ProductKey.objects.filter(redeemed_into=subscription).count()

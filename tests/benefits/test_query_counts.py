@@ -140,8 +140,11 @@ def test_pages_run_a_constant_number_of_queries(counts):
 def test_products_and_each_wizard_step_run_a_constant_number_of_queries(client):
     from django.core.cache import cache
 
+    from common.pagecache import page_cache
+
     def measure(count: int) -> dict[str, int]:
         cache.clear()
+        page_cache().clear()
         organization = OrganizationFactory()
         TenantFactory(organization=organization)
         client.force_login(UserFactory(organization=organization))

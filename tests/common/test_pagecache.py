@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -172,7 +171,7 @@ def test_the_key_changes_with_the_version_the_language_and_the_parts(contoso):
 
 def test_an_evicted_version_starts_afresh_rather_than_serving_old_copies(contoso):
     key = pagecache.page_key(contoso.pk, "azure-cloud")
-    cache.delete(pagecache._version_key(contoso.pk))  # as an allkeys-lru Redis may
+    pagecache.page_cache().delete(pagecache._version_key(contoso.pk))  # as allkeys-lru may
     assert pagecache.page_key(contoso.pk, "azure-cloud") != key
 
 
@@ -180,7 +179,11 @@ def test_a_lost_bump_is_stale_at_most_until_the_copy_expires(contoso, monkeypatc
     """The documented worst case: the process dies between commit and the version bump, so
     the previous copy is served until it expires, TIMEOUT seconds after it was stored."""
     # A cache whose clock the test can move (Redis keeps its own).
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    cache = pagecache.page_cache()
     key = pagecache.page_key(contoso.pk, "products")
     cache.set(key, "old copy", pagecache.TIMEOUT)
     monkeypatch.setattr(pagecache, "_new_versions", lambda ids: None)  # the bump is lost
@@ -206,5 +209,5 @@ def test_an_unreadable_version_renders_afresh(contoso, monkeypatch):
     def refuse(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(cache, "get", refuse)
+    monkeypatch.setattr(pagecache.page_cache(), "get", refuse)
     assert pagecache.page_key(contoso.pk, "x") != pagecache.page_key(contoso.pk, "x")

@@ -28,9 +28,17 @@ def redis_settings(settings):
             "BACKEND": "common.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "partnerbenefits-tests",
-        }
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
+        "pages": {
+            "BACKEND": "common.redis_cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "partnerbenefits-tests-pages",
+            "OPTIONS": {"ignore_exceptions": True, "name": "Page cache"},
+        },
     }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "common.sessions"
+    settings.REDEEM_STATE_STORE = "cache"
     from django.core.cache import cache
 
     cache.clear()
@@ -111,3 +119,44 @@ def test_a_page_version_changed_on_one_machine_is_seen_by_another(
         pagecache.pages_changed(7)
     assert there.get(pagecache._version_key(7)) != seen_there
     assert pagecache.page_key(7, "products") != key_before
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_with_redis_up(redis_settings, client):
+    response = client.get(reverse("healthz"))
+    assert (response.status_code, response.content) == (200, b"ok")
+
+
+@pytest.mark.django_db
+def test_rendered_tables_go_to_the_pages_cache(redis_settings, contoso_client):
+    assert contoso_client.get(reverse("products")).status_code == 200
+    keys = redis.Redis.from_url(REDIS_URL).keys("partnerbenefits-tests-pages:*")
+    assert any(b"page-version:" in key for key in keys)
+    assert any(b"template.cache.products-table" in key for key in keys)
+
+
+@pytest.mark.django_db
+def test_a_session_copy_lives_at_most_its_bounded_time(redis_settings, client, admin_user):
+    from django.core.cache import cache
+
+    from common.sessions import COPY_SECONDS
+
+    client.force_login(admin_user)
+    key = cache.make_and_validate_key(
+        "django.contrib.sessions.cached_db" + client.cookies["sessionid"].value
+    )
+    assert 0 < redis.Redis.from_url(REDIS_URL).ttl(key) <= COPY_SECONDS
+
+
+@pytest.mark.django_db
+def test_people_stay_signed_in_when_redis_goes_down(redis_settings, client, admin_user):
+    from django.test import override_settings
+
+    from tests.common.test_redis_down import dead_caches
+
+    client.force_login(admin_user)
+    assert client.get(reverse("home")).status_code == 200
+    with override_settings(CACHES=dead_caches()):  # the same sessions, copies out of reach
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert response.context["user"] == admin_user
