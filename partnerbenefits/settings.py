@@ -66,9 +66,14 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "benefits",
+    # The shared helpers, as an app for their deployment checks (common/checks.py).
+    "common",
 ]
 
 MIDDLEWARE = [
+    # First, so that every response (redirects, static files, errors) carries X-Request-ID and
+    # every log line of the request its id.
+    "common.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -322,10 +327,28 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Logging ----------------------------------------------------------------------------------
+# Each line: time level logger [request id] message, then the request's path (never its query
+# string) and the signed-in account's id ("-" outside a request or signed out).
+# DJANGO_LOG_FORMAT=json writes one JSON object per line with the same fields.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "common.request_log.RequestContextFilter"}},
+    "formatters": {
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s "
+            "(path=%(path)s account=%(account_id)s)"
+        },
+        "json": {"()": "common.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         # Axes logs every attempt at INFO; warnings are enough outside debugging.

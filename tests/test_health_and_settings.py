@@ -82,7 +82,18 @@ def test_healthz_answers_plain_http_in_production_while_pages_redirect():
 
 
 def test_production_settings_pass_the_deployment_checklist():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    # PostgreSQL, Redis and a release name, as production must have (common/checks.py); the
+    # check reads the settings only and connects to neither.
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **PRODUCTION_ENV,
+        DATABASE_URL="postgres://app:secret@db.internal:5432/benefits",
+        REDIS_URL="redis://cache.internal:6379/0",
+        DJANGO_RELEASE="2025.11.30-abc1234",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
