@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from benefits.models import (
     SUBSCRIPTION_STATUS_LABELS,
@@ -72,6 +74,12 @@ class ProductKeyAdmin(SafeDeleteAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.strip().upper())
+
+    # Staff type a full key into this form: error reports hide the field and what holds it.
+    @method_decorator(sensitive_post_parameters("key"))
+    @method_decorator(sensitive_variables())
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Subscription)

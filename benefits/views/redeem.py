@@ -13,6 +13,7 @@ import copy
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import benefits_access_required
@@ -25,6 +26,10 @@ from common.htmx import render_page_or_partial, wants_partial
 START_PARAMETERS = {"restart", "key_id", "subscription", "action"}
 
 
+# A typed product key arrives in the POST field "key", and the page renders one back (the Key
+# step's field): error reports hide that field and every variable under this view.
+@sensitive_variables()
+@sensitive_post_parameters("key")
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @benefits_access_required

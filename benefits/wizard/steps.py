@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.views.decorators.debug import sensitive_variables
 
 from accounts import selectors as accounts_selectors
 from accounts.selectors import parse_id
@@ -113,6 +114,7 @@ class KeyStep(Step):
             "offer_activate": shown.get("offer_activate", False),
         }
 
+    @sensitive_variables()  # the full key, read to fill the field
     def _prefilled_key(self) -> str:
         """The key a Redeem link named, read from the organization's keys (never stored)."""
         if self.state.prefill_key_id is None:
@@ -122,6 +124,9 @@ class KeyStep(Step):
         )
         return key.values_list("key", flat=True).first() or ""
 
+    # The typed key is in ``data`` and in the form's cleaning: error reports hide every variable
+    # here and below (named ones would hide less there: the innermost decorator wins).
+    @sensitive_variables()
     def post(self, data: QueryDict) -> Outcome:
         wizard, state = self.wizard, self.state
         if state.action not in Action.values:

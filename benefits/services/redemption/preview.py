@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Organization, Tenant
 from benefits import licensing, selectors
@@ -87,6 +88,9 @@ class Preview:
         return shown
 
 
+# Error reports hide every variable of this call and of the calls it makes (the query's
+# parameters hold the key too). Named variables would hide less: the innermost decorator wins.
+@sensitive_variables()
 def key_find(*, organization: Organization, raw: str) -> ProductKey:
     """The organization's key for the text typed. A malformed key gets the format message;
     an unknown key and another organization's key get the same 'can't find' message."""
