@@ -58,10 +58,12 @@ class RedisCacheClient(redis.RedisCacheClient):
         super().__init__(*args, **kwargs)
         self._clients: dict[int, object] = {}  # by id() of a pool, which lives as long
 
+    # django-stubs describe only the public side of Django's client: its pool and client class
+    # are private attributes, hence the ignores.
     def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
         if id(pool) not in self._clients:
-            self._clients[id(pool)] = self._client(connection_pool=pool)
+            self._clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return self._clients[id(pool)]
 
 
@@ -120,7 +122,8 @@ class RedisCache(redis.RedisCache):
     def ping(self) -> bool:
         """True when the server answers; raises a cache error otherwise, whatever
         ``ignore_exceptions`` says (the health check needs the truth)."""
-        return bool(self._cache.get_client(write=True).ping())
+        client = self._cache.get_client(write=True)  # type: ignore[attr-defined]
+        return bool(client.ping())
 
     @_or(_default)
     def get(self, key, default=None, version=None):

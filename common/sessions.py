@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.sessions.backends import cached_db
+from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 
 from common.redis_cache import CACHE_ERRORS, warn_unavailable
@@ -70,4 +72,4 @@ class SessionCopies(BaseCache):
 class SessionStore(cached_db.SessionStore):
     def __init__(self, session_key: str | None = None) -> None:
         super().__init__(session_key)
-        self._cache = SessionCopies(self._cache)
+        self._cache: BaseCache = SessionCopies(caches[settings.SESSION_CACHE_ALIAS])
