@@ -59,7 +59,7 @@ def check_caches(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMes
 
 @checks.register(checks.Tags.caches, deploy=True)
 def check_release(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    if settings.DEBUG or getattr(settings, "RELEASE", ""):
+    if settings.DEBUG or settings.RELEASE:
         return []
     return [
         checks.Warning(
