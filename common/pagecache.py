@@ -37,6 +37,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Iterable
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
@@ -108,7 +109,7 @@ def organization_ids(model: type[models.Model], pks: Iterable[object]) -> set[in
 
 
 def _organizations_in(queryset: models.QuerySet) -> set[int]:
-    path = queryset.model.organization_path
+    path = _path(queryset.model)
     ids = queryset.order_by().values_list(f"{path}_id", flat=True).distinct()
     return set(ids) - {None}
 
@@ -117,13 +118,18 @@ def _organizations_through(model: type[models.Model], values: Iterable[object]) 
     """The organizations that these values of the model's first hop toward its organization
     (an organization, a tenant, a benefit — instances or ids) belong to."""
     pks = {value.pk if isinstance(value, models.Model) else value for value in values}
-    if "__" not in model.organization_path:  # the hop is the organization itself
-        return pks - {None}
+    if "__" not in _path(model):  # the hop is the organization itself: these are its ids
+        return cast("set[int]", pks - {None})
     return organization_ids(_first_hop(model).related_model, pks)
 
 
 def _first_hop(model: type[models.Model]):
-    return model._meta.get_field(model.organization_path.split("__")[0])
+    return model._meta.get_field(_path(model).split("__")[0])
+
+
+def _path(model: type[models.Model] | models.Model) -> str:
+    """The ``organization_path`` that every model with a PageCacheQuerySet declares."""
+    return model.organization_path  # type: ignore[union-attr]  # a class attribute of our own
 
 
 class PageCacheQuerySet(models.QuerySet):
@@ -166,8 +172,8 @@ def track(*tracked: type[models.Model]) -> None:
 
 def _organization_of(instance: models.Model) -> int | None:
     """Follows ``organization_path`` through the instance's relations (loading what isn't)."""
-    *hops, last = instance.organization_path.split("__")
-    current = instance
+    *hops, last = _path(instance).split("__")
+    current: object = instance
     for hop in hops:
         current = getattr(current, hop, None)
         if current is None:
