@@ -20,7 +20,7 @@ from django.views.decorators.http import require_safe
 
 from accounts import selectors
 from accounts.forms import BoundedPasswordChangeForm, EmailAuthenticationForm
-from accounts.permissions import benefits_role_names
+from accounts.permissions import SignedInRequest, benefits_role_names
 from common import pagecache, ratelimit
 from common.redis_cache import CACHE_ERRORS, RedisCache
 
@@ -38,6 +38,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = BoundedPasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("home")
+    request: SignedInRequest  # Django's view requires sign-in (login_required on dispatch)
 
     def post(self, request, *args, **kwargs):
         # Guessing the current password from a borrowed session is as slow as guessing keys:
@@ -71,7 +72,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @require_safe
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     organization = request.user.organization
     tenants = selectors.tenant_list(organization=organization) if organization else []
     return render(request, "home.html", {"tenants": tenants, "role_names": benefits_role_names()})

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import copy
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import benefits_access_required
+from accounts.permissions import PortalRequest, benefits_access_required
 from benefits.wizard.base import Outcome
 from benefits.wizard.state import state_store
 from benefits.wizard.wizard import Wizard
@@ -33,7 +33,7 @@ START_PARAMETERS = {"restart", "key_id", "subscription", "action"}
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @benefits_access_required
-def redeem(request: HttpRequest) -> HttpResponse:
+def redeem(request: PortalRequest) -> HttpResponse:
     store = state_store(request.session, request.user.pk)
     loaded = store.load()
     wizard = Wizard(request, copy.deepcopy(loaded))
