@@ -93,7 +93,7 @@ def english_sentences() -> list[str]:
         catalogue = read_po(handle, locale="fr")
     pieces = set()
     for message in catalogue:
-        if not message.id or isinstance(message.id, tuple) or message.string == message.id:
+        if not message.id or not isinstance(message.id, str) or message.string == message.id:
             continue
         for piece in PLACEHOLDER.split(html.unescape(message.id)):
             piece = " ".join(piece.split()).strip(" .,:;—()")
@@ -112,8 +112,8 @@ def typed_in_data() -> list[str]:
         values |= set(row)
     for row in DirectoryUser.objects.values_list("display_name", "user_principal_name"):
         values |= set(row)
-    for row in User.objects.values_list("email", "first_name", "last_name"):
-        values |= set(row)
+    for account in User.objects.values_list("email", "first_name", "last_name"):
+        values |= set(account)
     return sorted((value for value in values if value), key=len, reverse=True)
 
 

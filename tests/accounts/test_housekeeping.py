@@ -22,6 +22,7 @@ def session(expires_in: timedelta, **data: object) -> str:
     store.update(data)
     store.create()
     Session.objects.filter(pk=store.session_key).update(expire_date=timezone.now() + expires_in)
+    assert store.session_key is not None
     return store.session_key
 
 

@@ -53,7 +53,7 @@ def start_gunicorn(postgres) -> Iterator[Callable[..., str]]:
     with ExitStack() as running:
 
         def start(**env: str) -> str:
-            return running.enter_context(serving(**env))
+            return running.enter_context(serving(access_log=None, **env))
 
         yield start
 

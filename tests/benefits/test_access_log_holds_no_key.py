@@ -35,7 +35,7 @@ def walk(base: str, office: Subscription, benefit_ids: list[int]) -> int:
             followed += 1
 
     url = base + reverse("benefits:redeem")
-    key_page = session.get(url, params={"subscription": office.pk, "action": "extend"})
+    key_page = session.get(url, params={"subscription": str(office.pk), "action": "extend"})
     headers = {"Referer": url}
     csrf = csrf_token(key_page.text)
     review = session.post(

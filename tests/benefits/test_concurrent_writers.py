@@ -42,7 +42,7 @@ def scene(postgres, demo_data):
     Benefit.objects.filter(pk=credit.pk).update(quantity=PEOPLE)
     office = Benefit.objects.get(organization=contoso, product__name="Office 365 E3")
     keys = [
-        [ProductKeyFactory(benefit=office, licenses=1).pk for _ in range(KEYS_PER_REDEEMER)]
+        [ProductKeyFactory.create(benefit=office, licenses=1).pk for _ in range(KEYS_PER_REDEEMER)]
         for _ in range(4)
     ]
     subscription = Subscription.objects.get(tenant=tenant, product=office.product)

@@ -178,6 +178,7 @@ def test_a_key_added_in_the_admin_that_fails_reports_no_full_key(
     client.force_login(staff)
     client.raise_request_exception = False
     benefit = Benefit.objects.filter(keys__isnull=False).first()
+    assert benefit is not None
     monkeypatch.setattr(ProductKey, "save", crash)
 
     response = client.post(

@@ -23,8 +23,8 @@ def populate(organization, count: int) -> tuple[Benefit, Benefit]:
     license benefit with ``count`` keys, some redeemed. Returns those two."""
     today = timezone.localdate()
     tenant = organization.tenants.get()
-    usage = ProductFactory(name="Azure credit", kind=Product.Kind.USAGE)
-    license_product = ProductFactory(name="Office 365 E3", kind=Product.Kind.LICENSE)
+    usage = ProductFactory.create(name="Azure credit", kind=Product.Kind.USAGE)
+    license_product = ProductFactory.create(name="Office 365 E3", kind=Product.Kind.LICENSE)
     benefits = Benefit.objects.bulk_create(
         [
             Benefit(
@@ -145,12 +145,14 @@ def test_products_and_each_wizard_step_run_a_constant_number_of_queries(client):
     def measure(count: int) -> dict[str, int]:
         cache.clear()
         page_cache().clear()
-        organization = OrganizationFactory()
+        organization = OrganizationFactory.create()
         TenantFactory(organization=organization)
         client.force_login(UserFactory(organization=organization))
         _credit, licensed = populate(organization, count)
         office = Subscription.objects.filter(tenant__organization=organization).first()
         key = licensed.keys.filter(redeemed_at__isnull=True).first()
+        assert office is not None
+        assert key is not None
         result = {"products": queries_for(client, url("products"))}
         result["choose"] = queries_for(client, url("benefits:redeem", query={"restart": 1}))
         client.get(url("benefits:redeem"), {"subscription": office.pk, "action": "activate"})

@@ -147,7 +147,7 @@ def test_deleting_a_tenant_does_not_look_up_each_person(contoso):
 
 
 def test_a_renamed_product_changes_only_the_organizations_that_hold_it(contoso, fabrikam):
-    bystander = OrganizationFactory()
+    bystander = OrganizationFactory.create()
     before = {org.pk: version(org) for org in (contoso, fabrikam, bystander)}
     product = Product.objects.get(name="Office 365 E3")
     product.name = "Office 365 E3 (renamed)"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -89,7 +90,8 @@ def test_a_signed_out_request_logs_no_account(client, records):
 
 
 def test_the_text_format_prints_time_level_logger_id_message_path_and_account():
-    formatter = logging.Formatter(settings.LOGGING["formatters"]["text"]["format"])
+    config: dict[str, Any] = settings.LOGGING
+    formatter = logging.Formatter(config["formatters"]["text"]["format"])
     record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "boom", None, None)
     record.request_id, record.path, record.account_id = "abc123", "/activity/", "42"
     line = formatter.format(record)
