@@ -33,6 +33,7 @@ run: translations
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/mypy .
 
 # Re-resolve the locks after changing a pin in requirements*.in (needs the package index).
 PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
@@ -69,4 +70,4 @@ messages: install
 		--add-location file --ignore .venv --ignore tests --ignore staticfiles
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis
