@@ -64,8 +64,11 @@ class ProductKeyAdmin(SafeDeleteAdmin):
     list_filter = [("redeemed_at", admin.EmptyFieldListFilter), "benefit__product"]
     list_select_related = ["benefit__product", "benefit__organization", "redeemed_into__product"]
     list_select_related += ["redeemed_into__tenant"]
-    # Staff search by the last group they read off a list or a screenshot.
+    # Staff search by the last group they read off a list or a screenshot. The search box takes
+    # 5 characters (templates/admin/benefits/productkey/search_form.html): a search travels in
+    # the address, and a full key must never reach an access log.
     search_fields = ["key__iendswith"]
+    search_help_text = _("The key's last group: 5 characters, never a full key.")
     autocomplete_fields = ["benefit", "redeemed_into", "redeemed_by"]
 
     @admin.display(description=_("product key"), ordering="key")
@@ -73,7 +76,8 @@ class ProductKeyAdmin(SafeDeleteAdmin):
         return obj.masked_key
 
     def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_term.strip().upper())
+        last_group = search_term.strip().upper().replace(" ", "-").rsplit("-", 1)[-1]
+        return super().get_search_results(request, queryset, last_group)
 
     # Staff type a full key into this form: error reports hide the field and what holds it.
     @method_decorator(sensitive_post_parameters("key"))

@@ -72,6 +72,21 @@ def test_staff_find_a_key_by_its_last_group(staff_client):
     assert "…-YR36V" not in page
 
 
+def test_the_key_search_box_takes_only_a_last_group(staff_client):
+    """A search travels in the address (access logs, Referer): the box can't hold a full key."""
+    page = staff_client.get(admin_url("benefits_productkey")).content.decode()
+    assert 'maxlength="5"' in page
+    assert "never a full key" in page
+
+
+def test_a_full_key_in_an_old_search_link_finds_it_by_its_last_group(staff_client):
+    page = staff_client.get(
+        admin_url("benefits_productkey"), {"q": "36xhh 2d2tt 9hb6d fv6m9 f7cpq"}
+    )
+    assert "…-F7CPQ" in page.content.decode()
+    assert "…-YR36V" not in page.content.decode()
+
+
 def test_staff_add_a_key_typed_in_any_form(staff_client):
     benefit = ProductKey.objects.get(key__endswith="F7CPQ").benefit
     response = staff_client.post(
