@@ -33,6 +33,16 @@
   document.addEventListener("htmx:load", function (event) {
     enhanceDisclosures(event.target);
   });
+  // The portal's own refusals (too many attempts; key checks paused while Redis is away) answer
+  // 429 or 503 with the step and its message: show them like any other answer. Error pages from
+  // elsewhere (a proxy) carry no X-Request-ID, the portal's mark, and stay errors.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if ((xhr.status === 429 || xhr.status === 503) && xhr.getResponseHeader("X-Request-ID")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   document.addEventListener("htmx:responseError", showError);
   document.addEventListener("htmx:sendError", showError);
 })();

@@ -4,6 +4,7 @@ and without JavaScript, with an accessibility scan of every step."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -72,6 +73,26 @@ def test_refused_keys_show_their_messages(page):
     page.get_by_label("Product key", exact=True).fill("O6XHH-2D2TT-9HB6D-FV6M9-F7CPQ")
     page.get_by_role("button", name="Validate").click()
     page.get_by_text("Product keys never contain O, 0 or 1 — check these characters: O.").wait_for()
+
+
+def test_too_many_attempts_shows_its_message_in_place(page):
+    from django.core.cache import cache
+
+    from accounts.models import User
+    from common import ratelimit
+
+    page.expected_statuses = {429}
+    sign_in(page)
+    page.goto("/products/")
+    action_link(page, "Extend end date", "Office 365 E3").click()
+    page.get_by_label("Product key", exact=True).wait_for()
+    count_key, window_key = ratelimit.cache_keys(User.objects.get(email="admin@contoso.example").pk)
+    cache.set(window_key, time.time(), ratelimit.WINDOW_SECONDS)
+    cache.set(count_key, ratelimit.LIMIT, ratelimit.WINDOW_SECONDS)
+    page.get_by_label("Product key", exact=True).fill("36xhh 2d2tt 9hb6d fv6m9 f7cpq")
+    page.get_by_role("button", name="Validate").click()
+    page.get_by_text("Too many attempts, try again in 15 minutes.").wait_for()
+    assert page.get_by_label("Product key", exact=True).is_visible()
 
 
 def test_the_wizard_works_without_javascript(browser, live_server, demo):
