@@ -229,6 +229,11 @@ class User(AbstractUser):
     roles = models.JSONField(
         _("roles"), default=list, blank=True, validators=[CodeListValidator(Role.values)]
     )
+    # The language of the portal and of every mail to this account; blank until the person
+    # chooses one, the portal then follows the browser.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
