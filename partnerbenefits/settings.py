@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    # Sign-in, password reset and two-step verification (TOTP, recovery codes, passkeys).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "accounts",
     "benefits",
     # The shared helpers, as an app for their deployment checks (common/checks.py).
@@ -86,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Axes must come last so it sees the outcome of the sign-in view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -181,6 +186,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.EmailBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -191,6 +197,31 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# django-allauth: accounts sign in by e-mail and are created by staff or by invitation, never
+# by signing up. Its rate limits and client address follow the portal's (accounts/adapter.py).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+# The same answer whether or not an address has an account, and no mail to unknown addresses.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Reset links are single-use (they die with the password they replace) and valid for 1 hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+# Changing the password, or resetting it, ends every other session of the account.
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Asking the second factor (or the password) again after 15 minutes, before turning MFA off,
+# regenerating recovery codes or revealing full product keys.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 15 * 60
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_TOTP_ISSUER = "Partner Benefits"
+# Every account with a benefits role, a team role or staff status enrols at its next sign-in
+# before it reaches anything else. On by default in production; `make run` turns it off.
+PORTAL_MFA_REQUIRED = env_flag("PORTAL_MFA_REQUIRED", default=not DEBUG)
 
 # The roles that open the benefits area. One setting, because the program has changed this
 # list over time; every check goes through accounts.permissions.
