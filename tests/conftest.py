@@ -42,6 +42,21 @@ def _test_settings(settings):
 
 
 @pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a free loopback port, with Django's mail settings pointed at it
+    for this test (as EMAIL_URL=smtp://127.0.0.1:<port> would): ``.messages`` lists what it
+    received, ``.wait_for(n)`` waits for mails sent from another thread (a live server)."""
+    from tests.smtp import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    for name, value in server.mail_settings().items():
+        setattr(settings, name, value)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def postgres(transactional_db):
     """For race tests that need PostgreSQL row locks: they run in the PostgreSQL pass of the
     suite (DATABASE_URL set) and are skipped in the SQLite pass."""
