@@ -69,3 +69,52 @@ def check_release(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMe
             id=NO_RELEASE,
         )
     ]
+
+
+NO_PORTAL_BASE_URL = "partnerbenefits.W002"
+MAIL_NOT_DELIVERED = "partnerbenefits.W003"
+SENDER_ON_LOCALHOST = "partnerbenefits.W004"
+# Backends that keep a mail inside the process (printed, kept in memory, dropped).
+UNDELIVERED_MAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
+@checks.register(deploy=True)
+def check_mail(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Mails carry links (password reset, invitations): they need the portal's public address,
+    a mail server and a sender a mail server accepts."""
+    if settings.DEBUG:
+        return []
+    warnings: list[checks.CheckMessage] = []
+    if not settings.PORTAL_BASE_URL:
+        warnings.append(
+            checks.Warning(
+                "PORTAL_BASE_URL is empty: links in mails use the first allowed host over "
+                "HTTPS, which may not be the portal's public address.",
+                hint="Set PORTAL_BASE_URL to the address people open, such as "
+                "https://benefits.example.com.",
+                id=NO_PORTAL_BASE_URL,
+            )
+        )
+    if settings.EMAIL_BACKEND in UNDELIVERED_MAIL_BACKENDS:
+        warnings.append(
+            checks.Warning(
+                "EMAIL_URL is not an SMTP server: mails (password resets, invitations) are "
+                "only printed in the log, nobody receives them.",
+                hint="Set EMAIL_URL, such as smtp://user:password@mail.example.com:587/?tls=True.",
+                id=MAIL_NOT_DELIVERED,
+            )
+        )
+    if "@localhost" in str(settings.DEFAULT_FROM_EMAIL).lower():
+        warnings.append(
+            checks.Warning(
+                "DEFAULT_FROM_EMAIL is an address on localhost: mail servers refuse or "
+                "mark as spam mails from it.",
+                hint='Set DEFAULT_FROM_EMAIL, such as "Partner Benefits <benefits@example.com>".',
+                id=SENDER_ON_LOCALHOST,
+            )
+        )
+    return warnings

@@ -14,6 +14,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from partnerbenefits.mail_settings import email_settings, from_address, portal_base_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -253,6 +255,28 @@ if not (_proxy_count or "0").isdecimal():
 TRUSTED_PROXY_COUNT = int(_proxy_count or "0")
 # Lockout per address needs the real one: axes asks the same function as the rest of the portal.
 AXES_CLIENT_IP_CALLABLE = "common.client_address.client_address"
+
+# --- Mail -------------------------------------------------------------------------------------
+# EMAIL_URL: smtp://user:password@host:587/?tls=True, smtp+ssl://user:password@host:465 or
+# console:// (partnerbenefits/mail_settings.py). Unset: mails are printed on the console, which
+# is what `make run` shows in its terminal. Mails go through accounts.mail.send_mail.
+_mail = email_settings(os.environ.get("EMAIL_URL", ""))
+EMAIL_BACKEND = _mail["EMAIL_BACKEND"]
+EMAIL_HOST = _mail.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _mail.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _mail.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _mail.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _mail.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _mail.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _mail.get("EMAIL_TIMEOUT")
+# The sender of every mail (and of Django's own error mails).
+DEFAULT_FROM_EMAIL = from_address(
+    os.environ.get("DEFAULT_FROM_EMAIL", ""), default="Partner Benefits <no-reply@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's public address, for the links in mails (accounts.mail.absolute_url): a mail is
+# read outside any request, so it can't take the address from one.
+PORTAL_BASE_URL = portal_base_url(os.environ.get("PORTAL_BASE_URL", ""), debug=DEBUG)
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"

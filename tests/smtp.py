@@ -8,6 +8,7 @@ it after the test. It receives mails sent from the test itself and from a live s
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -59,6 +60,8 @@ class SmtpServer:
         return self.reply
 
     def start(self) -> None:
+        # aiosmtpd logs every command at INFO: only its warnings belong in a test's output.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self._controller.start()
 
     def stop(self) -> None:
