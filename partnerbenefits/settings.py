@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # With PORTAL_MFA_REQUIRED, accounts that must use two-step verification enrol first.
+    "accounts.mfa.MFAEnrolmentMiddleware",
     # Axes must come last so it sees the outcome of the sign-in view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -224,6 +226,21 @@ MFA_TOTP_ISSUER = "Partner Benefits"
 # Every account with a benefits role, a team role or staff status enrols at its next sign-in
 # before it reaches anything else. On by default in production; `make run` turns it off.
 PORTAL_MFA_REQUIRED = env_flag("PORTAL_MFA_REQUIRED", default=not DEBUG)
+# Recovery codes are shown once, on the page that follows enrolment (and may be downloaded from
+# that session for 15 minutes); generating new ones asks the second factor again.
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+# Wrong codes at sign-in or re-authentication lock like passwords: 10 per account in 15 minutes,
+# with a message saying when to try again; enrolling counts as using the new second factor
+# (accounts/mfa_forms.py).
+MFA_FORMS = {
+    "authenticate": "accounts.mfa_forms.AuthenticateForm",
+    "reauthenticate": "accounts.mfa_forms.ReauthenticateForm",
+    "activate_totp": "accounts.mfa_forms.ActivateTOTPForm",
+    "add_webauthn": "accounts.mfa_forms.AddWebAuthnForm",
+}
+# Passkeys need a secure origin: https, or http://localhost. `make run` on http://127.0.0.1
+# skips the origin check, never production.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 # The roles that open the benefits area. One setting, because the program has changed this
 # list over time; every check goes through accounts.permissions.

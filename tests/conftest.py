@@ -35,6 +35,8 @@ def _test_settings(settings):
     # Production settings redirect to HTTPS and read a collected static manifest; tests talk
     # plain HTTP to the test client and use the source static files.
     settings.SECURE_SSL_REDIRECT = False
+    # Two-step enrolment is on by default with debug off; the tests that check it turn it on.
+    settings.PORTAL_MFA_REQUIRED = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -74,6 +74,8 @@ def serving(*, access_log: Path | None = None, **extra_env: str) -> Iterator[str
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         # Connections closed after each request: none outlives the test's database.
         "DJANGO_CONN_MAX_AGE": "0",
+        # Its accounts sign in with a password only, as in the other tests.
+        "PORTAL_MFA_REQUIRED": "0",
         # gunicorn.conf.py (read from the working directory) logs access to standard output
         # unless told otherwise: a file here, or nothing.
         "GUNICORN_ACCESS_LOG": str(access_log) if access_log else "",
