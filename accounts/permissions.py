@@ -1,7 +1,9 @@
-"""The one gate of the benefits area: a decorator for function views and a mixin for classes.
+"""The gates of the benefits area and of the Team page: for each, a decorator for function views
+and a mixin for classes.
 
 Anonymous visitors are sent to sign in; signed-in accounts without one of BENEFITS_ROLES get a
-403 page naming the roles that have access. Past the gate, ``request.organization`` is the
+403 page naming the roles that have access (BENEFITS_ROLES; TEAM_ADMIN_ROLES for the Team
+page). Past the gate, ``request.organization`` is the
 account's organization, and every object is fetched through it (see the selectors), so another
 organization's objects are 404. Views behind the gate annotate their request as
 ``PortalRequest``, which says so to the type checker.
@@ -54,7 +56,22 @@ def no_access_response(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _gate(request: HttpRequest) -> HttpResponse | None:
+def team_role_names() -> list[str]:
+    """Display names of the roles that open the Team page, in the setting's order."""
+    labels = dict(Role.choices)
+    return [str(labels.get(code, code)) for code in settings.TEAM_ADMIN_ROLES]
+
+
+def no_team_access_response(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/no_team_access.html",
+        {"role_names": team_role_names()},
+        status=403,
+    )
+
+
+def _gate(request: HttpRequest, *, team: bool = False) -> HttpResponse | None:
     """The response that stops the request, or None (and the organization set) to go on."""
     if not request.user.is_authenticated:
         htmx: HtmxDetails | None = getattr(request, "htmx", None)
@@ -66,7 +83,10 @@ def _gate(request: HttpRequest) -> HttpResponse | None:
             )
         return redirect_to_login(request.get_full_path())
     # has_benefits_access implies an organization; the second test says so to the type checker.
-    if not request.user.has_benefits_access or request.user.organization is None:
+    if team:
+        if not request.user.has_team_access or request.user.organization is None:
+            return no_team_access_response(request)
+    elif not request.user.has_benefits_access or request.user.organization is None:
         return no_access_response(request)
     cast(PortalRequest, request).organization = request.user.organization
     return None
@@ -83,3 +103,18 @@ def benefits_access_required(view: Callable[..., HttpResponse]) -> Callable[...,
 class BenefitsAccessMixin(AccessMixin, View):
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         return _gate(request) or super().dispatch(request, *args, **kwargs)
+
+
+def team_access_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The Team page's gate: TEAM_ADMIN_ROLES, and ``request.organization`` set past it."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return _gate(request, team=True) or view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class TeamAccessMixin(AccessMixin, View):
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        return _gate(request, team=True) or super().dispatch(request, *args, **kwargs)

@@ -25,6 +25,8 @@ LIMIT = 10
 WINDOW_SECONDS = 15 * 60
 KEY_VALIDATION = "key-validation"
 PASSWORD_CHANGE = "password-change"  # noqa: S105 - a cache key prefix, not a secret
+# Invitation links tried from one client address (the key is the address, not an account).
+INVITATION_LINK = "invitation-link"
 
 PAUSED_MESSAGES = {
     KEY_VALIDATION: _(
@@ -34,6 +36,9 @@ PAUSED_MESSAGES = {
         "Password changes are paused for a moment. Your password is unchanged. "
         "Try again in a few minutes."
     ),
+    INVITATION_LINK: _(
+        "Invitation links can't be checked for a moment. Try again in a few minutes."
+    ),
 }
 
 
@@ -41,11 +46,11 @@ class Unavailable(Exception):
     """The counter could not be read or written: the attempt must be refused."""
 
 
-def cache_keys(user_id: int, scope: str = KEY_VALIDATION) -> tuple[str, str]:
+def cache_keys(user_id: int | str, scope: str = KEY_VALIDATION) -> tuple[str, str]:
     return f"{scope}-failures:{user_id}", f"{scope}-window:{user_id}"
 
 
-def attempt(user_id: int, scope: str = KEY_VALIDATION) -> int:
+def attempt(user_id: int | str, scope: str = KEY_VALIDATION) -> int:
     """Counts an attempt as a failure until ``succeeded`` says otherwise. 0 when the account
     may try; otherwise the minutes left, rounded up (the attempt is then not counted).
     Raises ``Unavailable`` when the counter can't be read or written."""
@@ -67,7 +72,7 @@ def attempt(user_id: int, scope: str = KEY_VALIDATION) -> int:
     return 0
 
 
-def succeeded(user_id: int, scope: str = KEY_VALIDATION) -> None:
+def succeeded(user_id: int | str, scope: str = KEY_VALIDATION) -> None:
     """The attempt just counted was right: it is not a failure. If the counter can't be
     reached it stays counted, the safe side."""
     count_key, _window_key = cache_keys(user_id, scope)

@@ -245,6 +245,8 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # The roles that open the benefits area. One setting, because the program has changed this
 # list over time; every check goes through accounts.permissions.
 BENEFITS_ROLES = ["global_admin", "user_admin", "admin_agent", "mpn_partner_admin"]
+# The roles that open the Team page (/team/): invite people, change roles, deactivate.
+TEAM_ADMIN_ROLES = ["global_admin", "user_admin"]
 
 # Sign-in lockout (django-axes): 10 failures for one account from one address lock that pair
 # for 15 minutes, so nobody can lock a real admin out from elsewhere.

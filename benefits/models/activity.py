@@ -36,6 +36,13 @@ class Activity(models.Model):
         CREDIT_REMOVED = "credit_removed", _("Credit removed")
         CREDIT_TRANSFERRED = "credit_transferred", _("Credit transferred")
         KEY_REDEEMED = "key_redeemed", _("Product key redeemed")
+        MEMBER_INVITED = "member_invited", _("Member invited")
+        INVITATION_RESENT = "invitation_resent", _("Invitation resent")
+        INVITATION_CANCELLED = "invitation_cancelled", _("Invitation cancelled")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+        ROLES_CHANGED = "roles_changed", _("Roles changed")
+        MEMBER_DEACTIVATED = "member_deactivated", _("Member deactivated")
+        MEMBER_REACTIVATED = "member_reactivated", _("Member reactivated")
 
     organization = models.ForeignKey(
         Organization,
