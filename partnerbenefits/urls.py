@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts import language
 from benefits.views import activity, products
 
 admin.site.site_header = _("Partner Benefits administration")
@@ -9,7 +10,8 @@ admin.site.site_title = _("Partner Benefits")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which also keeps a signed-in account's choice.
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("mpn/benefits/", include("benefits.urls")),
     path("activity/", activity.activity, name="activity"),
     path("products/", products.products, name="products"),

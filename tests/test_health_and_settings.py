@@ -82,8 +82,8 @@ def test_healthz_answers_plain_http_in_production_while_pages_redirect():
 
 
 def test_production_settings_pass_the_deployment_checklist():
-    # PostgreSQL, Redis and a release name, as production must have (common/checks.py); the
-    # check reads the settings only and connects to neither.
+    # PostgreSQL, Redis, a release name and a mail server, as production must have
+    # (common/checks.py); the check reads the settings only and connects to none of them.
     result = manage(
         "check",
         "--deploy",
@@ -93,6 +93,9 @@ def test_production_settings_pass_the_deployment_checklist():
         DATABASE_URL="postgres://app:secret@db.internal:5432/benefits",
         REDIS_URL="redis://cache.internal:6379/0",
         DJANGO_RELEASE="2025.11.30-abc1234",
+        EMAIL_URL="smtp://mailer:secret@mail.internal:587/?tls=True",
+        DEFAULT_FROM_EMAIL="Partner Benefits <benefits@example.com>",
+        PORTAL_BASE_URL="https://benefits.example.com",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
