@@ -41,8 +41,8 @@ def view_recovery_codes(request: SignedInRequest) -> HttpResponse:
     return response
 
 
-@require_safe
 @login_required
+@require_safe
 @never_cache
 def download_recovery_codes(request: SignedInRequest) -> HttpResponse:
     authenticator = _recovery_codes(request)

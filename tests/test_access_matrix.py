@@ -40,6 +40,24 @@ PUBLIC = {
 ACCOUNT = {
     "password_change": (200, 200),
 }
+# Two-step verification (allauth.mfa): what a signed-in account without a second factor, just
+# signed in without a password record (force_login), gets for GET and an empty POST.
+MFA = {
+    "mfa_index": (200, 405),
+    "mfa_authenticate": (302, 302),  # no sign-in under way: back to sign-in
+    "mfa_reauthenticate": (302, 302),  # no second factor: to the password
+    "mfa_activate_totp": (302, 302),  # asks the password first
+    "mfa_deactivate_totp": (404, 404),
+    "mfa_view_recovery_codes": (404, 405),
+    "mfa_generate_recovery_codes": (302, 302),
+    "mfa_download_recovery_codes": (404, 405),
+    "mfa_list_webauthn": (200, 405),
+    "mfa_add_webauthn": (302, 302),
+    "mfa_reauthenticate_webauthn": (302, 302),
+    "mfa_remove_webauthn": (302, 302),  # asks the password first; then 404 for no such key
+    "mfa_edit_webauthn": (302, 302),
+}
+MFA_KWARGS = {"mfa_remove_webauthn": {"pk": 1}, "mfa_edit_webauthn": {"pk": 1}}
 SAFE_ONLY = {name for name, (_get, post) in BENEFITS.items() if post == 405}
 POST_ONLY = {name for name, (get, _post) in BENEFITS.items() if get == 405}
 
@@ -57,7 +75,7 @@ def url_names(resolver=None, namespace="") -> set[str]:
 
 
 def test_every_url_is_in_the_matrix():
-    assert url_names() == set(BENEFITS) | set(PUBLIC) | set(ACCOUNT)
+    assert url_names() == set(BENEFITS) | set(PUBLIC) | set(ACCOUNT) | set(MFA)
 
 
 def urls_of(mpn_id: str) -> dict[str, str]:
@@ -144,4 +162,18 @@ def test_account_urls_for_each_visitor(client, demo_data, visitor, name):
         client.force_login(User.objects.get(email=email))
     for method, signed_in in zip(("get", "post"), ACCOUNT[name], strict=True):
         status = getattr(client, method)(reverse(name)).status_code
+        assert status == (signed_in if email else 302), f"{visitor} {method.upper()} {name}"
+
+
+@pytest.mark.parametrize("visitor", list(VISITORS))
+@pytest.mark.parametrize("name", list(MFA))
+def test_two_step_urls_for_each_visitor(client, demo_data, visitor, name):
+    from django.urls import reverse
+
+    email = VISITORS[visitor]
+    if email:
+        client.force_login(User.objects.get(email=email))
+    url = reverse(name, kwargs=MFA_KWARGS.get(name))
+    for method, signed_in in zip(("get", "post"), MFA[name], strict=True):
+        status = getattr(client, method)(url).status_code
         assert status == (signed_in if email else 302), f"{visitor} {method.upper()} {name}"

@@ -214,6 +214,8 @@ def french_screens(demo_data) -> dict[str, object]:
     billing = Client()
     billing.force_login(User.objects.get(email="billing@contoso.example"))
     screens["no access"] = billing.get(reverse("benefits:overview"), headers=FRENCH)
+    screens["two-step"] = client.get(reverse("mfa_index"), headers=FRENCH)
+    screens["two-step passkeys"] = client.get(reverse("mfa_list_webauthn"), headers=FRENCH)
     anonymous = Client()
     screens["sign in"] = anonymous.get(reverse("login"), headers=FRENCH)
     screens["sign in refused"] = anonymous.post(

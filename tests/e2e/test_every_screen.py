@@ -108,6 +108,10 @@ SCREENS = {
     "your products": ("admin@contoso.example", go("products")),
     "activity": ("admin@contoso.example", go("activity")),
     "password change": ("admin@contoso.example", go("password_change")),
+    "two-step verification": ("admin@contoso.example", go("mfa_index")),
+    "two-step: authenticator app": ("admin@contoso.example", go("mfa_activate_totp")),
+    "two-step: passkeys": ("admin@contoso.example", go("mfa_list_webauthn")),
+    "two-step: add a passkey": ("admin@contoso.example", go("mfa_add_webauthn")),
     "403": ("billing@contoso.example", go("benefits:overview")),
     "404": ("admin@contoso.example", go("benefits:benefit_detail", 0)),
 }
