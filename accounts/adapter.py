@@ -1,24 +1,46 @@
 """How django-allauth fits the portal: no self-service sign-up, the client address from the
-portal's trusted proxies, and mails in the recipient's language after commit."""
+portal's trusted proxies, the portal's wording for a failed sign-in, and mails in the
+recipient's language after commit, through accounts.mail like every other mail."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from accounts import mail
 from accounts.mfa import recently_authenticated
 from common.client_address import client_address
 
+INVALID_LOGIN = _(
+    "That e-mail address and password don't match an account. Check both and try again; "
+    "after 10 failed attempts sign-in is locked for 15 minutes."
+)
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    # A deactivated account gets the same answer as a wrong password: no hint that it exists.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": INVALID_LOGIN,
+    }
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts come from staff or from a Team invitation.
         return False
+
+    def respond_user_inactive(self, request: HttpRequest, user: AbstractBaseUser) -> HttpResponse:
+        # Said in place of the sign-in, only after the right password: no page of its own.
+        return render(request, "account/account_inactive.html", status=403)
 
     def get_client_ip(self, request: HttpRequest) -> str:
         return client_address(request)
@@ -34,3 +56,25 @@ class AccountAdapter(DefaultAccountAdapter):
         request = allauth_context.request
         required = super().is_reauthentication_required(app=app, **kwargs)
         return required and not (request is not None and recently_authenticated(request))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's mails follow the portal's one convention: ``account/email/<name>`` is
+        ``templates/mail/<name>_subject.txt``, ``.txt`` and ``.html``, in the account's
+        language, sent after commit. The request stays out: it is gone by then."""
+        user = context.get("user")
+        mail.send_mail(
+            template=template_prefix.rsplit("/", 1)[-1],
+            context={
+                **{key: value for key, value in context.items() if key != "request"},
+                "email": email,
+                "link_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+            },
+            language=getattr(user, "language", None),
+            to=email,
+        )
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        # The portal's public address (PORTAL_BASE_URL), as in every mail, never the Host
+        # header of the request that asked for the reset.
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return mail.absolute_url(path.replace("UID-KEY", quote(key)))

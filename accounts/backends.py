@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
@@ -25,5 +26,5 @@ def axes_username(request: HttpRequest, credentials: dict | None) -> str:
     if credentials:
         raw = credentials.get("username") or credentials.get("email") or ""
     elif request is not None and request.method == "POST":
-        raw = request.POST.get("username", "")
+        raw = request.POST.get(settings.AXES_USERNAME_FORM_FIELD, "")
     return str(raw).strip().lower()[:254]

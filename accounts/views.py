@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -19,16 +20,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts import selectors
-from accounts.forms import BoundedPasswordChangeForm, EmailAuthenticationForm
+from accounts.forms import BoundedPasswordChangeForm
 from accounts.permissions import SignedInRequest, benefits_role_names
 from common import pagecache, ratelimit
 from common.redis_cache import CACHE_ERRORS, RedisCache
 
 
-class LoginView(auth_views.LoginView):
-    form_class = EmailAuthenticationForm
+class LoginView(allauth_views.LoginView):
+    """allauth's sign-in, so its stages (the second factor) follow the password; the form is
+    accounts.forms.PortalLoginForm (ACCOUNT_FORMS). Already signed in: straight home."""
+
     template_name = "accounts/login.html"
-    redirect_authenticated_user = True
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

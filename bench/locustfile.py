@@ -130,7 +130,7 @@ class PartnerAdmin(FastHttpUser):
 
     def sign_in(self) -> None:
         self.get("/accounts/login/", "sign-in page", b"<form")
-        body = {"username": PLAN["email"], "password": PLAN["password"]}
+        body = {"login": PLAN["email"], "password": PLAN["password"]}
         self.post("/accounts/login/", "sign-in", body, expect_status=302)
 
     # -- requests ---

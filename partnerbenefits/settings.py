@@ -219,6 +219,27 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 PASSWORD_RESET_TIMEOUT = 60 * 60
 # Changing the password, or resetting it, ends every other session of the account.
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Reset by a link in the mail (not by a code typed back); after the reset the person signs in
+# with the new password, which runs the second factor like any sign-in.
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Sessions last as before (SESSION_COOKIE_AGE): no "remember me" box to get wrong.
+ACCOUNT_SESSION_REMEMBER = True
+# The sign-in form's fields and the reset forms' length limits (accounts/forms.py).
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.PortalLoginForm",
+    "reset_password": "accounts.forms.PortalResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.PortalResetPasswordKeyForm",
+}
+# At most 5 reset requests an hour per address and per client address. Sign-in failures are
+# counted by django-axes below (per account and address), not by allauth: a second counter
+# per client address would stop an office behind one address, and the load benchmark.
+ACCOUNT_RATE_LIMITS = {
+    "reset_password": "5/h/ip,5/h/key",
+    "login": None,
+    "login_failed": None,
+}
 # Asking the second factor (or the password) again after 15 minutes, before turning MFA off,
 # regenerating recovery codes or revealing full product keys.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 15 * 60
@@ -256,6 +277,7 @@ AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
+AXES_USERNAME_FORM_FIELD = "login"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

@@ -30,7 +30,14 @@ BENEFITS = {
 # URLs open to everyone, with what an anonymous visitor gets for GET and POST.
 PUBLIC = {
     "login": (200, 200),
-    "logout": (405, 302),
+    "logout": (302, 302),  # signed out already: back to sign-in
+    # allauth's names for the same sign-in and sign-out, and its password reset by link.
+    "account_login": (200, 200),
+    "account_logout": (302, 302),
+    "account_reset_password": (200, 200),
+    "account_reset_password_done": (200, 405),
+    "account_reset_password_from_key": (200, 200),  # a wrong link: the page says so
+    "account_reset_password_from_key_done": (200, 405),
     "healthz": (200, 405),
     "set_language": (302, 302),
     "home": (302, 405),
@@ -39,7 +46,11 @@ PUBLIC = {
 # again, with its errors); an anonymous visitor is sent to sign in.
 ACCOUNT = {
     "password_change": (200, 200),
+    "account_change_password": (200, 200),
+    "account_reauthenticate": (200, 200),
 }
+# Addresses that take arguments, with made-up ones.
+KWARGS = {"account_reset_password_from_key": {"uidb36": "1", "key": "no-such-key"}}
 # Two-step verification (allauth.mfa): what a signed-in account without a second factor, just
 # signed in without a password record (force_login), gets for GET and an empty POST.
 MFA = {
@@ -148,8 +159,34 @@ def test_public_urls_for_an_anonymous_visitor(client, demo_data, name):
     from django.urls import reverse
 
     get, post = PUBLIC[name]
-    assert client.get(reverse(name)).status_code == get
-    assert client.post(reverse(name)).status_code == post
+    url = reverse(name, kwargs=KWARGS.get(name))
+    assert client.get(url).status_code == get
+    assert client.post(url).status_code == post
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/signup/",
+        "/accounts/email/",
+        "/accounts/inactive/",
+        "/accounts/login/code/",
+        "/accounts/login/code/confirm/",
+        "/accounts/confirm-email/",
+        "/accounts/confirm-email/some-key/",
+        "/accounts/password/set/",
+        "/accounts/password/change/",
+        "/accounts/password/reset/confirm/",
+        "/accounts/reauthenticate/code/",
+        "/accounts/3rdparty/",
+        "/accounts/social/signup/",
+        "/accounts/sessions/",
+    ],
+)
+def test_allauth_pages_the_portal_does_not_use_are_404(client, admin_user, path):
+    assert client.get(path).status_code == 404
+    client.force_login(admin_user)
+    assert client.get(path).status_code == 404
 
 
 @pytest.mark.parametrize("visitor", list(VISITORS))

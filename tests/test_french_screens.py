@@ -214,14 +214,47 @@ def french_screens(demo_data) -> dict[str, object]:
     billing = Client()
     billing.force_login(User.objects.get(email="billing@contoso.example"))
     screens["no access"] = billing.get(reverse("benefits:overview"), headers=FRENCH)
-    screens["two-step"] = client.get(reverse("mfa_index"), headers=FRENCH)
-    screens["two-step passkeys"] = client.get(reverse("mfa_list_webauthn"), headers=FRENCH)
     anonymous = Client()
     screens["sign in"] = anonymous.get(reverse("login"), headers=FRENCH)
     screens["sign in refused"] = anonymous.post(
-        reverse("login"), {"username": "nobody@example.com", "password": "x"}, headers=FRENCH
+        reverse("login"), {"login": "nobody@example.com", "password": "x"}, headers=FRENCH
     )
+    screens.update(password_reset_screens())
+    screens["reauthenticate"] = client.get(reverse("account_reauthenticate"), headers=FRENCH)
+    screens["two-step"] = client.get(reverse("mfa_index"), headers=FRENCH)
+    screens["two-step passkeys"] = client.get(reverse("mfa_list_webauthn"), headers=FRENCH)
+    screens["sign out"] = client.get(reverse("logout"), headers=FRENCH)
     return screens
+
+
+def password_reset_screens() -> dict[str, object]:
+    """The reset journey, each step as its visitor sees it (the link is made as the mail's)."""
+    from allauth.account.forms import default_token_generator
+    from django.utils.http import int_to_base36
+
+    anonymous = Client()
+    user = User.objects.get(email="admin@contoso.example")
+    link = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": int_to_base36(user.pk), "key": default_token_generator.make_token(user)},
+    )
+    wrong = reverse("account_reset_password_from_key", kwargs={"uidb36": "1", "key": "x-y"})
+    form = anonymous.get(link, headers=FRENCH)["Location"]
+    return {
+        "reset": anonymous.get(reverse("account_reset_password"), headers=FRENCH),
+        "reset refused": anonymous.post(
+            reverse("account_reset_password"), {"email": "x"}, headers=FRENCH
+        ),
+        "reset sent": anonymous.get(reverse("account_reset_password_done"), headers=FRENCH),
+        "reset link refused": anonymous.get(wrong, headers=FRENCH),
+        "new password": anonymous.get(form, headers=FRENCH),
+        "new password refused": anonymous.post(
+            form, {"password1": "123", "password2": "1234"}, headers=FRENCH
+        ),
+        "password reset": anonymous.get(
+            reverse("account_reset_password_from_key_done"), headers=FRENCH
+        ),
+    }
 
 
 def test_every_screen_is_in_french_with_no_english_left(french_screens):
@@ -250,6 +283,10 @@ def test_the_walk_reaches_every_kind_of_screen(french_screens):
     assert "Lee Gu" in text["transfer picker"]
     assert "Crédit transféré" in text["activity"]
     assert text["csv"].startswith("\ufeffSection,Produit")
+    assert "Mot de passe oublié ?" in text["sign in"]
+    assert "Choisissez un nouveau mot de passe" in text["new password"]
+    assert "ne fonctionne pas" in text["reset link refused"]
+    assert "Consultez vos e-mails" in text["reset sent"]
 
 
 def test_the_english_detector_finds_english(demo_data):

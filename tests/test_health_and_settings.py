@@ -195,7 +195,7 @@ def test_production_sends_hsts_and_secure_http_only_cookies(client, admin_user):
     assert page["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     response = client.post(
         reverse("login"),
-        {"username": admin_user.email, "password": TEST_PASSWORD},
+        {"login": admin_user.email, "password": TEST_PASSWORD},
         secure=True,
     )
     assert response.status_code == 302

@@ -49,7 +49,7 @@ def forms() -> dict[str, Form]:
     bulk_holder = bulk.assignments.get().directory_user
     wizard = ("step", "action", "subscription", "tenant", "key", "token")
     return {
-        "sign in": Form("post", reverse("login"), ("username", "password", "next"), False),
+        "sign in": Form("post", reverse("login"), ("login", "password", "next"), False),
         "password change": Form(
             "post", reverse("password_change"), ("old_password", "new_password1", "new_password2")
         ),

@@ -28,7 +28,7 @@ FORGED = f"{ADMIN}, {ATTACKER}"
 def sign_in(client, email: str, password: str, forwarded: str):
     return client.post(
         LOGIN,
-        {"username": email, "password": password},
+        {"login": email, "password": password},
         REMOTE_ADDR=PROXY,
         HTTP_X_FORWARDED_FOR=forwarded,
     )
@@ -59,7 +59,7 @@ class Browser:
     def sign_in(self, email: str, password: str) -> requests.Response:
         return self.session.post(
             self.base + LOGIN,
-            data={"username": email, "password": password, "csrfmiddlewaretoken": self.csrf},
+            data={"login": email, "password": password, "csrfmiddlewaretoken": self.csrf},
             headers={"Referer": self.base + LOGIN},
             allow_redirects=False,
             timeout=10,

@@ -20,9 +20,7 @@ NEW_PASSWORD = "a-longer-and-fresher-passphrase"
 def signed_in_client(user) -> Client:
     client = Client()
     assert (
-        client.post(
-            reverse("login"), {"username": user.email, "password": TEST_PASSWORD}
-        ).status_code
+        client.post(reverse("login"), {"login": user.email, "password": TEST_PASSWORD}).status_code
         == 302
     )
     return client

@@ -19,7 +19,7 @@ HOME = reverse("home")
 
 
 def sign_in(client, email, password, address="203.0.113.10"):
-    return client.post(LOGIN, {"username": email, "password": password}, REMOTE_ADDR=address)
+    return client.post(LOGIN, {"login": email, "password": password}, REMOTE_ADDR=address)
 
 
 def test_sign_in_by_email_in_any_case(client, admin_user):
@@ -50,8 +50,10 @@ def test_unknown_account_gets_the_same_message(client, db):
 
 def test_deactivated_account_cannot_sign_in(client, organization):
     user = UserFactory(organization=organization, is_active=False)
+    assert "deactivated" not in sign_in(client, user.email, "wrong").content.decode()
     response = sign_in(client, user.email, TEST_PASSWORD)
-    assert response.status_code == 200
+    assert response.status_code == 403
+    assert "deactivated" in response.content.decode()
     assert SESSION_KEY not in client.session
 
 
@@ -78,7 +80,7 @@ def test_bad_input_gets_a_form_error_never_a_500(client, db, email, password):
 def test_bytes_that_are_not_utf8_get_a_form_error(client, db):
     response = client.post(
         LOGIN,
-        b"username=%FF%FE%00admin&password=%C3%28",
+        b"login=%FF%FE%00admin&password=%C3%28",
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 200
@@ -116,7 +118,11 @@ def test_lockout_counts_an_account_whatever_the_case_of_its_address(client, admi
 
 def test_sign_out_is_a_post(client, admin_user):
     client.force_login(admin_user)
-    assert client.get(reverse("logout")).status_code == 405
+    # A link (or a prefetch) only asks; signing out takes the form's POST.
+    page = client.get(reverse("logout"))
+    assert page.status_code == 200
+    assert SESSION_KEY in client.session
+    assert f'action="{reverse("logout")}"' in page.content.decode()
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert response["Location"] == LOGIN

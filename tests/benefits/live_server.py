@@ -133,7 +133,7 @@ def signed_in_session(base: str, email: str, password: str) -> requests.Session:
     response = session.post(
         f"{base}/accounts/login/",
         data={
-            "username": email,
+            "login": email,
             "password": password,
             "csrfmiddlewaretoken": csrf_token(page.text),
         },

@@ -70,9 +70,7 @@ def test_one_redis_client_serves_every_command(redis_settings):
 def test_sessions_are_read_from_redis(redis_settings, client, admin_user):
     from django.core.cache import cache
 
-    response = client.post(
-        reverse("login"), {"username": admin_user.email, "password": TEST_PASSWORD}
-    )
+    response = client.post(reverse("login"), {"login": admin_user.email, "password": TEST_PASSWORD})
     assert response.status_code == 302
     session_key = client.cookies["sessionid"].value
     assert cache.get(f"django.contrib.sessions.cached_db{session_key}") is not None

@@ -60,9 +60,7 @@ def office() -> Subscription:
 
 def test_the_sign_in_page_and_signing_in_work(redis_down, client, admin_user):
     assert client.get(reverse("login")).status_code == 200
-    response = client.post(
-        reverse("login"), {"username": admin_user.email, "password": TEST_PASSWORD}
-    )
+    response = client.post(reverse("login"), {"login": admin_user.email, "password": TEST_PASSWORD})
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 200  # the session came from the database
 

@@ -84,7 +84,7 @@ def test_a_record_logged_outside_a_request_has_placeholders(records):
 
 
 def test_a_signed_out_request_logs_no_account(client, records):
-    client.post(reverse("login"), {"username": "nobody@example.com", "password": "wrong"})
+    client.post(reverse("login"), {"login": "nobody@example.com", "password": "wrong"})
     logged = [r for r in records.records if getattr(r, "request_id", NONE) != NONE]
     assert all(r.account_id == NONE for r in logged)
 

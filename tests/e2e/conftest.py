@@ -133,7 +133,7 @@ def htmx_settled(page) -> None:
 def sign_in(page, email: str = "admin@contoso.example") -> None:
     """Sign in through the form, in whichever language the page is in."""
     page.goto(reverse("login"))
-    page.locator("#id_username").fill(email)
+    page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(DEMO_PASSWORD)
     page.locator("#main form button[type=submit]").click()
     # The home page exactly: a pattern like "**/" would match the sign-in page itself.

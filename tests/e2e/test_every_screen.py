@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from benefits.models import Benefit, Subscription
 from tests.e2e.conftest import htmx_settled, serious_violations, sign_in
 
@@ -81,6 +82,35 @@ def picker_with_results(page) -> None:
     page.locator(".pb-picker li").first.wait_for()
 
 
+def reset_refused(page) -> None:
+    page.goto(reverse("account_reset_password"))
+    page.locator("#id_email").fill("not an address")
+    page.locator("#id_email").press("Enter")
+    page.locator(".is-invalid").first.wait_for()
+
+
+def reset_link_refused(page) -> None:
+    page.goto(reverse("account_reset_password_from_key", kwargs={"uidb36": "1", "key": "x-y"}))
+
+
+def new_password_refused(page) -> None:
+    from allauth.account.forms import default_token_generator
+    from django.utils.http import int_to_base36
+
+    user = User.objects.get(email="admin@contoso.example")
+    key = default_token_generator.make_token(user)
+    page.goto(
+        reverse(
+            "account_reset_password_from_key",
+            kwargs={"uidb36": int_to_base36(user.pk), "key": key},
+        )
+    )
+    page.locator("#id_password1").fill("123")
+    page.locator("#id_password2").fill("1234")
+    page.locator("#id_password2").press("Enter")
+    page.locator(".is-invalid").first.wait_for()
+
+
 # name -> (who signs in, what to do to reach the screen)
 SCREENS = {
     "sign-in": (None, go("login")),
@@ -108,10 +138,18 @@ SCREENS = {
     "your products": ("admin@contoso.example", go("products")),
     "activity": ("admin@contoso.example", go("activity")),
     "password change": ("admin@contoso.example", go("password_change")),
+    "sign out": ("admin@contoso.example", go("logout")),
+    "reauthenticate": ("admin@contoso.example", go("account_reauthenticate")),
     "two-step verification": ("admin@contoso.example", go("mfa_index")),
     "two-step: authenticator app": ("admin@contoso.example", go("mfa_activate_totp")),
     "two-step: passkeys": ("admin@contoso.example", go("mfa_list_webauthn")),
     "two-step: add a passkey": ("admin@contoso.example", go("mfa_add_webauthn")),
+    "password reset": (None, go("account_reset_password")),
+    "password reset refused": (None, reset_refused),
+    "password reset sent": (None, go("account_reset_password_done")),
+    "reset link refused": (None, reset_link_refused),
+    "new password": (None, new_password_refused),
+    "password reset done": (None, go("account_reset_password_from_key_done")),
     "403": ("billing@contoso.example", go("benefits:overview")),
     "404": ("admin@contoso.example", go("benefits:benefit_detail", 0)),
 }
