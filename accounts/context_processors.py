@@ -24,13 +24,15 @@ from django_htmx.jinja import htmx_script
 
 from common import pagecache
 
-# The left navigation, in order: (URL name, label, needs the benefits roles, nesting level).
+# The left navigation, in order: (URL name, label, the gate it needs, nesting level). The gate is
+# "" (any account), "benefits" (BENEFITS_ROLES) or "team" (TEAM_ADMIN_ROLES).
 NAVIGATION = [
-    ("home", _("Home"), False, 0),
-    ("benefits:overview", _("Benefits"), True, 0),
-    ("benefits:azure_cloud", _("Azure & Cloud products"), True, 1),
-    ("products", _("Your products"), True, 0),
-    ("activity", _("Activity"), True, 0),
+    ("home", _("Home"), "", 0),
+    ("benefits:overview", _("Benefits"), "benefits", 0),
+    ("benefits:azure_cloud", _("Azure & Cloud products"), "benefits", 1),
+    ("products", _("Your products"), "benefits", 0),
+    ("activity", _("Activity"), "benefits", 0),
+    ("team:members", _("Team"), "team", 0),
 ]
 # The top bar's addresses, beside the navigation's.
 SHELL_URLS = ["home", "password_change", "logout", "set_language"]
@@ -54,7 +56,12 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     # Built only for whole pages: the fragments htmx swaps in don't show the navigation.
     navigation = SimpleLazyObject(
         lambda: _navigation(
-            get_script_prefix(), get_urlconf(), get_language(), current, user.has_benefits_access
+            get_script_prefix(),
+            get_urlconf(),
+            get_language(),
+            current,
+            user.has_benefits_access,
+            user.has_team_access,
         )
     )
     return {**shell, "navigation": navigation}
@@ -76,7 +83,12 @@ def _shell(script_prefix: str, urlconf: str | None) -> dict:
 
 @functools.lru_cache(maxsize=128)
 def _navigation(
-    script_prefix: str, urlconf: str | None, language: str, current: str, benefits: bool
+    script_prefix: str,
+    urlconf: str | None,
+    language: str,
+    current: str,
+    benefits: bool,
+    team: bool = False,
 ) -> tuple[dict, ...]:
     """The navigation's entries, labels in ``language``, for the page ``current``."""
     return tuple(
@@ -86,8 +98,8 @@ def _navigation(
             "current": name == current,
             "level": level,
         }
-        for name, label, gated, level in NAVIGATION
-        if benefits or not gated
+        for name, label, gate, level in NAVIGATION
+        if {"": True, "benefits": benefits, "team": team}[gate]
     )
 
 

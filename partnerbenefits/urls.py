@@ -15,5 +15,6 @@ urlpatterns = [
     path("mpn/benefits/", include("benefits.urls")),
     path("activity/", activity.activity, name="activity"),
     path("products/", products.products, name="products"),
+    path("team/", include("benefits.team_urls")),
     path("", include("accounts.urls")),
 ]

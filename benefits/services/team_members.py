@@ -51,7 +51,7 @@ def _locked_pair(member: User, actor: User) -> tuple[dict[int, User], User, User
     return members, locked, actor
 
 
-def _check_not_last_global_admin(members: dict[int, User], member: User) -> None:
+def check_not_last_global_admin(members: dict[int, User], member: User) -> None:
     others = [m for m in active_global_admins(list(members.values())) if m.pk != member.pk]
     if not others:
         raise ValidationError(
@@ -76,7 +76,7 @@ def member_roles_change(*, member: User, roles: list[str], actor: User) -> User:
             if member.pk == actor.pk:
                 raise ValidationError(NOT_YOURSELF_DEMOTE, code="yourself")
             if member.is_active:
-                _check_not_last_global_admin(members, member)
+                check_not_last_global_admin(members, member)
     _pause_before_write(0)
     member.roles = roles
     member.save(update_fields=["roles"])
@@ -105,7 +105,7 @@ def member_deactivate(*, member: User, actor: User) -> User:
     if GLOBAL_ADMIN in member.roles:
         if GLOBAL_ADMIN not in actor.roles:
             raise ValidationError(ONLY_GLOBAL_ADMIN, code="only_global_admin")
-        _check_not_last_global_admin(members, member)
+        check_not_last_global_admin(members, member)
     _pause_before_write(0)
     User.objects.filter(pk=member.pk).update(
         is_active=False, session_generation=F("session_generation") + 1

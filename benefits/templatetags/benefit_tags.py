@@ -11,6 +11,7 @@ from django.utils import formats, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
+from accounts.models import Role
 from benefits.models import Benefit
 from benefits.selectors import benefit_status
 
@@ -59,3 +60,12 @@ def months(value) -> str:
         return ""
     locale = translation.to_locale(translation.get_language() or "en")
     return format_decimal(round(float(Fraction(value)), 2), locale=locale)
+
+
+@register.filter
+def role_names(codes: object) -> str:
+    """Role codes as a record keeps them, named in the reader's language ("—" for none)."""
+    if not isinstance(codes, list) or not codes:
+        return "—"
+    labels = dict(Role.choices)
+    return ", ".join(str(labels.get(code, code)) for code in codes)

@@ -1,0 +1,180 @@
+"""The Team page: the page and its htmx rows, each role, other organizations' ids, queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Invitation, Role, User
+from benefits.models import Activity
+from benefits.services import team
+from benefits.services.team import ONLY_GLOBAL_ADMIN
+from tests.accounts.factories import UserFactory
+from tests.conftest import url
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"hx-request": "true"}
+GA, UA, BILLING = Role.GLOBAL_ADMIN.value, Role.USER_ADMIN.value, Role.BILLING_ADMIN.value
+
+
+def invitation_of(admin: User, email: str = "invitee@partner.example") -> Invitation:
+    return team.invitation_create(
+        organization=admin.organization, email=email, roles=[BILLING], language="en", actor=admin
+    )
+
+
+def test_the_team_page_lists_members_and_invitations(partner_client, admin_user):
+    UserFactory(organization=admin_user.organization, roles=[BILLING], email="b@partner.example")
+    invitation_of(admin_user)
+    page = partner_client.get(url("team:members")).content.decode()
+    assert "b@partner.example" in page
+    assert "Billing admin" in page
+    assert "invitee@partner.example" in page
+    assert 'href="/team/"' in page  # the navigation's entry
+
+
+@pytest.mark.parametrize(
+    ("roles", "status"), [([GA], 200), ([UA], 200), ([BILLING], 403), ([], 403)]
+)
+def test_the_team_page_is_open_to_the_team_roles_only(client, organization, roles, status):
+    client.force_login(UserFactory(organization=organization, roles=roles))
+    response = client.get(url("team:members"))
+    assert response.status_code == status
+    navigation = client.get(url("home")).content.decode()
+    assert ('href="/team/"' in navigation) == (status == 200)
+
+
+def test_the_page_costs_the_same_queries_for_5_and_50_members(partner_client, admin_user):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert partner_client.get(url("team:members")).status_code == 200
+        return len(captured)
+
+    for index in range(4):
+        UserFactory(organization=admin_user.organization, email=f"five{index}@partner.example")
+    five = queries()
+    for index in range(45):
+        UserFactory(organization=admin_user.organization, email=f"fifty{index}@partner.example")
+    assert queries() == five
+
+
+def test_roles_change_in_place_with_htmx(partner_client, admin_user):
+    member = UserFactory(organization=admin_user.organization, roles=[BILLING])
+    address = url("team:member_roles", member.pk)
+    form = partner_client.get(address, headers=HTMX).content.decode()
+    assert form.lstrip().startswith(f'<tr id="member-{member.pk}"')
+    assert f'name="member-{member.pk}-roles"' in form
+    row = partner_client.post(address, {f"member-{member.pk}-roles": [UA]}, headers=HTMX)
+    assert row.content.decode().lstrip().startswith(f'<tr id="member-{member.pk}"')
+    assert "User admin" in row.content.decode()
+    member.refresh_from_db()
+    assert member.roles == [UA]
+
+
+def test_roles_change_without_javascript_redirects_with_the_outcome(partner_client, admin_user):
+    member = UserFactory(organization=admin_user.organization, roles=[BILLING])
+    response = partner_client.post(
+        url("team:member_roles", member.pk), {f"member-{member.pk}-roles": [UA, GA]}, follow=True
+    )
+    assert response.redirect_chain == [(url("team:members"), 302)]
+    assert "The roles of" in response.content.decode()
+
+
+def test_an_unknown_role_posted_is_named(partner_client, admin_user):
+    member = UserFactory(organization=admin_user.organization, roles=[BILLING])
+    response = partner_client.post(
+        url("team:member_roles", member.pk), {f"member-{member.pk}-roles": ["root", UA, UA]}
+    )
+    assert response.status_code == 200
+    assert "Unknown roles: root." in response.content.decode()
+
+
+def test_a_refusal_shows_in_the_row(client, admin_user):
+    user_admin = UserFactory(organization=admin_user.organization, roles=[UA])
+    client.force_login(user_admin)
+    response = client.post(url("team:member_deactivate", admin_user.pk), headers=HTMX)
+    assert str(ONLY_GLOBAL_ADMIN).replace("'", "&#x27;") in response.content.decode()
+    admin_user.refresh_from_db()
+    assert admin_user.is_active
+
+
+def test_deactivate_asks_first_then_swaps_the_row(partner_client, admin_user):
+    member = UserFactory(organization=admin_user.organization, roles=[BILLING])
+    address = url("team:member_deactivate", member.pk)
+    confirm = partner_client.get(address).content.decode()
+    assert f"Deactivate {member.email}" in confirm
+    row = partner_client.post(address, headers=HTMX).content.decode()
+    assert "Reactivate" in row
+    assert "signed out everywhere" in row
+    back = partner_client.post(url("team:member_reactivate", member.pk), follow=True)
+    assert "is active again" in back.content.decode()
+
+
+def test_resend_and_cancel_swap_the_invitation_row(partner_client, admin_user):
+    invitation = invitation_of(admin_user)
+    row = partner_client.post(url("team:invitation_resend", invitation.pk), headers=HTMX)
+    assert row.content.decode().lstrip().startswith(f'<tr id="invitation-{invitation.pk}"')
+    confirm = partner_client.get(url("team:invitation_cancel", invitation.pk), headers=HTMX)
+    assert "Cancel the invitation to invitee@partner.example" in confirm.content.decode()
+    row = partner_client.post(url("team:invitation_cancel", invitation.pk), headers=HTMX)
+    assert "Cancelled" in row.content.decode()
+    # A cancelled invitation is gone from the page and from its actions.
+    assert partner_client.post(url("team:invitation_resend", invitation.pk)).status_code == 404
+
+
+def test_invite_by_form(partner_client, admin_user, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = partner_client.post(
+            url("team:invite"),
+            {"email": "NEW@partner.example", "roles": [UA], "language": "en"},
+            follow=True,
+        )
+    assert response.redirect_chain == [(url("team:members"), 302)]
+    assert "Invitation sent to new@partner.example" in response.content.decode()
+    assert mailoutbox[0].to == ["new@partner.example"]
+
+
+def test_invite_refusals_are_form_errors(partner_client, admin_user, other_organization):
+    UserFactory(email="elsewhere@partner.example", organization=other_organization)
+    for data, message in (
+        ({"email": "elsewhere@partner.example", "language": "en"}, "can&#x27;t be invited"),
+        ({"email": "x@partner.example", "roles": ["nope"], "language": "en"}, "Unknown roles"),
+        ({"email": "not an address", "language": "en"}, "valid email"),
+        ({"email": "x@partner.example", "language": "xx"}, "valid choice"),
+    ):
+        response = partner_client.post(url("team:invite"), data)
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_another_organizations_ids_are_404(partner_client, other_organization):
+    stranger = UserFactory(organization=other_organization, roles=[GA])
+    foreign = invitation_of(stranger, "foreign@partner.example")
+    for name, pk in (
+        ("team:member_roles", stranger.pk),
+        ("team:member_deactivate", stranger.pk),
+        ("team:member_reactivate", stranger.pk),
+        ("team:invitation_resend", foreign.pk),
+        ("team:invitation_cancel", foreign.pk),
+    ):
+        for method in ("get", "post"):
+            status = getattr(partner_client, method)(url(name, pk)).status_code
+            assert status in {404, 405}, (name, method, status)
+            if method == "post":
+                assert status == 404
+    stranger.refresh_from_db()
+    assert stranger.is_active
+    assert Activity.objects.filter(organization=other_organization).count() == 1
+
+
+def test_team_records_show_and_filter_on_the_activity_page(partner_client, admin_user):
+    member = UserFactory(organization=admin_user.organization, roles=[BILLING])
+    partner_client.post(url("team:member_deactivate", member.pk))
+    page = partner_client.get(url("activity", query={"kind": "member_deactivated"}))
+    text = page.content.decode()
+    assert "Member deactivated" in text
+    assert member.email in text
+    assert "Billing admin" in text
