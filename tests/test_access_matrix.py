@@ -27,6 +27,17 @@ BENEFITS = {
     "activity": (200, 405),
     "products": (200, 405),
 }
+# The Team page's URLs -> what a team admin (TEAM_ADMIN_ROLES) of the object's own organization
+# gets for GET and an empty POST; everyone else signed in gets 403.
+TEAM = {
+    "team:members": (200, 405),
+    "team:invite": (200, 200),  # the form again, with its errors
+    "team:member_roles": (200, 302),  # no box ticked: the roles are emptied, back to the page
+    "team:member_deactivate": (200, 302),
+    "team:member_reactivate": (405, 302),  # refused (already active), back to the page
+    "team:invitation_resend": (405, 302),
+    "team:invitation_cancel": (200, 302),
+}
 # URLs open to everyone, with what an anonymous visitor gets for GET and POST.
 PUBLIC = {
     "login": (200, 200),
@@ -86,7 +97,9 @@ def url_names(resolver=None, namespace="") -> set[str]:
 
 
 def test_every_url_is_in_the_matrix():
-    assert url_names() == set(BENEFITS) | set(PUBLIC) | set(ACCOUNT) | set(MFA)
+    assert url_names() == set(BENEFITS) | set(PUBLIC) | set(ACCOUNT) | set(TEAM) | {
+        "team:join"
+    } | set(MFA)
 
 
 def urls_of(mpn_id: str) -> dict[str, str]:
@@ -214,3 +227,65 @@ def test_two_step_urls_for_each_visitor(client, demo_data, visitor, name):
     for method, signed_in in zip(("get", "post"), MFA[name], strict=True):
         status = getattr(client, method)(url).status_code
         assert status == (signed_in if email else 302), f"{visitor} {method.upper()} {name}"
+
+
+def team_urls_of(mpn_id: str) -> dict[str, str]:
+    """Each Team URL with ids of the given organization's member (its Admin agent, else its
+    first account) and of an open invitation."""
+    from accounts.models import Organization
+    from benefits.services.team import invitation_create
+
+    organization = Organization.objects.get(mpn_id=mpn_id)
+    members = User.objects.filter(organization=organization).order_by("pk")
+    member = members.filter(email__startswith="agent@").first() or members.first()
+    admin = members.filter(roles__icontains="global_admin").first()
+    assert member is not None
+    assert admin is not None
+    invitation = invitation_create(
+        organization=organization,
+        email=f"matrix@{mpn_id}.example",
+        roles=[],
+        language="en",
+        actor=admin,
+    )
+    args = {"member": [member.pk], "invitation": [invitation.pk]}
+    return {
+        name: reverse(name, args=args.get(name.split(":")[1].split("_")[0], [])) for name in TEAM
+    }
+
+
+@pytest.mark.parametrize("visitor", list(VISITORS))
+def test_the_team_urls_for_each_visitor(client, demo_data, visitor):
+    email = VISITORS[visitor]
+    if email:
+        client.force_login(User.objects.get(email=email))
+    allowed = email and User.objects.get(email=email).has_team_access
+    for name, address in team_urls_of("4711001").items():
+        for method, own in zip(("get", "post"), TEAM[name], strict=True):
+            if own == 405:
+                expected = 405
+            elif allowed:
+                expected = own
+            else:
+                expected = 302 if email is None else 403
+            status = getattr(client, method)(address).status_code
+            assert status == expected, f"{visitor} {method.upper()} {address}: {status}"
+
+
+def test_another_organizations_team_ids_are_404_for_every_method(client, demo_data):
+    client.force_login(User.objects.get(email="admin@contoso.example"))
+    for name, address in team_urls_of("4711002").items():
+        if name in {"team:members", "team:invite"}:
+            continue  # no object of an organization in this address
+        for method, own in zip(("get", "post"), TEAM[name], strict=True):
+            if own != 405:
+                assert getattr(client, method)(address).status_code == 404, address
+    assert User.objects.filter(organization__mpn_id="4711002", is_active=False).count() == 0
+
+
+def test_an_invitation_link_that_matches_nothing_is_404_for_anyone(client, demo_data):
+    address = reverse("team:join", args=["no-such-token"])
+    assert client.get(address).status_code == 404
+    assert client.post(address).status_code == 404
+    client.force_login(User.objects.get(email="billing@contoso.example"))
+    assert client.get(address).status_code == 404

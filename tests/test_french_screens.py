@@ -200,10 +200,70 @@ def walk(client: Client) -> dict[str, object]:
     get("wizard, done page", REDEEM)
     get("activity", reverse("activity"))
     get("activity, filtered", reverse("activity"), kind="credit_assigned")
+    walk_team(get, post)
     get("password", reverse("password_change"))
     post("password refused", reverse("password_change"), {"old_password": "x"})
     get("not found", reverse("benefits:benefit_detail", args=[999999]))
     return screens
+
+
+def walk_team(get, post) -> None:
+    """The Team page and each of its actions, in place and as pages, with their refusals."""
+    from accounts.models import Invitation
+
+    team = reverse("team:members")
+    agent = User.objects.get(email="agent@contoso.example").pk
+    roles = reverse("team:member_roles", args=[agent])
+    deactivate = reverse("team:member_deactivate", args=[agent])
+    invite = reverse("team:invite")
+    get("team", team)
+    get("team, invite", invite)
+    post("team, invite refused", invite, {"email": "x", "roles": ["nope"], "language": "fr"})
+    new = {"email": "nouveau@contoso.example", "roles": ["billing_admin"], "language": "fr"}
+    post("team, invited", invite, new)
+    post("team, invited twice", invite, new)
+    get("team, roles", roles, HTMX)
+    get("team, roles page", roles)
+    post("team, roles changed", roles, {f"member-{agent}-roles": ["sales_agent"]}, HTMX)
+    post("team, roles unchanged", roles, {f"member-{agent}-roles": ["sales_agent"]}, HTMX)
+    get("team, deactivate", deactivate)
+    get("team, deactivate in place", deactivate, HTMX)
+    post("team, deactivated", deactivate, {}, HTMX)
+    post("team, deactivate refused", deactivate, {}, HTMX)
+    post("team, reactivated", reverse("team:member_reactivate", args=[agent]), {})
+    invitation = Invitation.objects.get(email="nouveau@contoso.example").pk
+    post("team, resent", reverse("team:invitation_resend", args=[invitation]), {}, HTMX)
+    get("team, cancel", reverse("team:invitation_cancel", args=[invitation]))
+    post("team, cancelled", reverse("team:invitation_cancel", args=[invitation]), {}, HTMX)
+    get("activity, team", reverse("activity"), kind="roles_changed")
+
+
+def walk_invitation(screens: dict[str, object]) -> None:
+    """The invitee's pages: the link that works, a wrong password, links that don't."""
+    from accounts.models import Invitation
+    from benefits.services import team
+
+    admin = User.objects.get(email="admin@contoso.example")
+    created = team.invitation_create(
+        organization=admin.organization,
+        email="invite@contoso.example",
+        roles=[],
+        language="fr",
+        actor=admin,
+    )
+    Invitation.objects.filter(pk=created.pk).update(token_hash=team.token_hash("fr-token"))
+    invitee = Client()
+    join = reverse("team:join", args=["fr-token"])
+    screens["join"] = invitee.get(join, headers=FRENCH)
+    screens["join, weak password"] = invitee.post(
+        join, {"password1": "password", "password2": "passwort"}, headers=FRENCH
+    )
+    screens["join, bad link"] = invitee.get(reverse("team:join", args=["nope"]), headers=FRENCH)
+    team.invitation_cancel(invitation=created, actor=admin)
+    screens["join, cancelled"] = invitee.get(join, headers=FRENCH)
+    billing = Client()
+    billing.force_login(User.objects.get(email="billing@contoso.example"))
+    screens["team, no access"] = billing.get(reverse("team:members"), headers=FRENCH)
 
 
 @pytest.fixture
@@ -214,6 +274,7 @@ def french_screens(demo_data) -> dict[str, object]:
     billing = Client()
     billing.force_login(User.objects.get(email="billing@contoso.example"))
     screens["no access"] = billing.get(reverse("benefits:overview"), headers=FRENCH)
+    walk_invitation(screens)
     anonymous = Client()
     screens["sign in"] = anonymous.get(reverse("login"), headers=FRENCH)
     screens["sign in refused"] = anonymous.post(
@@ -282,6 +343,9 @@ def test_the_walk_reaches_every_kind_of_screen(french_screens):
     assert "Adele Vance" in text["assign"]
     assert "Lee Gu" in text["transfer picker"]
     assert "Crédit transféré" in text["activity"]
+    assert "Rôles modifiés" in text["activity, team"]
+    assert "Désactiver agent@contoso.example" in text["team, deactivate"]
+    assert "Choisissez un mot de passe" in text["join"]
     assert text["csv"].startswith("\ufeffSection,Produit")
     assert "Mot de passe oublié ?" in text["sign in"]
     assert "Choisissez un nouveau mot de passe" in text["new password"]
