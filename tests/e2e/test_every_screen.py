@@ -112,6 +112,42 @@ def new_password_refused(page) -> None:
 
 
 # name -> (who signs in, what to do to reach the screen)
+def team_roles_in_place(page) -> None:
+    page.goto(reverse("team:members"))
+    agent = User.objects.get(email="agent@contoso.example")
+    page.locator(f"#member-{agent.pk} a").first.click()
+    page.locator(f"#member-{agent.pk} form").wait_for()
+    htmx_settled(page)
+
+
+def team_invite_refused(page) -> None:
+    page.goto(reverse("team:invite"))
+    page.locator("#id_email").fill("not an address")
+    page.locator("#main form button[type=submit]").click()
+    page.locator(".is-invalid").first.wait_for()
+
+
+def join_page(page) -> None:
+    from accounts.models import Invitation
+    from benefits.services import team
+
+    admin = User.objects.get(email="admin@contoso.example")
+    created = team.invitation_create(
+        organization=admin.organization,
+        email="tour@contoso.example",
+        roles=[],
+        language="en",
+        actor=admin,
+    )
+    Invitation.objects.filter(pk=created.pk).update(token_hash=team.token_hash("tour-token"))
+    page.goto(reverse("team:join", args=["tour-token"]))
+
+
+def join_bad_link(page) -> None:
+    page.expected_statuses = {404}
+    page.goto(reverse("team:join", args=["no-such-link"]))
+
+
 SCREENS = {
     "sign-in": (None, go("login")),
     "home": ("admin@contoso.example", go("home")),
@@ -150,6 +186,21 @@ SCREENS = {
     "reset link refused": (None, reset_link_refused),
     "new password": (None, new_password_refused),
     "password reset done": (None, go("account_reset_password_from_key_done")),
+    "team": ("admin@contoso.example", go("team:members")),
+    "team: invite refused": ("admin@contoso.example", team_invite_refused),
+    "team: roles in place": ("admin@contoso.example", team_roles_in_place),
+    "team: deactivate": (
+        "admin@contoso.example",
+        lambda page: page.goto(
+            reverse(
+                "team:member_deactivate",
+                args=[User.objects.get(email="agent@contoso.example").pk],
+            )
+        ),
+    ),
+    "join": (None, join_page),
+    "join: bad link": (None, join_bad_link),
+    "team 403": ("billing@contoso.example", go("team:members")),
     "403": ("billing@contoso.example", go("benefits:overview")),
     "404": ("admin@contoso.example", go("benefits:benefit_detail", 0)),
 }
