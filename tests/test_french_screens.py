@@ -170,6 +170,10 @@ def walk(client: Client) -> dict[str, object]:
     get("csv", reverse("benefits:azure_cloud_csv"))
     get("license details", reverse("benefits:benefit_detail", args=[office.pk]))
     get("license details, in place", reverse("benefits:benefit_detail", args=[office.pk]), HTMX)
+    keys_in_full = reverse("benefits:benefit_keys_revealed", args=[office.pk])
+    get("full keys, asked to authenticate again", keys_in_full)
+    client.post(reverse("login"), {"login": "admin@contoso.example", "password": "partner-demo"})
+    get("full keys", keys_in_full)
     get("credit details", details)
     get("bulk credit details", reverse("benefits:benefit_detail", args=[bulk.pk]))
     get("picker", details + "people/")
@@ -244,6 +248,7 @@ def walk_invitation(screens: dict[str, object]) -> None:
     from benefits.services import team
 
     admin = User.objects.get(email="admin@contoso.example")
+    assert admin.organization is not None
     created = team.invitation_create(
         organization=admin.organization,
         email="invite@contoso.example",

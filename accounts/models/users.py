@@ -99,7 +99,8 @@ class User(AbstractUser):
         """Django signs each session with a hash of the password; the generation joins it once
         raised. Generation 0 keeps Django's own hash, so existing sessions stay valid."""
         if not self.session_generation:
-            return super()._get_session_auth_hash(secret=secret)
+            # Django's own, private but stable since 4.1 (the stubs don't know it).
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
         return salted_hmac(
             "accounts.User.session_auth_hash",
             f"{self.password}:{self.session_generation}",

@@ -227,7 +227,7 @@ def invitation_accept(*, token: str, password: str) -> User:
     found = invitation_by_token(token)
     refusal = invitation_refusal(found)
     if found is None or refusal:
-        raise ValidationError(refusal, code="link")
+        raise ValidationError(refusal or LINK_INVALID, code="link")
     invitation = (
         Invitation.objects.select_for_update().select_related("organization").get(pk=found.pk)
     )

@@ -100,7 +100,9 @@ def test_an_expired_link_says_to_ask_for_a_new_invitation(invitation):
     Invitation.objects.filter(pk=created.pk).update(expires_at=timezone.now() - timedelta(1))
     for response in (Client().get(path), Client().post(path, {"password1": "x"})):
         assert response.status_code == 410
-        assert "Ask your organization&#x27;s admin for a new invitation" in response.content.decode()
+        assert (
+            "Ask your organization&#x27;s admin for a new invitation" in response.content.decode()
+        )
     assert not User.objects.filter(email=created.email).exists()
 
 

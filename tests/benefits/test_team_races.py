@@ -24,7 +24,7 @@ def two_admins(postgres, monkeypatch):
     to pass their checks before either writes: the window a missing lock would leave open."""
     monkeypatch.setattr(team_members, "_pause_before_write", lambda _seconds: time.sleep(0.3))
     organization = OrganizationFactory()
-    return [UserFactory(organization=organization, roles=[GA]) for _ in range(2)]
+    return [UserFactory.create(organization=organization, roles=[GA]) for _ in range(2)]
 
 
 def demote_each_other(admins: list[User]) -> list:

@@ -86,15 +86,15 @@ def test_unknown_and_repeated_roles_are_refused_by_name(admin_user):
 def test_an_address_with_an_account_elsewhere_is_refused_without_saying_so(
     admin_user, other_organization
 ):
-    UserFactory(email="taken@partner.example", organization=other_organization)
-    UserFactory(email="staff@partner.example", organization=None, is_staff=True)
+    UserFactory.create(email="taken@partner.example", organization=other_organization)
+    UserFactory.create(email="staff@partner.example", organization=None, is_staff=True)
     assert refusal(lambda: invite(admin_user, "TAKEN@partner.example")) == CANNOT_INVITE
     assert refusal(lambda: invite(admin_user, "staff@partner.example")) == CANNOT_INVITE
     assert not Invitation.objects.exists()
 
 
 def test_a_member_or_an_open_invitation_is_named(admin_user):
-    UserFactory(email="member@partner.example", organization=admin_user.organization)
+    UserFactory.create(email="member@partner.example", organization=admin_user.organization)
     assert refusal(lambda: invite(admin_user, "member@partner.example")) == ALREADY_MEMBER % {
         "email": "member@partner.example"
     }
@@ -105,7 +105,7 @@ def test_a_member_or_an_open_invitation_is_named(admin_user):
 
 
 def test_only_a_global_admin_invites_a_global_admin(organization):
-    user_admin = UserFactory(organization=organization, roles=[UA])
+    user_admin = UserFactory.create(organization=organization, roles=[UA])
     assert refusal(lambda: invite(user_admin, roles=[GA])) == ONLY_GLOBAL_ADMIN
     assert invite(user_admin, roles=[UA]).roles == [UA]
 
@@ -151,7 +151,7 @@ def test_a_weak_password_is_refused_and_nothing_is_created(admin_user):
 
 
 def test_roles_change_with_its_record(admin_user):
-    member = UserFactory(organization=admin_user.organization, roles=[BILLING])
+    member = UserFactory.create(organization=admin_user.organization, roles=[BILLING])
     team_members.member_roles_change(member=member, roles=[UA], actor=admin_user)
     member.refresh_from_db()
     assert member.roles == [UA]
@@ -165,7 +165,7 @@ def test_roles_change_with_its_record(admin_user):
 
 
 def test_nobody_removes_their_own_global_admin_role(admin_user):
-    UserFactory(organization=admin_user.organization, roles=[GA])
+    UserFactory.create(organization=admin_user.organization, roles=[GA])
     message = refusal(
         lambda: team_members.member_roles_change(member=admin_user, roles=[UA], actor=admin_user)
     )
@@ -174,8 +174,8 @@ def test_nobody_removes_their_own_global_admin_role(admin_user):
 
 
 def test_only_a_global_admin_takes_or_gives_the_role_or_deactivates_one(admin_user):
-    user_admin = UserFactory(organization=admin_user.organization, roles=[UA])
-    other = UserFactory(organization=admin_user.organization, roles=[BILLING])
+    user_admin = UserFactory.create(organization=admin_user.organization, roles=[UA])
+    other = UserFactory.create(organization=admin_user.organization, roles=[BILLING])
     for change in (
         lambda: team_members.member_roles_change(member=admin_user, roles=[UA], actor=user_admin),
         lambda: team_members.member_roles_change(member=other, roles=[GA], actor=user_admin),
@@ -186,8 +186,8 @@ def test_only_a_global_admin_takes_or_gives_the_role_or_deactivates_one(admin_us
 
 
 def test_the_last_active_global_admin_is_kept(organization):
-    last = UserFactory(organization=organization, roles=[GA])
-    UserFactory(organization=organization, roles=[GA], is_active=False)  # doesn't count
+    last = UserFactory.create(organization=organization, roles=[GA])
+    UserFactory.create(organization=organization, roles=[GA], is_active=False)  # doesn't count
     members = {m.pk: m for m in User.objects.filter(organization=organization)}
     assert refusal(lambda: team_members.check_not_last_global_admin(members, last)) == (
         LAST_GLOBAL_ADMIN % {"email": last.email}
@@ -195,7 +195,7 @@ def test_the_last_active_global_admin_is_kept(organization):
 
 
 def test_an_actor_who_lost_access_meanwhile_is_refused(admin_user):
-    peer = UserFactory(organization=admin_user.organization, roles=[GA])
+    peer = UserFactory.create(organization=admin_user.organization, roles=[GA])
     team_members.member_roles_change(member=admin_user, roles=[], actor=peer)
     message = refusal(lambda: team_members.member_deactivate(member=peer, actor=admin_user))
     assert message == team.NO_LONGER_ADMIN
@@ -203,7 +203,7 @@ def test_an_actor_who_lost_access_meanwhile_is_refused(admin_user):
 
 
 def test_deactivation_ends_sessions_and_reactivation_does_not_revive_them(admin_user):
-    member = UserFactory(organization=admin_user.organization, roles=[BILLING])
+    member = UserFactory.create(organization=admin_user.organization, roles=[BILLING])
     browser = Client()
     browser.force_login(member)
     assert browser.get(reverse("home")).status_code == 200
@@ -227,7 +227,7 @@ def test_nobody_deactivates_themselves(admin_user):
 
 
 def test_deactivation_revokes_api_tokens(admin_user, monkeypatch):
-    member = UserFactory(organization=admin_user.organization, roles=[BILLING])
+    member = UserFactory.create(organization=admin_user.organization, roles=[BILLING])
     revoked = []
     monkeypatch.setattr(team_members, "revoke_api_tokens", lambda *, member: revoked.append(member))
     team_members.member_deactivate(member=member, actor=admin_user)

@@ -20,13 +20,16 @@ GA, UA, BILLING = Role.GLOBAL_ADMIN.value, Role.USER_ADMIN.value, Role.BILLING_A
 
 
 def invitation_of(admin: User, email: str = "invitee@partner.example") -> Invitation:
+    assert admin.organization is not None
     return team.invitation_create(
         organization=admin.organization, email=email, roles=[BILLING], language="en", actor=admin
     )
 
 
 def test_the_team_page_lists_members_and_invitations(partner_client, admin_user):
-    UserFactory(organization=admin_user.organization, roles=[BILLING], email="b@partner.example")
+    UserFactory.create(
+        organization=admin_user.organization, roles=[BILLING], email="b@partner.example"
+    )
     invitation_of(admin_user)
     page = partner_client.get(url("team:members")).content.decode()
     assert "b@partner.example" in page
@@ -39,7 +42,7 @@ def test_the_team_page_lists_members_and_invitations(partner_client, admin_user)
     ("roles", "status"), [([GA], 200), ([UA], 200), ([BILLING], 403), ([], 403)]
 )
 def test_the_team_page_is_open_to_the_team_roles_only(client, organization, roles, status):
-    client.force_login(UserFactory(organization=organization, roles=roles))
+    client.force_login(UserFactory.create(organization=organization, roles=roles))
     response = client.get(url("team:members"))
     assert response.status_code == status
     navigation = client.get(url("home")).content.decode()
@@ -53,15 +56,19 @@ def test_the_page_costs_the_same_queries_for_5_and_50_members(partner_client, ad
         return len(captured)
 
     for index in range(4):
-        UserFactory(organization=admin_user.organization, email=f"five{index}@partner.example")
+        UserFactory.create(
+            organization=admin_user.organization, email=f"five{index}@partner.example"
+        )
     five = queries()
     for index in range(45):
-        UserFactory(organization=admin_user.organization, email=f"fifty{index}@partner.example")
+        UserFactory.create(
+            organization=admin_user.organization, email=f"fifty{index}@partner.example"
+        )
     assert queries() == five
 
 
 def test_roles_change_in_place_with_htmx(partner_client, admin_user):
-    member = UserFactory(organization=admin_user.organization, roles=[BILLING])
+    member = UserFactory.create(organization=admin_user.organization, roles=[BILLING])
     address = url("team:member_roles", member.pk)
     form = partner_client.get(address, headers=HTMX).content.decode()
     assert form.lstrip().startswith(f'<tr id="member-{member.pk}"')
@@ -74,7 +81,7 @@ def test_roles_change_in_place_with_htmx(partner_client, admin_user):
 
 
 def test_roles_change_without_javascript_redirects_with_the_outcome(partner_client, admin_user):
-    member = UserFactory(organization=admin_user.organization, roles=[BILLING])
+    member = UserFactory.create(organization=admin_user.organization, roles=[BILLING])
     response = partner_client.post(
         url("team:member_roles", member.pk), {f"member-{member.pk}-roles": [UA, GA]}, follow=True
     )
@@ -83,7 +90,7 @@ def test_roles_change_without_javascript_redirects_with_the_outcome(partner_clie
 
 
 def test_an_unknown_role_posted_is_named(partner_client, admin_user):
-    member = UserFactory(organization=admin_user.organization, roles=[BILLING])
+    member = UserFactory.create(organization=admin_user.organization, roles=[BILLING])
     response = partner_client.post(
         url("team:member_roles", member.pk), {f"member-{member.pk}-roles": ["root", UA, UA]}
     )
@@ -92,7 +99,7 @@ def test_an_unknown_role_posted_is_named(partner_client, admin_user):
 
 
 def test_a_refusal_shows_in_the_row(client, admin_user):
-    user_admin = UserFactory(organization=admin_user.organization, roles=[UA])
+    user_admin = UserFactory.create(organization=admin_user.organization, roles=[UA])
     client.force_login(user_admin)
     response = client.post(url("team:member_deactivate", admin_user.pk), headers=HTMX)
     assert str(ONLY_GLOBAL_ADMIN).replace("'", "&#x27;") in response.content.decode()
@@ -101,7 +108,7 @@ def test_a_refusal_shows_in_the_row(client, admin_user):
 
 
 def test_deactivate_asks_first_then_swaps_the_row(partner_client, admin_user):
-    member = UserFactory(organization=admin_user.organization, roles=[BILLING])
+    member = UserFactory.create(organization=admin_user.organization, roles=[BILLING])
     address = url("team:member_deactivate", member.pk)
     confirm = partner_client.get(address).content.decode()
     assert f"Deactivate {member.email}" in confirm
@@ -137,7 +144,7 @@ def test_invite_by_form(partner_client, admin_user, mailoutbox, django_capture_o
 
 
 def test_invite_refusals_are_form_errors(partner_client, admin_user, other_organization):
-    UserFactory(email="elsewhere@partner.example", organization=other_organization)
+    UserFactory.create(email="elsewhere@partner.example", organization=other_organization)
     for data, message in (
         ({"email": "elsewhere@partner.example", "language": "en"}, "can&#x27;t be invited"),
         ({"email": "x@partner.example", "roles": ["nope"], "language": "en"}, "Unknown roles"),
@@ -151,7 +158,7 @@ def test_invite_refusals_are_form_errors(partner_client, admin_user, other_organ
 
 
 def test_another_organizations_ids_are_404(partner_client, other_organization):
-    stranger = UserFactory(organization=other_organization, roles=[GA])
+    stranger = UserFactory.create(organization=other_organization, roles=[GA])
     foreign = invitation_of(stranger, "foreign@partner.example")
     for name, pk in (
         ("team:member_roles", stranger.pk),
@@ -171,7 +178,7 @@ def test_another_organizations_ids_are_404(partner_client, other_organization):
 
 
 def test_team_records_show_and_filter_on_the_activity_page(partner_client, admin_user):
-    member = UserFactory(organization=admin_user.organization, roles=[BILLING])
+    member = UserFactory.create(organization=admin_user.organization, roles=[BILLING])
     partner_client.post(url("team:member_deactivate", member.pk))
     page = partner_client.get(url("activity", query={"kind": "member_deactivated"}))
     text = page.content.decode()

@@ -31,6 +31,13 @@ def go(name: str, *args, query: str = ""):
     return lambda page: page.goto(reverse(name, args=args) + query)
 
 
+def full_keys_in_place(page) -> None:
+    """Signed in moments ago through the form: the full keys come without asking again."""
+    open_in_place(page, "Office 365")
+    page.get_by_role("link", name="Show full keys").click()
+    page.get_by_text("36XHH-2D2TT-9HB6D-FV6M9-F7CPQ").wait_for()
+
+
 def wizard_at_key(page) -> None:
     office = Subscription.objects.get(
         tenant__primary_domain="contoso.onmicrosoft.com", product__name="Office 365 E3"
@@ -132,6 +139,7 @@ def join_page(page) -> None:
     from benefits.services import team
 
     admin = User.objects.get(email="admin@contoso.example")
+    assert admin.organization is not None
     created = team.invitation_create(
         organization=admin.organization,
         email="tour@contoso.example",
@@ -165,6 +173,7 @@ SCREENS = {
         "admin@contoso.example",
         lambda page: open_in_place(page, "Office 365"),
     ),
+    "full keys in place": ("admin@contoso.example", full_keys_in_place),
     "picker open": ("admin@contoso.example", picker_with_results),
     "wizard: choose": ("admin@contoso.example", go("benefits:redeem", query="?restart=1")),
     "wizard: key": ("admin@contoso.example", wizard_at_key),
