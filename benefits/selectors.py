@@ -127,9 +127,9 @@ def subscription_get(*, organization: Organization, subscription_id: object) -> 
 
 
 def benefit_details(*, organization: Organization, benefit_id: object) -> Benefit:
-    """One benefit with what its details show, in two queries whatever their number: an Azure
-    credit's holders (``assignments``), or a license benefit's keys (``shown_keys``) with the
-    subscriptions the redeemed ones went into."""
+    """One benefit with an Azure credit's holders (``assignments``) prefetched, in two queries
+    whatever their number. A license benefit's keys are read by ``benefit_keys``, only when
+    their table is rendered rather than shown from the page cache."""
     benefit = benefit_get(organization=organization, benefit_id=benefit_id)
     if benefit.is_usage_based:
         shown = Prefetch(
@@ -139,15 +139,18 @@ def benefit_details(*, organization: Organization, benefit_id: object) -> Benefi
             ),
         )
         prefetch_related_objects([benefit], shown)
-        return benefit
-    # One read of the keys joined with where the redeemed ones went: measured on the bench's
-    # large organization, cheaper than the keys alone followed by their subscriptions.
-    benefit.shown_keys = list(
+    return benefit
+
+
+def benefit_keys(*, benefit: Benefit) -> list[ProductKey]:
+    """A license benefit's keys with the subscriptions the redeemed ones went into, in one
+    query: measured on the bench's large organization, cheaper than the keys alone followed by
+    their subscriptions."""
+    return list(
         ProductKey.objects.filter(benefit=benefit)
         .select_related("redeemed_into__tenant", "redeemed_into__product")
         .order_by("pk")
     )
-    return benefit
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,11 @@ urlpatterns = [
     path("azure-cloud/", azure_cloud.azure_cloud, name="azure_cloud"),
     path("azure-cloud/export.csv", azure_cloud.azure_cloud_csv, name="azure_cloud_csv"),
     path("azure-cloud/<int:benefit_id>/", azure_cloud.benefit_detail, name="benefit_detail"),
+    path(
+        "azure-cloud/<int:benefit_id>/keys/",
+        azure_cloud.benefit_keys_revealed,
+        name="benefit_keys_revealed",
+    ),
     path("azure-cloud/<int:benefit_id>/people/", credits.credit_picker, name="credit_picker"),
     path(
         "azure-cloud/<int:benefit_id>/people/<int:holder_id>/transfer/",

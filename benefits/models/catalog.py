@@ -87,9 +87,6 @@ class Benefit(models.Model):
     organization_path = "organization"  # whose cached pages show it (common.pagecache)
     objects = PageCacheQuerySet.as_manager()
 
-    # A license benefit's keys, read by selectors.benefit_details for its page.
-    shown_keys: list[ProductKey]
-
     class Meta:
         verbose_name = _("benefit")
         verbose_name_plural = _("benefits")

@@ -13,10 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url, replace_url
 
+from accounts.mfa import second_factor_required
 from accounts.permissions import PortalRequest, benefits_access_required
 from benefits import selectors
 from benefits.forms import STATUS_CHOICES, BenefitListForm, query_params
-from benefits.models import Product
+from benefits.models import Benefit, Product
 from benefits.selectors import DEFAULT_SORT
 from common.htmx import render_page_or_partial, wants_partial
 from common.pagecache import page_key
@@ -74,12 +75,41 @@ def azure_cloud(request: PortalRequest) -> HttpResponse:
 
 
 @require_safe
-@never_cache  # the page shows full product keys: no copy in any cache
 @benefits_access_required
 def benefit_detail(request: PortalRequest, benefit_id: int) -> HttpResponse:
+    """Keys show only their last group here, so a license benefit's key table is cached like
+    the lists; ``benefit_keys_revealed`` shows them in full."""
     benefit = selectors.benefit_details(organization=request.organization, benefit_id=benefit_id)
-    context = {"benefit": benefit, "today": timezone.localdate()}
+    today = timezone.localdate()
+    context = {"benefit": benefit, "today": today}
+    if not benefit.is_usage_based:
+        context["keys"] = SimpleLazyObject(lambda: selectors.benefit_keys(benefit=benefit))
+        context["keys_key"] = page_key(request.organization.pk, "keys", benefit.pk, today)
     return render_page_or_partial(request, "benefits/benefit_detail.html", "details", context)
+
+
+@require_safe
+@never_cache  # full product keys: no copy in any cache
+@benefits_access_required
+def benefit_keys_revealed(request: PortalRequest, benefit_id: int) -> HttpResponse:
+    """A license benefit's keys in full, after a second factor proved in the last 15 minutes
+    (the password for an account without one). Another organization's benefit is 404 before
+    anything is asked."""
+    benefit = selectors.benefit_details(organization=request.organization, benefit_id=benefit_id)
+    if benefit.is_usage_based:
+        raise Http404
+    return _keys_revealed(request, benefit)
+
+
+@second_factor_required
+def _keys_revealed(request: PortalRequest, benefit: Benefit) -> HttpResponse:
+    context = {
+        "benefit": benefit,
+        "today": timezone.localdate(),
+        "keys": selectors.benefit_keys(benefit=benefit),
+        "revealed": True,
+    }
+    return render_page_or_partial(request, "benefits/benefit_keys.html", "key-table", context)
 
 
 # The sortable columns of the list, in their order on screen.

@@ -49,7 +49,7 @@ def test_search_sort_and_expand_details_without_a_page_load(page):
     assert license_products(page) == ["Office 365 E3", "Microsoft Intune"]
 
     details_toggle(page, "Office 365 E3").click()
-    details = page.locator(".pb-details").filter(has_text="36XHH-2D2TT-9HB6D-FV6M9-F7CPQ")
+    details = page.locator(".pb-details").filter(has_text="…-F7CPQ")
     details.wait_for()
     assert details.is_visible()
     assert details_toggle(page, "Office 365 E3").get_attribute("aria-expanded") == "true"
