@@ -18,6 +18,8 @@ BENEFITS = {
     "benefits:azure_cloud": (200, 405),
     "benefits:azure_cloud_csv": (200, 405),
     "benefits:benefit_detail": (200, 405),
+    # Full keys: a second factor (here the password: force_login proves none) is asked first.
+    "benefits:benefit_keys_revealed": (302, 405),
     "benefits:credit_picker": (200, 405),
     "benefits:credit_transfer_picker": (200, 405),
     "benefits:credit_assign": (405, 404),  # no person posted: 404
@@ -107,10 +109,13 @@ def urls_of(mpn_id: str) -> dict[str, str]:
     benefits = Benefit.objects.filter(organization__mpn_id=mpn_id).order_by("-product__kind")
     monthly = benefits.filter(product__name__startswith="Azure monthly").first() or benefits[0]
     person = DirectoryUser.objects.filter(tenant__organization__mpn_id=mpn_id).first()
+    licensed = benefits.filter(product__kind="license").first()
     assert monthly is not None
+    assert licensed is not None
     assert person is not None
     args = {
         "benefits:benefit_detail": [monthly.pk],
+        "benefits:benefit_keys_revealed": [licensed.pk],
         "benefits:credit_picker": [monthly.pk],
         "benefits:credit_transfer_picker": [monthly.pk, person.pk],
         "benefits:credit_assign": [monthly.pk],
