@@ -82,6 +82,10 @@ def visible_text(response) -> str:
     content = response.content.decode()
     if response["Content-Type"].startswith("text/csv"):
         return content
+    return visible_text_of(content)
+
+
+def visible_text_of(content: str) -> str:
     parser = VisibleText()
     parser.feed(content)
     return " ".join(" ".join(parser.parts).split())
@@ -366,3 +370,46 @@ def test_the_english_detector_finds_english(demo_data):
     found = english_left(visible_text(response), english_sentences(), typed_in_data())
     assert any(item.startswith("catalogue:") for item in found)
     assert any(item.startswith("word:") for item in found)
+
+
+MAIL_TEMPLATES = sorted(
+    path.name.removesuffix("_subject.txt")
+    for path in (Path(__file__).resolve().parent.parent / "templates" / "mail").glob(
+        "*_subject.txt"
+    )
+)
+
+
+def test_every_mail_is_in_french_with_no_english_left(
+    demo_data, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Each mail the portal sends, as a French account receives it: subject, text and HTML."""
+    from benefits.services.team import invitation_create
+
+    admin = User.objects.get(email="admin@contoso.example")
+    User.objects.filter(pk=admin.pk).update(language="fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(reverse("account_reset_password"), {"email": admin.email})
+        invitation_create(
+            organization=admin.organization,
+            email="nouvelle@contoso.example",
+            roles=["mpn_partner_admin"],
+            language="fr",
+            actor=admin,
+        )
+    sent = {"password_reset_key": mailoutbox[0], "team_invitation": mailoutbox[1]}
+    assert sorted(sent) == MAIL_TEMPLATES, "a mail the portal sends is missing from this walk"
+    sentences, data = english_sentences(), [*typed_in_data(), "contoso.example"]
+    problems = {}
+    for name, message in sent.items():
+        [(html_part, _type)] = message.alternatives
+        for part, text in (
+            ("subject", message.subject),
+            ("text", message.body),
+            ("html", visible_text_of(str(html_part))),
+        ):
+            # Links are addresses, not language.
+            found = english_left(re.sub(r"https?://\S+", " ", text), sentences, data)
+            if found:
+                problems[f"{name} {part}"] = found
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())

@@ -96,7 +96,8 @@ def _send_invitation(invitation: Invitation, token: str, actor: User) -> None:
             "organization": invitation.organization.name,
             "inviter": actor.get_full_name() or actor.email,
             "link": absolute_url(reverse("team:join", args=[token])),
-            "roles": invitation.get_roles_display(),
+            # Lazy labels: the mail is rendered in the invitee's language, not the inviter's.
+            "roles": [Role(code).label for code in invitation.roles],
             "expires_at": invitation.expires_at,
         },
         language=invitation.language,
