@@ -24,6 +24,8 @@ SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
         ("benefits-overview", "benefits:overview", None),
         ("azure-cloud", "benefits:azure_cloud", "Power BI Pro"),
         ("redeem-review", "benefits:redeem", None),
+        ("team", "team:members", None),
+        ("two-step", "mfa_activate_totp", None),
     ],
 )
 def test_screenshot(page, name, url_name, expand):
