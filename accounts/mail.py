@@ -83,8 +83,11 @@ def send_mail(*, template: str, context: Mapping[str, Any], language: str | None
     def deliver() -> None:
         try:
             message.send()
-        except Exception:
+        except Exception as error:
             # The change is committed; the person can ask again (reset, resend invitation).
-            logger.exception("Mail %r to an account could not be sent", template)
+            # Only the error's kind: an SMTP refusal's text names the recipient's address.
+            logger.error(
+                "Mail %r to an account could not be sent (%s)", template, type(error).__name__
+            )
 
     transaction.on_commit(deliver)
