@@ -6,31 +6,36 @@ address can neither ask for a reset link nor use one; and a refused link (tamper
 already used) counts as a failed sign-in of the account it names. Requests themselves are not
 failures: they are limited to 5 an hour per address and per client address (ACCOUNT_RATE_LIMITS)
 and only ever send a mail to the account's owner.
+
+A working link is never a failure, however often it is opened (mail scanners open links before
+people do), and its key reaches no log: allauth moves the key into the session and redirects
+to an address without it, where the lockout is checked. Refused links are reported to the
+lockout at that same key-free address.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from allauth.account import app_settings
 from allauth.account import views as allauth_views
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import UserTokenForm
 from allauth.account.utils import url_str_to_user_pk
-from axes.handlers.proxy import AxesProxyHandler
+from allauth.account.views._password_reset import INTERNAL_RESET_SESSION_KEY
+from allauth.utils import get_form_class
 from axes.helpers import get_lockout_response
-from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import reverse
 
+from accounts import lockout
 from accounts.models import User
 
 
-def _credentials(email: str) -> dict[str, str]:
-    # The shape Django's authenticate() gives axes, read by accounts.backends.axes_username.
-    return {"username": email}
-
-
-def _locked_out(request: HttpRequest, credentials: dict[str, str]) -> HttpResponse | None:
-    if AxesProxyHandler.is_allowed(request, credentials):
+def _locked_out(request: HttpRequest, email: str) -> HttpResponse | None:
+    if lockout.lockout_allows(request, email):
         return None
-    return get_lockout_response(request, credentials=credentials)
+    return get_lockout_response(request, credentials=lockout.credentials(email))
 
 
 class PasswordResetView(allauth_views.PasswordResetView):
@@ -38,7 +43,7 @@ class PasswordResetView(allauth_views.PasswordResetView):
     the lock is per typed address, so refusing a locked one tells nothing either."""
 
     def form_valid(self, form: Any) -> HttpResponse:
-        locked = _locked_out(self.request, _credentials(form.cleaned_data["email"].lower()))
+        locked = _locked_out(self.request, form.cleaned_data["email"].lower())
         return locked or super().form_valid(form)
 
 
@@ -50,15 +55,30 @@ class PasswordResetFromKeyView(allauth_views.PasswordResetFromKeyView):
         if account is None:
             # No account to lock: allauth's per-address limit on this view applies.
             return super().dispatch(request, uidb36, key, **kwargs)
-        credentials = _credentials(account.email)
-        locked = _locked_out(request, credentials)
+        key_in_address = key != self.reset_url_key and not get_adapter().is_ajax(request)
+        checked = key if key_in_address else request.session.get(INTERNAL_RESET_SESSION_KEY, "")
+        works = _key_works(uidb36, checked)
+        if works and key_in_address:
+            # allauth keeps the key in the session and redirects to the key-free address: the
+            # lockout is checked there, so no answer (nor log line) here names the key.
+            return super().dispatch(request, uidb36, key, **kwargs)
+        locked = _locked_out(request, account.email)
         if locked:
             return locked
-        self.reset_user = None
         response = super().dispatch(request, uidb36, key, **kwargs)
-        if self.reset_user is None:  # allauth refused the link
-            user_login_failed.send(sender=type(self), credentials=credentials, request=request)
+        if not works:  # allauth refused the link
+            key_free = reverse(
+                "account_reset_password_from_key",
+                kwargs={"uidb36": uidb36, "key": self.reset_url_key},
+            )
+            lockout.failure_counted(request, email=account.email, path=key_free, sender=type(self))
         return response
+
+
+def _key_works(uidb36: str, key: str) -> bool:
+    """allauth's own check of a reset link (the form its view uses)."""
+    form_class = get_form_class(app_settings.FORMS, "user_token", UserTokenForm)
+    return bool(form_class(data={"uidb36": uidb36, "key": key}).is_valid())
 
 
 def _account(uidb36: str) -> User | None:

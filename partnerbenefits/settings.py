@@ -283,6 +283,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# A refused reset or invitation link may come with the new password typed into its form: axes
+# stores the posted fields of each failure, masked by name.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password1", "password2"]
 # The number of proxies in front of gunicorn, each appending to X-Forwarded-For: the client is
 # the N-th address from its right (common.client_address). 0 (the default): X-Forwarded-For is
 # ignored, as anyone can send one. DJANGO_AXES_IPWARE_PROXY_COUNT is the older name.

@@ -3,11 +3,13 @@ answer for unknown addresses, 5 requests an hour, other sessions ended, and the 
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.test import Client, override_settings
@@ -50,6 +52,16 @@ def link_path(message: EmailMessage) -> str:
     match = LINK.search(text_of(message))
     assert match, text_of(message)
     return "/" + match.group(0).split("/", 3)[3]
+
+
+def key_of(path: str) -> str:
+    """The secret part of a reset link: /accounts/password/reset/key/<uidb36>-<key>/."""
+    return path.rstrip("/").rsplit("/", 1)[-1].split("-", 1)[1]
+
+
+def logged_text(caplog: pytest.LogCaptureFixture) -> str:
+    """Every record's message and attributes, as any handler or formatter could print them."""
+    return "\n".join(f"{record.getMessage()} {record.__dict__}" for record in caplog.records)
 
 
 def set_password(client: Client, path: str, password: str = NEW_PASSWORD):
@@ -204,5 +216,48 @@ def test_a_locked_account_cannot_use_a_valid_link_from_that_address(
     )
     for _ in range(10):
         client.post(LOGIN, {"login": admin_user.email, "password": "wrong"}, REMOTE_ADDR="1.2.3.4")
-    assert client.get(link_path(message), REMOTE_ADDR="1.2.3.4").status_code == 429
-    assert client.get(link_path(message), REMOTE_ADDR="203.0.113.10").status_code == 302
+    # The key moves into the session first, so the refusal is answered at an address without it.
+    locked = client.get(link_path(message), REMOTE_ADDR="1.2.3.4", follow=True)
+    assert locked.status_code == 429
+    assert key_of(link_path(message)) not in locked.redirect_chain[-1][0]
+    assert Client().get(link_path(message), REMOTE_ADDR="203.0.113.10").status_code == 302
+
+
+def test_a_working_link_opened_twice_counts_no_failure_and_logs_no_key(
+    client, admin_user, smtp_server, django_capture_on_commit_callbacks, caplog
+):
+    [message] = reset_mails(
+        smtp_server, django_capture_on_commit_callbacks, client, admin_user.email
+    )
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="axes")
+    # A mail scanner opens the link, then its owner does.
+    for opener in (Client(), client):
+        opened = opener.get(link_path(message), REMOTE_ADDR="203.0.113.10", follow=True)
+        assert opened.status_code == 200
+        assert key_of(link_path(message)) not in opened.redirect_chain[-1][0]
+    assert not AccessAttempt.objects.exists()
+    assert key_of(link_path(message)) not in logged_text(caplog)
+    # The owner still sets a new password with it.
+    assert set_password(client, link_path(message)).status_code == 302
+    admin_user.refresh_from_db()
+    assert admin_user.check_password(NEW_PASSWORD)
+
+
+def test_a_refused_link_is_counted_at_an_address_without_its_key(
+    client, admin_user, smtp_server, django_capture_on_commit_callbacks, caplog, monkeypatch
+):
+    [message] = reset_mails(
+        smtp_server, django_capture_on_commit_callbacks, client, admin_user.email
+    )
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="axes")
+    later = datetime.now() + timedelta(hours=1, seconds=2)
+    monkeypatch.setattr(PasswordResetTokenGenerator, "_now", lambda self: later)
+    assert client.get(link_path(message), REMOTE_ADDR="203.0.113.10").status_code == 200
+    [attempt] = AccessAttempt.objects.all()
+    assert attempt.username == admin_user.email
+    assert attempt.failures_since_start == 1
+    assert key_of(link_path(message)) not in attempt.path_info
+    # axes' own lines name the key-free address (the dead link's request path is still its own).
+    assert all(key_of(link_path(message)) not in r.getMessage() for r in caplog.records)
