@@ -384,6 +384,7 @@ def test_every_mail_is_in_french_with_no_english_left(
     demo_data, mailoutbox, django_capture_on_commit_callbacks
 ):
     """Each mail the portal sends, as a French account receives it: subject, text and HTML."""
+    from benefits.demo.data import STAFF_EMAIL
     from benefits.services.team import invitation_create
 
     admin = User.objects.get(email="admin@contoso.example")
@@ -397,7 +398,11 @@ def test_every_mail_is_in_french_with_no_english_left(
             language="fr",
             actor=admin,
         )
+        invitation_create(  # an address with an account elsewhere: a mail with no link
+            organization=admin.organization, email=STAFF_EMAIL, roles=[], language="fr", actor=admin
+        )
     sent = {"password_reset_key": mailoutbox[0], "team_invitation": mailoutbox[1]}
+    sent["team_invitation_taken"] = mailoutbox[2]
     assert sorted(sent) == MAIL_TEMPLATES, "a mail the portal sends is missing from this walk"
     sentences, data = english_sentences(), [*typed_in_data(), "contoso.example"]
     problems = {}

@@ -9,6 +9,9 @@ one after the other, and the second sees the first's change. Mail goes after com
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -21,15 +24,19 @@ from accounts.models import Invitation, Organization, Role, User
 from accounts.models.invitations import VALID_FOR, new_token, token_hash
 from accounts.team import invitation_by_token, roles_checked
 from benefits.models import Activity
+from benefits.services.activity import activity_record
 from common.pagecache import pages_changed
 
 GLOBAL_ADMIN = Role.GLOBAL_ADMIN.value
 
-CANNOT_INVITE = _("This address can't be invited. Check it, or ask the person for another address.")
 ALREADY_MEMBER = _("%(email)s already has an account in your organization.")
 ALREADY_INVITED = _("%(email)s already has an open invitation. Resend it instead.")
 INVITATION_CLOSED = _("This invitation was accepted or cancelled meanwhile; the list is refreshed.")
-ONLY_GLOBAL_ADMIN = _("Only a Global admin can give, take or act on the Global admin role.")
+ONLY_GLOBAL_ADMIN = _(
+    "Only a Global admin can give or take the Global admin role, or act on a Global admin's "
+    "account or invitation."
+)
+UNKNOWN_LANGUAGE = _("Unknown language: %(language)s. Choose one of: %(languages)s.")
 LAST_GLOBAL_ADMIN = _(
     "%(email)s is the organization's last active Global admin. "
     "Make someone else a Global admin first."
@@ -56,19 +63,34 @@ LINK_UNUSABLE = _(
 )
 
 
-def team_activity(
-    *, organization: Organization, kind: str, actor: User, before: dict, after: dict
-) -> Activity:
-    """One record of a team change; call it inside the change's transaction. The snapshots
-    hold addresses and roles, never an invitation link."""
-    return Activity.objects.create(
-        organization=organization, kind=kind, actor=actor, before=before, after=after
-    )
+# Tests widen the window between the checks and the write to prove the constraint is caught.
+_pause_before_write = time.sleep
 
 
 def revoke_api_tokens(*, member: User) -> None:
     """Hook: revoke every API token of ``member`` (deactivation). The portal issues no API
     tokens yet; the API's token model revokes them here, in the deactivation's transaction."""
+    # Empty on purpose until the API token model (SPEC 11) exists: it MUST fill this in, or
+    # a deactivated account keeps its API access. A test checks deactivation calls this hook.
+
+
+def check_may_act_on(actor: User, roles: list[str]) -> None:
+    """Only a Global admin acts on the Global admin role: gives or takes it, or changes,
+    deactivates, reactivates, invites, resends or cancels for someone who has or gets it."""
+    if GLOBAL_ADMIN in roles and GLOBAL_ADMIN not in actor.roles:
+        raise ValidationError(ONLY_GLOBAL_ADMIN, code="only_global_admin")
+
+
+def language_checked(language: str) -> str:
+    """``language`` when it is one of settings.LANGUAGES; else ValidationError naming them."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    if language not in codes:
+        raise ValidationError(
+            UNKNOWN_LANGUAGE,
+            code="unknown_language",
+            params={"language": language, "languages": ", ".join(codes)},
+        )
+    return language
 
 
 def lock_members(organization: Organization) -> dict[int, User]:
@@ -89,13 +111,18 @@ def snapshot(member: User | Invitation, roles: list[str] | None = None) -> dict:
     return {"member": member.email, "roles": list(member.roles if roles is None else roles)}
 
 
-def _send_invitation(invitation: Invitation, token: str, actor: User) -> None:
+def _send_invitation(invitation: Invitation, token: str, actor: User, *, taken: bool) -> None:
+    """Mail the link; or, when the address already has an account (``taken``: in another
+    organization, or staff), a mail of the same size saying this invitation can't be used,
+    with no link. The admin sees the same outcome either way, so the Team page never tells
+    whether an address has an account elsewhere; only the address's owner learns it, and the
+    same mail going out keeps both answers equally fast."""
     send_mail(
-        template="team_invitation",
+        template="team_invitation_taken" if taken else "team_invitation",
         context={
             "organization": invitation.organization.name,
             "inviter": actor.get_full_name() or actor.email,
-            "link": absolute_url(reverse("team:join", args=[token])),
+            "link": "" if taken else absolute_url(reverse("team:join", args=[token])),
             # Lazy labels: the mail is rendered in the invitee's language, not the inviter's.
             "roles": [Role(code).label for code in invitation.roles],
             "expires_at": invitation.expires_at,
@@ -103,6 +130,10 @@ def _send_invitation(invitation: Invitation, token: str, actor: User) -> None:
         language=invitation.language,
         to=invitation.email,
     )
+
+
+def _has_account(email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exists()
 
 
 @transaction.atomic
@@ -116,20 +147,19 @@ def invitation_create(
 ) -> Invitation:
     """Invite ``email`` into the actor's organization with ``roles``; mail the link after
     commit. Holds when the actor may manage this organization's team (and is a Global admin to
-    give that role), the roles are known and distinct, no account has the address and no open
-    invitation of the organization names it. Raises ValidationError naming the reason; an
-    address with an account elsewhere gets CANNOT_INVITE, which says nothing of it."""
+    give that role), the roles are known and distinct, the language is one of the portal's, no
+    account of the organization has the address and no open invitation of the organization
+    names it. Raises ValidationError naming the reason. An address with an account elsewhere
+    (another organization, or staff) is invited like a new one, so the answer says nothing of
+    that account; its mail has no link and the invitation can never be accepted."""
     members = lock_members(organization)
     actor = locked_actor(members, actor)
     roles = roles_checked(roles)
-    if GLOBAL_ADMIN in roles and GLOBAL_ADMIN not in actor.roles:
-        raise ValidationError(ONLY_GLOBAL_ADMIN, code="only_global_admin")
+    check_may_act_on(actor, roles)
+    language = language_checked(language)
     email = User.objects.normalize_email(email).strip().lower()
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None:
-        if existing.organization_id == organization.pk:
-            raise ValidationError(ALREADY_MEMBER, code="member", params={"email": email})
-        raise ValidationError(CANNOT_INVITE, code="cannot_invite")
+    if any(member.email.lower() == email for member in members.values()):
+        raise ValidationError(ALREADY_MEMBER, code="member", params={"email": email})
     if Invitation.objects.filter(organization=organization, email__iexact=email).open().exists():
         raise ValidationError(ALREADY_INVITED, code="invited", params={"email": email})
     token = new_token()
@@ -146,14 +176,14 @@ def invitation_create(
             )
     except IntegrityError as error:  # the same address invited at the same moment
         raise ValidationError(ALREADY_INVITED, code="invited", params={"email": email}) from error
-    team_activity(
+    activity_record(
         organization=organization,
         kind=Activity.Kind.MEMBER_INVITED,
         actor=actor,
         before={},
         after=snapshot(invitation),
     )
-    _send_invitation(invitation, token, actor)
+    _send_invitation(invitation, token, actor, taken=_has_account(email))
     pages_changed(organization.pk)
     return invitation
 
@@ -171,20 +201,19 @@ def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
     Raises ValidationError when it was accepted or cancelled meanwhile."""
     actor = locked_actor(lock_members(invitation.organization), actor)
     invitation = _lock_invitation(invitation)
-    if GLOBAL_ADMIN in invitation.roles and GLOBAL_ADMIN not in actor.roles:
-        raise ValidationError(ONLY_GLOBAL_ADMIN, code="only_global_admin")
+    check_may_act_on(actor, invitation.roles)
     token = new_token()
     invitation.token_hash = token_hash(token)
     invitation.expires_at = timezone.now() + VALID_FOR
     invitation.save(update_fields=["token_hash", "expires_at"])
-    team_activity(
+    activity_record(
         organization=invitation.organization,
         kind=Activity.Kind.INVITATION_RESENT,
         actor=actor,
         before={},
         after=snapshot(invitation),
     )
-    _send_invitation(invitation, token, actor)
+    _send_invitation(invitation, token, actor, taken=_has_account(invitation.email))
     pages_changed(invitation.organization_id)
     return invitation
 
@@ -192,12 +221,13 @@ def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
 @transaction.atomic
 def invitation_cancel(*, invitation: Invitation, actor: User) -> Invitation:
     """Cancel an open invitation: its link stops working. Raises ValidationError when it was
-    accepted or cancelled meanwhile."""
+    accepted or cancelled meanwhile, or it gives the Global admin role and the actor isn't one."""
     actor = locked_actor(lock_members(invitation.organization), actor)
     invitation = _lock_invitation(invitation)
+    check_may_act_on(actor, invitation.roles)
     invitation.cancelled_at = timezone.now()
     invitation.save(update_fields=["cancelled_at"])
-    team_activity(
+    activity_record(
         organization=invitation.organization,
         kind=Activity.Kind.INVITATION_CANCELLED,
         actor=actor,
@@ -223,8 +253,9 @@ def invitation_refusal(invitation: Invitation | None) -> str | None:
 def invitation_accept(*, token: str, password: str) -> User:
     """Create the invitee's account in the inviting organization with the invited roles and
     ``password`` (Django's validators apply), and close the invitation. Holds when the link's
-    invitation is open and unexpired and no account has the address by now. Raises
-    ValidationError with a LINK_* message, or the password validators' messages."""
+    invitation is open and unexpired and no account has the address by now (checked, and
+    enforced by the unique address when two invitations of one address are accepted at once).
+    Raises ValidationError with a LINK_* message, or the password validators' messages."""
     found = invitation_by_token(token)
     refusal = invitation_refusal(found)
     if found is None or refusal:
@@ -245,11 +276,16 @@ def invitation_accept(*, token: str, password: str) -> User:
     )
     validate_password(password, account)
     account.set_password(password)
-    account.save()
+    _pause_before_write(0)
+    try:
+        with transaction.atomic():
+            account.save()
+    except IntegrityError as error:  # accepted in another organization at the same moment
+        raise ValidationError(LINK_UNUSABLE, code="link") from error
     invitation.accepted_at = timezone.now()
     invitation.account = account
     invitation.save(update_fields=["accepted_at", "account"])
-    team_activity(
+    activity_record(
         organization=invitation.organization,
         kind=Activity.Kind.INVITATION_ACCEPTED,
         actor=account,

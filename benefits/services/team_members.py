@@ -1,9 +1,10 @@
 """The Team page's changes to existing accounts: change roles, deactivate, reactivate.
 
 The organization's last active Global admin can't be demoted or deactivated, nobody deactivates
-themselves or removes their own Global admin role, and only a Global admin gives, takes or acts
-on the Global admin role. Every account of the organization is locked first (see
-``benefits.services.team``), so two admins demoting each other at once can't leave none.
+themselves or removes their own Global admin role, and only a Global admin gives or takes the
+Global admin role or acts on a Global admin (``check_may_act_on``). Every account of the
+organization is locked first (see ``benefits.services.team``), so two admins demoting each
+other at once can't leave none.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db.models import F
 from accounts.models import User
 from accounts.team import active_global_admins, roles_checked
 from benefits.models import Activity
+from benefits.services.activity import activity_record
 from benefits.services.team import (
     ALREADY_ACTIVE,
     ALREADY_INACTIVE,
@@ -25,13 +27,12 @@ from benefits.services.team import (
     MEMBER_GONE,
     NOT_YOURSELF_DEACTIVATE,
     NOT_YOURSELF_DEMOTE,
-    ONLY_GLOBAL_ADMIN,
     ROLES_UNCHANGED,
+    check_may_act_on,
     lock_members,
     locked_actor,
     revoke_api_tokens,
     snapshot,
-    team_activity,
 )
 from common.pagecache import pages_changed
 
@@ -62,26 +63,25 @@ def check_not_last_global_admin(members: dict[int, User], member: User) -> None:
 @transaction.atomic
 def member_roles_change(*, member: User, roles: list[str], actor: User) -> User:
     """Give ``member`` exactly ``roles``. Refused (ValidationError naming why) for unknown or
-    repeated roles, no change, the Global admin role given or taken by someone who isn't one,
-    one's own Global admin role, and the organization's last active Global admin."""
+    repeated roles, no change, a Global admin's roles or the Global admin role changed by
+    someone who isn't one, one's own Global admin role, and the organization's last active
+    Global admin."""
     members, member, actor = _locked_pair(member, actor)
     roles = roles_checked(roles)
     before = list(member.roles)
     if set(roles) == set(before):
         raise ValidationError(ROLES_UNCHANGED, code="unchanged", params={"email": member.email})
-    if (GLOBAL_ADMIN in roles) != (GLOBAL_ADMIN in before):
-        if GLOBAL_ADMIN not in actor.roles:
-            raise ValidationError(ONLY_GLOBAL_ADMIN, code="only_global_admin")
-        if GLOBAL_ADMIN in before:
-            if member.pk == actor.pk:
-                raise ValidationError(NOT_YOURSELF_DEMOTE, code="yourself")
-            if member.is_active:
-                check_not_last_global_admin(members, member)
+    check_may_act_on(actor, before + roles)
+    if GLOBAL_ADMIN in before and GLOBAL_ADMIN not in roles:
+        if member.pk == actor.pk:
+            raise ValidationError(NOT_YOURSELF_DEMOTE, code="yourself")
+        if member.is_active:
+            check_not_last_global_admin(members, member)
     _pause_before_write(0)
     member.roles = roles
     member.save(update_fields=["roles"])
-    team_activity(
-        organization=actor.organization,  # type: ignore[arg-type]  # checked by the gate
+    activity_record(
+        organization=actor.organization,
         kind=Activity.Kind.ROLES_CHANGED,
         actor=actor,
         before=snapshot(member, before),
@@ -102,9 +102,8 @@ def member_deactivate(*, member: User, actor: User) -> User:
         raise ValidationError(NOT_YOURSELF_DEACTIVATE, code="yourself")
     if not member.is_active:
         raise ValidationError(ALREADY_INACTIVE, code="inactive", params={"email": member.email})
+    check_may_act_on(actor, member.roles)
     if GLOBAL_ADMIN in member.roles:
-        if GLOBAL_ADMIN not in actor.roles:
-            raise ValidationError(ONLY_GLOBAL_ADMIN, code="only_global_admin")
         check_not_last_global_admin(members, member)
     _pause_before_write(0)
     User.objects.filter(pk=member.pk).update(
@@ -112,8 +111,8 @@ def member_deactivate(*, member: User, actor: User) -> User:
     )
     member.refresh_from_db(fields=["is_active", "session_generation"])
     revoke_api_tokens(member=member)
-    team_activity(
-        organization=actor.organization,  # type: ignore[arg-type]  # checked by the gate
+    activity_record(
+        organization=actor.organization,
         kind=Activity.Kind.MEMBER_DEACTIVATED,
         actor=actor,
         before=snapshot(member),
@@ -130,12 +129,11 @@ def member_reactivate(*, member: User, actor: User) -> User:
     _members, member, actor = _locked_pair(member, actor)
     if member.is_active:
         raise ValidationError(ALREADY_ACTIVE, code="active", params={"email": member.email})
-    if GLOBAL_ADMIN in member.roles and GLOBAL_ADMIN not in actor.roles:
-        raise ValidationError(ONLY_GLOBAL_ADMIN, code="only_global_admin")
+    check_may_act_on(actor, member.roles)
     member.is_active = True
     member.save(update_fields=["is_active"])
-    team_activity(
-        organization=actor.organization,  # type: ignore[arg-type]  # checked by the gate
+    activity_record(
+        organization=actor.organization,
         kind=Activity.Kind.MEMBER_REACTIVATED,
         actor=actor,
         before={},

@@ -1,4 +1,5 @@
-"""Concurrency on PostgreSQL: two Global admins demote each other at the same moment.
+"""Concurrency on PostgreSQL: two Global admins demote each other at the same moment; two
+invitations of one address are accepted at the same moment.
 
 The control takes the lock out and shows both demotions then go through, leaving the
 organization without a Global admin: proof that the test can catch a missing lock."""
@@ -10,9 +11,9 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Role, User
+from accounts.models import Invitation, Role, User
 from benefits.services import team, team_members
-from tests.accounts.factories import OrganizationFactory, UserFactory
+from tests.accounts.factories import TEST_PASSWORD, OrganizationFactory, UserFactory
 from tests.conftest import run_at_once
 
 GA = Role.GLOBAL_ADMIN.value
@@ -59,3 +60,30 @@ def test_control_without_the_lock_both_go_and_no_global_admin_is_left(two_admins
     outcomes = demote_each_other(two_admins)
     assert all(isinstance(outcome, User) for outcome in outcomes)
     assert global_admins_left(two_admins) == 0
+
+
+def test_two_invitations_of_one_address_accepted_at_once_make_one_account(postgres, monkeypatch):
+    """Both acceptances pass the "no account has the address" check before either writes; the
+    unique address stops the second, which gets the unusable-link answer instead of an error."""
+    monkeypatch.setattr(team, "_pause_before_write", lambda _seconds: time.sleep(0.3))
+    tokens = ["first-token", "second-token"]
+    for token in tokens:
+        organization = OrganizationFactory.create()
+        admin = UserFactory.create(organization=organization, roles=[GA])
+        invitation = team.invitation_create(
+            organization=organization,
+            email="twice@partner.example",
+            roles=[],
+            language="en",
+            actor=admin,
+        )
+        Invitation.objects.filter(pk=invitation.pk).update(token_hash=team.token_hash(token))
+    outcomes = run_at_once(
+        2, lambda index: team.invitation_accept(token=tokens[index], password=TEST_PASSWORD)
+    )
+    assert sum(isinstance(outcome, User) for outcome in outcomes) == 1
+    refused = next(outcome for outcome in outcomes if not isinstance(outcome, User))
+    assert isinstance(refused, ValidationError)
+    assert refused.messages == [str(team.LINK_UNUSABLE)]
+    assert User.objects.filter(email="twice@partner.example").count() == 1
+    assert Invitation.objects.filter(accepted_at__isnull=False).count() == 1

@@ -15,13 +15,13 @@ from benefits.services import team, team_members
 from benefits.services.team import (
     ALREADY_INVITED,
     ALREADY_MEMBER,
-    CANNOT_INVITE,
     INVITATION_CLOSED,
     LAST_GLOBAL_ADMIN,
     NOT_YOURSELF_DEACTIVATE,
     NOT_YOURSELF_DEMOTE,
     ONLY_GLOBAL_ADMIN,
     ROLES_UNCHANGED,
+    UNKNOWN_LANGUAGE,
 )
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.conftest import refusal
@@ -83,14 +83,13 @@ def test_unknown_and_repeated_roles_are_refused_by_name(admin_user):
     assert not Activity.objects.exists()
 
 
-def test_an_address_with_an_account_elsewhere_is_refused_without_saying_so(
-    admin_user, other_organization
-):
-    UserFactory.create(email="taken@partner.example", organization=other_organization)
-    UserFactory.create(email="staff@partner.example", organization=None, is_staff=True)
-    assert refusal(lambda: invite(admin_user, "TAKEN@partner.example")) == CANNOT_INVITE
-    assert refusal(lambda: invite(admin_user, "staff@partner.example")) == CANNOT_INVITE
+def test_a_language_the_portal_does_not_speak_is_refused_by_name(admin_user):
+    assert refusal(lambda: invite(admin_user, language="xx")) == UNKNOWN_LANGUAGE % {
+        "language": "xx",
+        "languages": "en, fr",
+    }
     assert not Invitation.objects.exists()
+    assert not Activity.objects.exists()
 
 
 def test_a_member_or_an_open_invitation_is_named(admin_user):
@@ -173,16 +172,40 @@ def test_nobody_removes_their_own_global_admin_role(admin_user):
     assert not Activity.objects.exists()
 
 
-def test_only_a_global_admin_takes_or_gives_the_role_or_deactivates_one(admin_user):
+def test_only_a_global_admin_acts_on_a_global_admin_or_the_role(admin_user):
     user_admin = UserFactory.create(organization=admin_user.organization, roles=[UA])
     other = UserFactory.create(organization=admin_user.organization, roles=[BILLING])
+    inactive = UserFactory.create(organization=admin_user.organization, roles=[GA], is_active=False)
+    invitation = invite(admin_user, roles=[GA])
     for change in (
         lambda: team_members.member_roles_change(member=admin_user, roles=[UA], actor=user_admin),
+        lambda: team_members.member_roles_change(
+            member=admin_user, roles=[GA, BILLING], actor=user_admin
+        ),
         lambda: team_members.member_roles_change(member=other, roles=[GA], actor=user_admin),
         lambda: team_members.member_deactivate(member=admin_user, actor=user_admin),
+        lambda: team_members.member_reactivate(member=inactive, actor=user_admin),
+        lambda: invite(user_admin, "another@partner.example", roles=[GA]),
+        lambda: team.invitation_resend(invitation=invitation, actor=user_admin),
+        lambda: team.invitation_cancel(invitation=invitation, actor=user_admin),
     ):
         assert refusal(change) == ONLY_GLOBAL_ADMIN
-    assert not Activity.objects.exists()
+    assert Activity.objects.count() == 1  # the invitation, by the Global admin
+    admin_user.refresh_from_db()
+    assert admin_user.roles == [GA]
+    invitation.refresh_from_db()
+    assert invitation.cancelled_at is None
+
+
+def test_a_global_admin_acts_on_another_global_admin(admin_user):
+    peer = UserFactory.create(organization=admin_user.organization, roles=[GA])
+    team_members.member_roles_change(member=peer, roles=[GA, BILLING], actor=admin_user)
+    team_members.member_deactivate(member=peer, actor=admin_user)
+    team_members.member_reactivate(member=peer, actor=admin_user)
+    invitation = invite(admin_user, roles=[GA])
+    team.invitation_resend(invitation=invitation, actor=admin_user)
+    team.invitation_cancel(invitation=invitation, actor=admin_user)
+    assert Activity.objects.count() == 6
 
 
 def test_the_last_active_global_admin_is_kept(organization):
