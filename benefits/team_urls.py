@@ -1,4 +1,4 @@
-"""The Team page (/team/) and invitation links (/team/join/<token>/)."""
+"""The Team page (/team/) and invitation links (/team/join/<token>/, then /team/join/accept/)."""
 
 from django.urls import path
 
@@ -22,6 +22,8 @@ urlpatterns = [
         team.invitation_cancel,
         name="invitation_cancel",
     ),
+    # Before join/<token>/, which would take "accept" for a token.
+    path("join/accept/", team_join.accept, name="join_accept"),
     # The token is URL-safe base64; anything else in this place matches no invitation.
     path("join/<str:token>/", team_join.join, name="join"),
 ]

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import DirectoryUser, Organization, Tenant, User
-from benefits.models import Benefit, Product, Subscription
+from benefits.models import Benefit, Product, ProductKey, Subscription
 from common.pagecache import page_cache
 from tests.benefits.wizard import wizard_state
 
@@ -201,6 +201,16 @@ def walk(client: Client) -> dict[str, object]:
     post("wizard, key of another product", REDEEM, {"step": "key", "key": POWER_BI_20})
     get("wizard, key again", REDEEM, subscription=power_bi_subscription.pk, action="extend")
     post("wizard, key too big", REDEEM, {"step": "key", "key": POWER_BI_20})
+    named = ProductKey.objects.get(key=POWER_BI_20).pk  # a key's Redeem link names it by id
+    get(
+        "wizard, key from a Redeem link",
+        REDEEM,
+        subscription=office_subscription.pk,
+        action="extend",
+        key_id=named,
+    )
+    post("wizard, key from a Redeem link refused", REDEEM, {"step": "key", "key_id": named})
+    post("wizard, type another key", REDEEM, {"step": "type_key"})
     get("wizard, key once more", REDEEM, subscription=office_subscription.pk, action="extend")
     post("wizard, review", REDEEM, {"step": "key", "key": "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"})
     token = wizard_state(client)["token"]
@@ -263,10 +273,16 @@ def walk_invitation(screens: dict[str, object]) -> None:
     Invitation.objects.filter(pk=created.pk).update(token_hash=team.token_hash("fr-token"))
     invitee = Client()
     join = reverse("team:join", args=["fr-token"])
-    screens["join"] = invitee.get(join, headers=FRENCH)
+    accept = reverse("team:join_accept")
+    screens["join, no link opened"] = invitee.get(accept, headers=FRENCH)
+    screens["join"] = invitee.get(join, headers=FRENCH, follow=True)
     screens["join, weak password"] = invitee.post(
-        join, {"password1": "password", "password2": "passwort"}, headers=FRENCH
+        accept, {"password1": "password", "password2": "passwort"}, headers=FRENCH
     )
+    locked = Client(REMOTE_ADDR="198.51.100.50")
+    for _ in range(10):
+        locked.post(reverse("login"), {"login": created.email, "password": "wrong"})
+    screens["join, locked"] = locked.get(join, headers=FRENCH, follow=True)
     screens["join, bad link"] = invitee.get(reverse("team:join", args=["nope"]), headers=FRENCH)
     team.invitation_cancel(invitation=created, actor=admin)
     screens["join, cancelled"] = invitee.get(join, headers=FRENCH)

@@ -31,6 +31,8 @@ def test_an_invitee_joins_from_the_mail_and_lands_home(page, browser, live_serve
     assert link is not None
     invitee = browser.new_context(base_url=live_server.url).new_page()
     invitee.goto(urlsplit(link.group(0)).path)
+    # The form lives at an address without the link's token.
+    invitee.wait_for_url(lambda url: urlsplit(url).path == reverse("team:join_accept"))
     invitee.locator("#id_password1").fill(PASSWORD)
     invitee.locator("#id_password2").fill(PASSWORD)
     invitee.get_by_role("button", name="Create my account").click()
