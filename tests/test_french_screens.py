@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import DirectoryUser, Organization, Tenant, User
-from benefits.models import Benefit, Product, Subscription
+from benefits.models import Benefit, Product, ProductKey, Subscription
 from common.pagecache import page_cache
 from tests.benefits.wizard import wizard_state
 
@@ -201,6 +201,16 @@ def walk(client: Client) -> dict[str, object]:
     post("wizard, key of another product", REDEEM, {"step": "key", "key": POWER_BI_20})
     get("wizard, key again", REDEEM, subscription=power_bi_subscription.pk, action="extend")
     post("wizard, key too big", REDEEM, {"step": "key", "key": POWER_BI_20})
+    named = ProductKey.objects.get(key=POWER_BI_20).pk  # a key's Redeem link names it by id
+    get(
+        "wizard, key from a Redeem link",
+        REDEEM,
+        subscription=office_subscription.pk,
+        action="extend",
+        key_id=named,
+    )
+    post("wizard, key from a Redeem link refused", REDEEM, {"step": "key", "key_id": named})
+    post("wizard, type another key", REDEEM, {"step": "type_key"})
     get("wizard, key once more", REDEEM, subscription=office_subscription.pk, action="extend")
     post("wizard, review", REDEEM, {"step": "key", "key": "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"})
     token = wizard_state(client)["token"]

@@ -33,6 +33,15 @@ class Choice:
     tenant: Tenant
 
 
+@dataclass(frozen=True)
+class PrefilledKey:
+    """A key a Redeem link named, as the Key step shows it: its id and its last group. Never
+    the key itself, which only Show full keys reveals, after a recent second factor."""
+
+    id: int
+    masked: str
+
+
 @dataclass
 class Outcome:
     """What a request leaves to show. ``shown``: what it computed that the page shows;

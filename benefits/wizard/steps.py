@@ -11,9 +11,9 @@ from django.views.decorators.debug import sensitive_variables
 
 from accounts import selectors as accounts_selectors
 from accounts.selectors import parse_id
-from benefits import selectors
+from benefits import licensing, selectors
 from benefits.forms import RedeemChooseForm, RedeemKeyForm
-from benefits.models import Subscription
+from benefits.models import ProductKey, Subscription
 from benefits.services import redemption
 from benefits.services.redemption import Action, Preview
 from benefits.wizard.base import (
@@ -21,6 +21,7 @@ from benefits.wizard.base import (
     REVIEW_NOT_CURRENT,
     Choice,
     Outcome,
+    PrefilledKey,
     Stale,
     new_token,
 )
@@ -86,8 +87,10 @@ class ChooseStep(Step):
         if not form.is_valid():
             return Outcome(shown={"form": self._form(data=data)}, step=CHOOSE)
         action = form.cleaned_data["action"]
-        # A new choice: any earlier review is void.
-        wizard.state = WizardState(step=KEY, action=action, tenant_id=tenant.pk)
+        # A new choice: any earlier review is void; a key a Redeem link named stays.
+        wizard.state = WizardState(
+            step=KEY, action=action, tenant_id=tenant.pk, prefill_key_id=self.state.prefill_key_id
+        )
         if action == Action.ACTIVATE:
             return Outcome(shown={"choice": Choice(action, None, tenant)})
         wizard.state.subscription_id = subscription.pk
@@ -105,32 +108,43 @@ def _labelled(subscription: Subscription) -> tuple[int, str, str, int]:
 
 
 class KeyStep(Step):
+    """The key, typed into the field or named by a Redeem link. A named key is shown by its last
+    group and posted back as its id (``key_id``): the full key is read on the server only, so
+    that a Redeem link never shows what Show full keys guards with a second factor."""
+
     def context(self, shown: dict) -> dict:
         return {
             "choice": shown.get("choice") or self.wizard.choice(),
-            "form": shown.get("form") or RedeemKeyForm(initial={"key": self._prefilled_key()}),
+            "form": shown.get("form") or RedeemKeyForm(),
+            "prefilled": self._prefilled(),
+            "refused": shown.get("refused", []),
             "locked_minutes": shown.get("locked_minutes", 0),
             "paused": shown.get("paused", ""),
             "offer_activate": shown.get("offer_activate", False),
         }
 
-    @sensitive_variables()  # the full key, read to fill the field
-    def _prefilled_key(self) -> str:
-        """The key a Redeem link named, read from the organization's keys (never stored)."""
+    @sensitive_variables()  # the full key, read to show its last group
+    def _prefilled(self) -> PrefilledKey | None:
+        """The key a Redeem link named, read through the organization; one it no longer has
+        leaves the field to type a key."""
         if self.state.prefill_key_id is None:
-            return ""
-        key = selectors.key_list(organization=self.wizard.organization).filter(
-            pk=self.state.prefill_key_id
-        )
-        return key.values_list("key", flat=True).first() or ""
+            return None
+        keys = selectors.key_list(organization=self.wizard.organization)
+        found = keys.filter(pk=self.state.prefill_key_id).values_list("pk", "key").first()
+        if found is None:
+            self.state.prefill_key_id = None
+            return None
+        return PrefilledKey(id=found[0], masked=licensing.key_last_group(found[1]))
 
-    # The typed key is in ``data`` and in the form's cleaning: error reports hide every variable
-    # here and below (named ones would hide less there: the innermost decorator wins).
+    # The typed key is in ``data`` and in the form's cleaning, a named key in ``key``: error
+    # reports hide every variable here and below (named ones would hide less there: the
+    # innermost decorator wins).
     @sensitive_variables()
     def post(self, data: QueryDict) -> Outcome:
         wizard, state = self.wizard, self.state
         if state.action not in Action.values:
             raise Stale(CHOOSE, CHOOSE_FIRST)
+        # Counted the same whichever way the key is named: an id is a guess too.
         try:
             minutes = ratelimit.attempt(wizard.user.pk)  # counted as a failure until it succeeds
         except ratelimit.Unavailable:  # fail closed: no guess goes uncounted
@@ -138,27 +152,40 @@ class KeyStep(Step):
             return Outcome(shown={"paused": paused}, status=503, step=KEY)
         if minutes:
             return Outcome(shown={"locked_minutes": minutes}, status=429, step=KEY)
-        form, choice, offer_activate = RedeemKeyForm(data), None, False
-        if form.is_valid():
+        named = "key_id" in data  # the Key step of a Redeem link posts the id, not the key
+        # The key to show again, by its last group, after a refusal or Back from the review: a
+        # typed key replaces a named one; an id the organization lacks leaves the field to type.
+        state.prefill_key_id = (parse_id(data["key_id"]) or None) if named else None
+        form, choice, offer_activate = RedeemKeyForm(None if named else data), None, False
+        refused: list[str] = []
+        if named or form.is_valid():
             choice = wizard.choice()
             try:
-                key = redemption.key_find(
-                    organization=wizard.organization, raw=form.cleaned_data["key"]
-                )
+                key = self._key(data, form)
                 preview = wizard.preview(key=key, choice=choice)
             except ValidationError as refusal:
-                form.add_error("key", refusal)
                 offer_activate = refusal.code == redemption.INACTIVE
+                if named:
+                    refused = refusal.messages
+                else:
+                    form.add_error("key", refusal)
             else:
                 ratelimit.succeeded(wizard.user.pk)
-                state.step, state.key_id, state.prefill_key_id = REVIEW, key.pk, None
+                state.step, state.key_id = REVIEW, key.pk
                 state.tenant_id = preview.tenant.pk
                 state.reviewed, state.token = preview.fingerprint(), new_token()
                 return Outcome(shown={"preview": preview})
-        shown = {"form": form, "offer_activate": offer_activate}
+        shown = {"form": form, "offer_activate": offer_activate, "refused": refused}
         if choice is not None:
             shown["choice"] = choice
         return Outcome(shown=shown, step=KEY)
+
+    def _key(self, data: QueryDict, form: RedeemKeyForm) -> ProductKey:
+        """The organization's key, named by its id or typed; ValidationError if it has none."""
+        organization = self.wizard.organization
+        if "key_id" not in data:
+            return redemption.key_find(organization=organization, raw=form.cleaned_data["key"])
+        return redemption.key_find_by_id(organization=organization, key_id=data["key_id"])
 
 
 class ReviewStep(Step):

@@ -39,8 +39,9 @@ class Wizard:
         self.today = timezone.localdate()
 
     def start(self, params: QueryDict) -> Outcome:
-        """A fresh wizard; ?subscription=&action= makes the choice, ?key_id= fills the key
-        (another organization's key is 404, like any of its objects)."""
+        """A fresh wizard; ?subscription=&action= makes the choice, ?key_id= names the key the
+        Key step shows by its last group (another organization's key is 404, like any of its
+        objects)."""
         state = self.state = WizardState()
         subscription = None
         if params.get("subscription"):
@@ -70,6 +71,9 @@ class Wizard:
             return Outcome()
         if name == "restart":
             self.state = WizardState()
+            return Outcome()
+        if name == "type_key":  # "Type another key instead" of the one a Redeem link named
+            self.state.prefill_key_id = None
             return Outcome()
 
         step = POSTED.get(name)

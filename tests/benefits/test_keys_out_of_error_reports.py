@@ -148,23 +148,44 @@ def test_a_key_lookup_that_fails_outside_a_page_reports_no_full_key(contoso_admi
         assert_no_full_key(text)
 
 
-def test_a_key_field_that_fails_to_render_reports_no_full_key(
+def test_a_named_key_that_fails_to_show_reports_no_full_key(
     failing_client, error_reports, monkeypatch
 ):
-    """A Redeem link fills the Key step's field with the key: the page's rendering holds it."""
-    from django import forms
-
+    """A Redeem link's Key step reads the key to show its last group: that read holds it."""
+    from benefits import licensing
     from benefits.models import ProductKey
 
     key = ProductKey.objects.get(key=KEY)
-    monkeypatch.setattr(forms.TextInput, "get_context", boom)
+    monkeypatch.setattr(licensing, "key_last_group", boom)
 
     response = start_extending_office(failing_client, key_id=key.pk)
 
     assert response.status_code == 500
     assert len(error_reports) == 2
     for report in error_reports:
-        assert "get_context" in report
+        assert "server closed the connection unexpectedly" in report
+        assert_no_full_key(report)
+
+
+@pytest.mark.parametrize(
+    ("module", "function"),
+    [(preview_module.selectors, "key_list"), (preview_module, "key_check")],
+)
+def test_a_named_key_step_that_fails_reports_no_full_key(
+    failing_client, error_reports, monkeypatch, module, function
+):
+    from benefits.models import ProductKey
+
+    key = ProductKey.objects.get(key=KEY)
+    start_extending_office(failing_client)
+    monkeypatch.setattr(module, function, boom)
+
+    response = failing_client.post(URL, {"step": "key", "key_id": key.pk})
+
+    assert response.status_code == 500
+    assert len(error_reports) == 2
+    for report in error_reports:
+        assert "server closed the connection unexpectedly" in report
         assert_no_full_key(report)
 
 

@@ -237,13 +237,16 @@ def test_validating_a_key_before_choosing_goes_back_to_choose(contoso_client):
     assert "Choose what to do with the key first." in page or "What do you want to do" in page
 
 
-def test_a_redeem_link_names_the_key_by_id_and_fills_it(contoso_client):
+def test_a_redeem_link_names_the_key_by_id_and_shows_its_last_group(contoso_client):
     key = ProductKey.objects.get(key=O365_25)
     contoso_client.get(
         URL, {"key_id": key.pk, "subscription": sub("Office 365 E3").pk, "action": "extend"}
     )
-    assert f'value="{O365_25}"' in contoso_client.get(URL).content.decode()
-    assert O365_25 not in repr(wizard_state(contoso_client))  # the stored state holds its id
+    page = contoso_client.get(URL).content.decode()
+    assert "…-F7CPQ" in page
+    assert f'name="key_id" value="{key.pk}"' in page
+    assert O365_25 not in page  # the full key takes Show full keys and a second factor
+    assert wizard_state(contoso_client)["prefill_key_id"] == key.pk  # the state holds its id
 
 
 def test_a_redeem_link_to_another_organizations_key_is_404(contoso_client):

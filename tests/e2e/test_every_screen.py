@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from benefits.models import Benefit, Subscription
+from benefits.models import Benefit, ProductKey, Subscription
 from tests.e2e.conftest import htmx_settled, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
@@ -63,6 +63,22 @@ def wizard_key_refused(page) -> None:
     wizard_at_key(page)
     validate(page, "O6XHH-2D2TT-9HB6D-FV6M9-F7CPQ")
     page.locator("#key-errors").wait_for()
+
+
+def wizard_from_a_redeem_link(page) -> None:
+    """A key's Redeem link makes no choice: Choose, then the Key step naming the key by its
+    last group."""
+    office = Subscription.objects.get(
+        tenant__primary_domain="contoso.onmicrosoft.com", product__name="Office 365 E3"
+    )
+    key = ProductKey.objects.get(key="36XHH-2D2TT-9HB6D-FV6M9-F7CPQ")
+    page.goto(benefit_url("Office 365"))
+    page.locator(f'a[href$="?key_id={key.pk}"]').click()
+    page.locator('input[name="action"][value="extend"]').check()
+    page.locator('select[name="subscription"]').select_option(str(office.pk))
+    page.locator('select[name="tenant"]').select_option(str(office.tenant_id))
+    page.locator('form[hx-post] button[type="submit"]').first.click()
+    page.get_by_test_id("prefilled-key").wait_for()
 
 
 def wizard_done(page) -> None:
@@ -182,6 +198,7 @@ SCREENS = {
     "wizard: choose": ("admin@contoso.example", go("benefits:redeem", query="?restart=1")),
     "wizard: key": ("admin@contoso.example", wizard_at_key),
     "wizard: key refused": ("admin@contoso.example", wizard_key_refused),
+    "wizard: key from a Redeem link": ("admin@contoso.example", wizard_from_a_redeem_link),
     "wizard: review": ("admin@contoso.example", wizard_at_review),
     "wizard: done": ("admin@contoso.example", wizard_done),
     "your products": ("admin@contoso.example", go("products")),

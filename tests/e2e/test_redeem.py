@@ -8,6 +8,7 @@ import time
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.e2e.conftest import page_without_javascript, serious_violations, sign_in
@@ -106,3 +107,57 @@ def test_the_wizard_works_without_javascript(browser, live_server, demo):
     page.get_by_role("button", name="Redeem").click()
     page.get_by_text("Done: the key is redeemed").wait_for()
     page.context.close()
+
+
+def open_redeem_link_and_extend_office(page, key: str) -> None:
+    """From the Office 365 benefit's details: a key's Redeem link, then Extend end date."""
+    from benefits.models import Benefit, ProductKey, Subscription
+
+    office = Subscription.objects.get(
+        tenant__primary_domain="contoso.onmicrosoft.com", product__name="Office 365 E3"
+    )
+    benefit = Benefit.objects.get(organization__mpn_id="4711001", product__name="Office 365 E3")
+    page.goto(reverse("benefits:benefit_detail", args=[benefit.pk]))
+    masked = ProductKey.objects.get(key=key).masked_key
+    page.get_by_role("link", name=f"Redeem {masked}").click()
+    page.get_by_label("Extend the end date", exact=True).check()
+    page.get_by_label("Subscription", exact=True).select_option(str(office.pk))
+    page.get_by_label("Tenant", exact=True).select_option(str(office.tenant_id))
+    page.get_by_role("button", name="Next").click()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
+def test_a_redeem_link_redeems_its_key_without_showing_it(browser, live_server, demo, javascript):
+    from benefits.models import ProductKey
+
+    if javascript:
+        context = browser.new_context(base_url=live_server.url)
+        page = context.new_page()
+        sign_in(page)
+    else:
+        page = page_without_javascript(browser, live_server)
+    open_redeem_link_and_extend_office(page, "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ")
+    page.get_by_text("Product key …-F7CPQ, from the benefit's details").wait_for()
+    assert page.get_by_label("Product key", exact=True).count() == 0  # nothing to read back
+    assert "2D2TT" not in page.content()
+    if javascript:
+        assert serious_violations(page) == []
+    page.get_by_role("button", name="Validate").click()
+    page.get_by_text("25 × 12 ÷ 100 = 3 months").wait_for()
+    assert "2D2TT" not in page.content()
+    page.get_by_role("button", name="Redeem").click()
+    page.get_by_text("Done: the key is redeemed").wait_for()
+    assert "2D2TT" not in page.content()
+    assert ProductKey.objects.get(key="36XHH-2D2TT-9HB6D-FV6M9-F7CPQ").is_redeemed
+    assert not ProductKey.objects.get(key="W7QCC-MCX3K-J9X3F-96QVT-YR36V").is_redeemed
+    page.context.close()
+
+
+def test_type_another_key_instead_of_the_redeem_links(page):
+    sign_in(page)
+    open_redeem_link_and_extend_office(page, "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ")
+    page.get_by_role("button", name="Type another key instead").click()
+    page.get_by_label("Product key", exact=True).fill("W7QCC-MCX3K-J9X3F-96QVT-YR36V")
+    page.get_by_role("button", name="Validate").click()
+    page.get_by_text("100 × 12 ÷ 100 = 12 months").wait_for()
+    assert serious_violations(page) == []

@@ -14,6 +14,7 @@ from benefits.services.redemption.preview import (
     Preview,
     key_check,
     key_find,
+    key_find_by_id,
     key_used_error,
     redemption_preview,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "SubscriptionChanged",
     "key_check",
     "key_find",
+    "key_find_by_id",
     "key_redeem",
     "key_used_error",
     "redemption_preview",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Organization, Tenant
+from accounts.selectors import parse_id
 from benefits import licensing, selectors
 from benefits.errors import translated
 from benefits.models import ProductKey, Subscription
@@ -99,6 +100,16 @@ def key_find(*, organization: Organization, raw: str) -> ProductKey:
     except licensing.KeyFormatError as error:
         raise ValidationError(translated(error), code="format") from error
     key = selectors.key_list(organization=organization).filter(key=canonical).first()
+    if key is None:
+        raise ValidationError(KEY_NOT_FOUND, code="not_found")
+    return key
+
+
+@sensitive_variables()  # the key read, and the row while it is being read
+def key_find_by_id(*, organization: Organization, key_id: object) -> ProductKey:
+    """The organization's key a Redeem link named by its id. An unknown id, a malformed one and
+    another organization's key get the same 'can't find' message as a typed key."""
+    key = selectors.key_list(organization=organization).filter(pk=parse_id(key_id)).first()
     if key is None:
         raise ValidationError(KEY_NOT_FOUND, code="not_found")
     return key
