@@ -404,18 +404,20 @@ def test_every_mail_is_in_french_with_no_english_left(
     from benefits.services.team import invitation_create
 
     admin = User.objects.get(email="admin@contoso.example")
+    organization = admin.organization
+    assert organization is not None
     User.objects.filter(pk=admin.pk).update(language="fr")
     with django_capture_on_commit_callbacks(execute=True):
         Client().post(reverse("account_reset_password"), {"email": admin.email})
         invitation_create(
-            organization=admin.organization,
+            organization=organization,
             email="nouvelle@contoso.example",
             roles=["mpn_partner_admin"],
             language="fr",
             actor=admin,
         )
         invitation_create(  # an address with an account elsewhere: a mail with no link
-            organization=admin.organization, email=STAFF_EMAIL, roles=[], language="fr", actor=admin
+            organization=organization, email=STAFF_EMAIL, roles=[], language="fr", actor=admin
         )
     sent = {"password_reset_key": mailoutbox[0], "team_invitation": mailoutbox[1]}
     sent["team_invitation_taken"] = mailoutbox[2]
