@@ -45,7 +45,7 @@ class Dataset:
         self.accounts = Rows(
             User,
             "id password is_superuser first_name last_name is_staff is_active date_joined email "
-            "organization_id roles",
+            "organization_id roles language session_generation",
         )
         self.products = Rows(Product, "id name kind")
         self.benefits = Rows(

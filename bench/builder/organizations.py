@@ -94,6 +94,8 @@ class Builder(Dataset):
             admin_email,
             org,
             json.dumps([Role.GLOBAL_ADMIN.value]),
+            "",  # language: not chosen, the browser's
+            0,  # session generation
         )
         person_ids = [self._person(tenant_ids, slug, n) for n in range(people)]
         usage_ids, license_ids = self._benefits(org, currency, benefits, usage_benefits, products)
