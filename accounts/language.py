@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import translation
 from django.views import i18n
 
@@ -61,6 +62,10 @@ class AccountLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == reverse("healthz"):
+            # Probed by load balancers, and by clients that carry a session cookie: reading the
+            # account here would cost a session read and a query on every probe.
+            return self.get_response(request)
         user = getattr(request, "user", None)
         language = getattr(user, "language", "") if user and user.is_authenticated else ""
         if language and known_language(language):

@@ -101,10 +101,12 @@ class MFAEnrolmentMiddleware:
         return self.get_response(request)
 
     def _must_enrol(self, request: HttpRequest) -> bool:
+        # The address first: reading the account costs a session read and a query, which
+        # /healthz/ and static files must not pay.
+        if request.path.startswith(_enrolment_allowed_paths()):
+            return False
         user = request.user
         if not user.is_authenticated or not isinstance(user, User):
-            return False
-        if request.path.startswith(_enrolment_allowed_paths()):
             return False
         return mfa_required_for(user) and not has_second_factor(user)
 

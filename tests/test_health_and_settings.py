@@ -53,6 +53,19 @@ def test_healthz_answers_ok_when_the_database_answers(client):
     assert "no-cache" in response["Cache-Control"]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("mfa_required", [False, True])
+def test_healthz_reads_neither_session_nor_account_of_a_signed_in_client(
+    client, admin_user, django_assert_num_queries, settings, mfa_required
+):
+    """Load balancers and benchmark clients may probe with a session cookie: the probe stays
+    one query, as cheap as for anyone."""
+    settings.PORTAL_MFA_REQUIRED = mfa_required
+    client.force_login(admin_user)
+    with django_assert_num_queries(1):
+        assert client.get(reverse("healthz")).content == b"ok"
+
+
 def test_healthz_answers_503_when_the_database_is_down():
     # A database on a port where nothing listens: the check must fail fast and say so.
     result = run_python(
