@@ -80,7 +80,8 @@ class Window:
             "users_started": PartnerAdmin._next_slot,
         }
         OUTPUT.write_text(json.dumps(result))
-        cls.environment.runner.quit()
+        if cls.environment.runner is not None:
+            cls.environment.runner.quit()
 
 
 @events.init.add_listener
@@ -113,7 +114,7 @@ class PartnerAdmin(FastHttpUser):
     _next_slot = 0
 
     def on_start(self) -> None:
-        origin = urlsplit(self.host)
+        origin = urlsplit(self.host or "")
         self.headers = {
             "X-Forwarded-Proto": "https",
             "Origin": f"https://{origin.netloc}",
@@ -175,7 +176,7 @@ class PartnerAdmin(FastHttpUser):
     def csrf_token(self) -> str:
         for cookie in self.client.cookiejar:
             if cookie.name == "csrftoken":
-                return cookie.value
+                return cookie.value or ""
         return ""
 
     # -- the scenario ---
