@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from allauth.account.internal.flows.login import record_authentication
 from allauth.core import context
-from allauth.mfa import signals
-from allauth.mfa.adapter import get_adapter
 from allauth.mfa.base.forms import AuthenticateForm as BaseAuthenticateForm
+from allauth.mfa.base.forms import BaseAuthenticateForm as AllauthCodeForm
 from allauth.mfa.base.forms import ReauthenticateForm as BaseReauthenticateForm
-from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.forms import ActivateTOTPForm as BaseActivateTOTPForm
 from allauth.mfa.webauthn.forms import AddWebAuthnForm as BaseAddWebAuthnForm
 from django.core.exceptions import ValidationError
@@ -36,9 +34,11 @@ def locked_message(minutes: int) -> str:
     ) % {"minutes": minutes}
 
 
-class RateLimitedCodeMixin:
+class RateLimitedCodeMixin(AllauthCodeForm):
+    """Goes before allauth's sign-in or re-authentication form: the portal's counter wraps
+    allauth's own code check, whatever that check becomes in later versions."""
+
     user: User  # set by allauth's form from its "user" argument
-    cleaned_data: dict
 
     def clean_code(self) -> str:
         try:
@@ -47,28 +47,11 @@ class RateLimitedCodeMixin:
             raise ValidationError(PAUSED_MESSAGE, code="paused") from None
         if minutes:
             raise ValidationError(locked_message(minutes), code="locked")
-        code = self.cleaned_data["code"]
-        main: Authenticator | None = None
-        # As allauth's form: the app's code or an unused recovery code; passkeys take no code.
-        for authenticator in Authenticator.objects.filter(user=self.user).exclude(
-            type=Authenticator.Type.WEBAUTHN
-        ):
-            if main is None or authenticator.type == Authenticator.Type.TOTP:
-                main = authenticator
-            if authenticator.wrap().validate_code(code):
-                authenticator.user = self.user
-                self.authenticator = authenticator
-                ratelimit.succeeded(self.user.pk, SCOPE)
-                return code
-        if main is not None:
-            signals.authentication_failed.send(
-                sender=Authenticator,
-                request=context.request,
-                user=self.user,
-                authenticator=main,
-                reauthentication=isinstance(self, ReauthenticateForm),
-            )
-        raise get_adapter().validation_error("incorrect_code")
+        # allauth's own check (the app's code or an unused recovery code) and its failure
+        # signal; its counter is off (ACCOUNT_RATE_LIMITS "login_failed"), the portal's counts.
+        code = super().clean_code()
+        ratelimit.succeeded(self.user.pk, SCOPE)
+        return code
 
 
 class AuthenticateForm(RateLimitedCodeMixin, BaseAuthenticateForm):
