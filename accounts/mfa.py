@@ -31,12 +31,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.models import Role, User
+from accounts.models import User
 
 # The kinds of authenticator that make a second factor; recovery codes only stand in for them.
 SECOND_FACTOR_TYPES = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-# The team roles, besides the benefits roles, whose accounts must use two-step verification.
-TEAM_ROLES = [Role.GLOBAL_ADMIN.value, Role.USER_ADMIN.value]
 
 ENROLMENT_MESSAGE = _(
     "Your organization requires two-step verification for your account. Set up an "
@@ -61,7 +59,7 @@ WITH_MFA_STATUS_EXTRA_QUERIES = 0
 def mfa_required_for(user: User) -> bool:
     """True when the account must use two-step verification while PORTAL_MFA_REQUIRED is on:
     a benefits role, a team role (Global admin, User admin) or staff status."""
-    roles = set(settings.BENEFITS_ROLES) | set(getattr(settings, "TEAM_ADMIN_ROLES", TEAM_ROLES))
+    roles = set(settings.BENEFITS_ROLES) | set(settings.TEAM_ADMIN_ROLES)
     return bool(user.is_active and (user.is_staff or roles.intersection(user.roles)))
 
 
