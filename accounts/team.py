@@ -56,8 +56,18 @@ def invitation_list(*, organization: Organization) -> QuerySet[Invitation]:
     return Invitation.objects.filter(organization=organization).open()
 
 
-def invitation_get(*, organization: Organization, invitation_id: object) -> Invitation:
-    return get_object_or_404(invitation_list(organization=organization), pk=parse_id(invitation_id))
+def invitation_get(
+    *, organization: Organization, invitation_id: object, closed_too: bool = False
+) -> Invitation:
+    """One of the organization's open invitations (Http404 for another organization's); with
+    ``closed_too``, an accepted or cancelled one as well, e.g. to show the row of an
+    invitation just cancelled."""
+    invitations = (
+        Invitation.objects.filter(organization=organization)
+        if closed_too
+        else invitation_list(organization=organization)
+    )
+    return get_object_or_404(invitations, pk=parse_id(invitation_id))
 
 
 def invitation_by_token(token: str) -> Invitation | None:

@@ -177,5 +177,7 @@ def _row(request: PortalRequest, subject: User | Invitation, context: dict) -> H
     if isinstance(subject, User):
         member = selectors.member_get(organization=request.organization, member_id=subject.pk)
         return render(request, f"{PAGE}#member-row", {"member": with_mfa_label(member), **context})
-    invitation = Invitation.objects.get(pk=subject.pk)  # fetched through the organization above
+    invitation = selectors.invitation_get(
+        organization=request.organization, invitation_id=subject.pk, closed_too=True
+    )
     return render(request, f"{PAGE}#invitation-row", {"invitation": invitation, **context})

@@ -7,8 +7,11 @@ from django.http import Http404
 from django.urls import reverse
 
 from accounts import selectors as account_selectors
+from accounts import team as team_selectors
+from accounts.models import Invitation, Organization
 from benefits import selectors as benefit_selectors
-from tests.accounts.factories import DirectoryUserFactory
+from benefits.services import team as team_services
+from tests.accounts.factories import DirectoryUserFactory, UserFactory
 from tests.benefits.factories import BenefitFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +83,29 @@ def test_own_benefit_page_shows_the_benefit(partner_client, organization):
     assert "Power BI Pro" in response.content.decode()
     expiration = benefit.expiration_date.isoformat()
     assert f'<time datetime="{expiration}">' in response.content.decode()
+
+
+def test_a_cancelled_invitation_is_found_through_its_own_organization_only(
+    organization, other_organization
+):
+    """The Team page re-reads an invitation's row after cancelling it, through the selector."""
+
+    def cancelled_invitation_of(org: Organization) -> Invitation:
+        admin = UserFactory.create(organization=org, roles=["global_admin"])
+        invitation = team_services.invitation_create(
+            organization=org, email="x@partner.example", roles=[], language="en", actor=admin
+        )
+        return team_services.invitation_cancel(invitation=invitation, actor=admin)
+
+    own = cancelled_invitation_of(organization)
+    foreign = cancelled_invitation_of(other_organization)
+    found = team_selectors.invitation_get(
+        organization=organization, invitation_id=own.pk, closed_too=True
+    )
+    assert found == own
+    with pytest.raises(Http404):  # closed: not among the open invitations a view acts on
+        team_selectors.invitation_get(organization=organization, invitation_id=own.pk)
+    with pytest.raises(Http404):
+        team_selectors.invitation_get(
+            organization=organization, invitation_id=foreign.pk, closed_too=True
+        )
