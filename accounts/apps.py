@@ -7,8 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organizations")
 
     def ready(self) -> None:
+        from allauth.mfa.signals import authenticator_removed
         from django.db.models.signals import post_save
 
+        from accounts.mfa import forget_second_factor
         from accounts.models import DirectoryUser, Organization, Tenant
         from common import pagecache
 
@@ -18,6 +20,8 @@ class AccountsConfig(AppConfig):
         post_save.connect(
             _organization_saved, sender=Organization, dispatch_uid="pagecache-organization"
         )
+        # The enrolment middleware's remembered answer goes with the authenticator removed.
+        authenticator_removed.connect(forget_second_factor, dispatch_uid="mfa-forget-enrolled")
 
 
 def _organization_saved(sender, instance, raw=False, **kwargs) -> None:

@@ -2,7 +2,8 @@
 
 - ``MFAEnrolmentMiddleware``: with ``settings.PORTAL_MFA_REQUIRED``, an account that must use
   two-step verification (``mfa_required_for``) and has neither an authenticator app nor a
-  passkey is sent to enrol before it reaches anything else.
+  passkey is sent to enrol before it reaches anything else; once enrolled, the session
+  remembers it (``session_has_second_factor``), so the check costs no query per page.
 - ``second_factor_recently`` and ``second_factor_required``: "prove your second factor again"
   for sensitive actions (revealing a full product key), with the same 15-minute window as
   allauth's reauthentication (``ACCOUNT_REAUTHENTICATION_TIMEOUT``).
@@ -35,6 +36,8 @@ from accounts.models import User
 
 # The kinds of authenticator that make a second factor; recovery codes only stand in for them.
 SECOND_FACTOR_TYPES = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+# Holds the id of the account this session found with a second factor (session_has_second_factor).
+SECOND_FACTOR_SESSION_KEY = "portal_mfa_second_factor_user"
 
 ENROLMENT_MESSAGE = _(
     "Your organization requires two-step verification for your account. Set up an "
@@ -66,6 +69,27 @@ def mfa_required_for(user: User) -> bool:
 def has_second_factor(user: User) -> bool:
     """True when the account has an authenticator app or a passkey (one query)."""
     return Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTOR_TYPES).exists()
+
+
+def session_has_second_factor(request: HttpRequest, user: User) -> bool:
+    """``has_second_factor``, remembered by the session once true, so an enrolled account's
+    pages cost no query for it. Keyed by the account's id: a session that changes account never
+    borrows the answer. Forgotten on sign-out (the session is emptied) and when this session
+    removes an authenticator (``forget_second_factor``)."""
+    if request.session.get(SECOND_FACTOR_SESSION_KEY) == user.pk:
+        return True
+    if not has_second_factor(user):
+        return False
+    request.session[SECOND_FACTOR_SESSION_KEY] = user.pk
+    return True
+
+
+def forget_second_factor(sender: object, request: HttpRequest | None = None, **kwargs) -> None:
+    """allauth's ``authenticator_removed``: the next request checks again, so removing the last
+    authenticator app or passkey sends the account back to enrolment."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session.pop(SECOND_FACTOR_SESSION_KEY, None)
 
 
 def _enrolment_allowed_paths() -> tuple[str, ...]:
@@ -106,7 +130,7 @@ class MFAEnrolmentMiddleware:
         user = request.user
         if not user.is_authenticated or not isinstance(user, User):
             return False
-        return mfa_required_for(user) and not has_second_factor(user)
+        return mfa_required_for(user) and not session_has_second_factor(request, user)
 
 
 def _recent_records(request: HttpRequest, user: User) -> list[dict]:

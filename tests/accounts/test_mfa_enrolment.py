@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.mfa import (
@@ -118,3 +120,41 @@ def test_a_list_with_mfa_status_costs_one_query(organization, django_assert_num_
     with django_assert_num_queries(1 + WITH_MFA_STATUS_EXTRA_QUERIES):
         statuses = [mfa_status(user) for user in with_mfa_status(User.objects.all())]
     assert statuses == [STATUS_PASSKEY] * 5
+
+
+def test_an_enrolled_accounts_pages_cost_no_query_for_the_enrolment_check(
+    client, admin_user, settings
+):
+    _authenticator(admin_user, Authenticator.Type.TOTP)
+    client.force_login(admin_user)
+    page = reverse("benefits:overview")
+
+    def queries(required: bool) -> int:
+        settings.PORTAL_MFA_REQUIRED = required
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(page).status_code == 200
+        return len(captured)
+
+    queries(True)  # the first page finds the second factor and the session remembers it
+    assert queries(True) == queries(False)
+
+
+def test_removing_the_last_authenticator_sends_the_account_back_to_enrolment(
+    client, admin_user, required
+):
+    sign_in(client, admin_user.email)
+    enrol_totp(client)
+    assert client.get(reverse("benefits:overview")).status_code == 200
+    assert client.post(reverse("mfa_deactivate_totp")).status_code == 302
+    assert not Authenticator.objects.filter(user=admin_user).exists()
+    assert client.get(reverse("benefits:overview"))["Location"] == MFA_INDEX
+
+
+def test_the_remembered_second_factor_belongs_to_one_account(client, admin_user, required):
+    _authenticator(admin_user, Authenticator.Type.TOTP)
+    client.force_login(admin_user)
+    assert client.get(HOME).status_code == 200
+    client.post(reverse("logout"))
+    other = UserFactory(organization=admin_user.organization, roles=[Role.GLOBAL_ADMIN.value])
+    client.force_login(other)
+    assert client.get(HOME)["Location"] == MFA_INDEX
