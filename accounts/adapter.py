@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts import mail
@@ -60,7 +61,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """allauth's mails follow the portal's one convention: ``account/email/<name>`` is
         ``templates/mail/<name>_subject.txt``, ``.txt`` and ``.html``, in the account's
-        language, sent after commit. The request stays out: it is gone by then."""
+        language, sent after commit. The request stays out: it is gone by then. An account that
+        chose no language gets the language of the request that caused the mail (the browser
+        that asked for a password reset), not the portal's default."""
         user = context.get("user")
         mail.send_mail(
             template=template_prefix.rsplit("/", 1)[-1],
@@ -69,7 +72,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 "email": email,
                 "link_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
             },
-            language=getattr(user, "language", None),
+            language=getattr(user, "language", None) or translation.get_language(),
             to=email,
         )
 

@@ -30,7 +30,8 @@ logger = logging.getLogger(__name__)
 
 def recipient_language(language: str | None) -> str:
     """The account's chosen language (``User.language``), else the portal's default. Callers
-    pass the account's language, never the request's: the mail is for the recipient."""
+    pass the account's language: the mail is for the recipient. Only for an account that chose
+    none may they pass the language of the request that asked for the mail (accounts/adapter.py)."""
     known = {code for code, _name in settings.LANGUAGES}
     return language if language in known else settings.LANGUAGE_CODE
 

@@ -169,6 +169,35 @@ def test_the_mail_speaks_the_account_s_language(
     assert "Réinitialis" in message["Subject"]
 
 
+def test_an_account_without_a_language_gets_the_mail_in_the_asking_browser_s_language(
+    client, organization, smtp_server, django_capture_on_commit_callbacks
+):
+    user = UserFactory.create(organization=organization, language="")
+    [message] = reset_mails(
+        smtp_server,
+        django_capture_on_commit_callbacks,
+        client,
+        user.email,
+        HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9",
+    )
+    assert "Réinitialis" in message["Subject"]
+
+
+def test_an_account_s_chosen_language_outvotes_the_asking_browser_s(
+    client, organization, smtp_server, django_capture_on_commit_callbacks
+):
+    user = UserFactory.create(organization=organization, language="en")
+    [message] = reset_mails(
+        smtp_server,
+        django_capture_on_commit_callbacks,
+        client,
+        user.email,
+        HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9",
+    )
+    assert "Réinitialis" not in message["Subject"]
+    assert message["Subject"] == "Reset your Partner Benefits password"
+
+
 def test_a_sixth_request_in_an_hour_for_one_address_is_refused(client, admin_user):
     for attempt in range(5):
         address = f"203.0.113.{attempt + 1}"
