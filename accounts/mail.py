@@ -6,9 +6,17 @@ alternative, extending ``mail/_base.html``), rendered in the recipient's languag
 ``portal_url`` (the portal's home page, absolute) besides its own context; links inside a mail
 are built with ``absolute_url``, since a mail is read outside any request.
 
-``send_mail`` registers the sending with ``transaction.on_commit``: a rolled-back change sends
-nothing, and a mail server that refuses or is down never turns a committed change into an error
-page (the failure is logged).
+``send_mail`` renders the mail at once and writes it to the outbox (accounts.models.OutgoingMail)
+in the transaction of the change; once that commits, a Celery worker delivers it
+(accounts.tasks.deliver_mail). A rolled-back change leaves no row and sends nothing; nothing in
+the request talks to the mail server, so a mail server that refuses or is down never turns a
+committed change into an error page. A worker retries a refused mail with growing delays, and a
+worker that dies mid-delivery neither loses the mail (tasks are acknowledged late) nor sends it
+twice (``sent_at`` is written in the transaction that holds the row's lock, right after the
+server accepted it).
+
+Without a task broker (``make run``, the tests) the task runs in the process right after the
+commit, once: a refusal is logged and the mail stays unsent in the outbox.
 """
 
 from __future__ import annotations
@@ -19,11 +27,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.template import Context
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+
+from accounts.models import OutgoingMail
 
 logger = logging.getLogger(__name__)
 
@@ -73,22 +83,68 @@ def render_mail(
     return message
 
 
+class MailNotDelivered(Exception):
+    """The mail server refused a mail or could not be reached. Its only argument is the error's
+    kind ("SMTPDataError"): a server's answer may name the recipient, and this exception is what
+    the worker's log and the retries show."""
+
+
 def send_mail(*, template: str, context: Mapping[str, Any], language: str | None, to: str) -> None:
-    """Send ``template`` to ``to`` in ``language`` (the account's ``language``) once the current
-    transaction commits (at once outside one). Never raises for a mail server's refusal or
-    absence: it is logged, without the address."""
+    """Send ``template`` to ``to`` in ``language`` (the account's ``language``): the rendered mail
+    is written to the outbox in the current transaction and delivered by a worker once it
+    commits (at once outside one). Never raises for a mail server's refusal or absence, nor for
+    a task broker that is down: it is logged, without the address."""
 
     # Rendered now, so a template's mistake fails loudly where it is made (in the tests).
     message = render_mail(template=template, context=context, language=language, to=to)
+    outgoing = OutgoingMail.from_message(message, template=template)
+    outgoing.save()
+    transaction.on_commit(lambda: _enqueue(outgoing))
 
-    def deliver() -> None:
+
+def _enqueue(outgoing: OutgoingMail) -> None:
+    from accounts.tasks import deliver_mail
+
+    try:
+        deliver_mail.delay(outgoing.pk)
+    except Exception as error:
+        # The change is committed and the mail is in the outbox; a broker that is down must
+        # not turn that into an error page.
+        logger.error(
+            "Mail %r (outbox %s) could not be handed to the task broker (%s)",
+            outgoing.template,
+            outgoing.pk,
+            type(error).__name__,
+        )
+
+
+def deliver(*, mail_id: int) -> bool:
+    """Hand the outbox row ``mail_id`` to Django's mail backend unless it was sent already (or
+    another worker holds it): True if it was sent now. The row stays locked from before the
+    sending until ``sent_at`` is written, so a second delivery of the same row sends nothing.
+    Raises ``MailNotDelivered`` (after recording the attempt and the error's kind) when the mail
+    server refuses or can't be reached."""
+    with transaction.atomic():
+        rows = OutgoingMail.objects.filter(pk=mail_id, sent_at__isnull=True)
+        if connection.features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True)
+        outgoing = rows.first()
+        if outgoing is None:
+            return False
+        outgoing.attempts += 1
         try:
-            message.send()
-        except Exception as error:
-            # The change is committed; the person can ask again (reset, resend invitation).
-            # Only the error's kind: an SMTP refusal's text names the recipient's address.
-            logger.error(
-                "Mail %r to an account could not be sent (%s)", template, type(error).__name__
-            )
-
-    transaction.on_commit(deliver)
+            outgoing.message().send()
+        except OSError as error:  # smtplib.SMTPException is an OSError
+            kind = type(error).__name__
+            outgoing.last_error = kind
+            outgoing.save(update_fields=["attempts", "last_error"])
+        else:
+            # Accepted: the body (which may hold an invitation or reset link) is not kept.
+            outgoing.sent_at = timezone.now()
+            outgoing.last_error = ""
+            outgoing.text = outgoing.html = ""
+            outgoing.save(update_fields=["attempts", "last_error", "sent_at", "text", "html"])
+            return True
+    # Only the error's kind: an SMTP refusal's text names the recipient's address.
+    logger.error("Mail %r to an account could not be sent (%s)", outgoing.template, kind)
+    raise MailNotDelivered(kind)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
+import kombu
+import redis
 from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
@@ -24,6 +27,8 @@ from accounts.forms import BoundedPasswordChangeForm
 from accounts.permissions import SignedInRequest, benefits_role_names
 from common import pagecache, ratelimit
 from common.redis_cache import CACHE_ERRORS, RedisCache
+
+REDIS_SCHEMES = {"redis", "rediss", "unix"}
 
 
 class LoginView(allauth_views.LoginView):
@@ -85,8 +90,9 @@ def home(request: SignedInRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 "ok" when every service the portal needs answers; otherwise 503 and one line per
     service, "name: ok" or "name: unavailable". No sign-in, no session. The checks are a
-    database query and one PING per cache server (an alias sharing another's server is not
-    asked twice): the cheapest truthful answer, as this is the floor of the benchmark."""
+    database query and one PING per Redis server, the caches' and the task broker's (a server
+    serving several is not asked twice): the cheapest truthful answer, as this is the floor of
+    the benchmark."""
     results = [(name, check()) for name, check in health_checks()]
     if all(ok for _name, ok in results):
         return HttpResponse("ok", content_type="text/plain")
@@ -95,13 +101,23 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def health_checks() -> list[tuple[str, Callable[[], bool]]]:
-    """What /healthz/ asks, in order. A task broker joins this list once there is one."""
+    """What /healthz/ asks, in order. A Redis server serving several of them (the cache and the
+    task broker) is asked once."""
     pinged: dict[str, bool] = {}
-    return [
+    checks: list[tuple[str, Callable[[], bool]]] = [
         ("database", _database_answers),
         ("cache", functools.partial(_cache_answers, "default", pinged)),
         ("page cache", functools.partial(_cache_answers, pagecache.CACHE_ALIAS, pinged)),
     ]
+    if settings.CELERY_BROKER_URL:
+        checks.append(("task broker", functools.partial(_broker_answers, pinged)))
+    return checks
+
+
+def _server(url: str) -> str:
+    """The server a URL names, whatever its database number or password."""
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port or 6379}" if parts.scheme in REDIS_SCHEMES else url
 
 
 def _database_answers() -> bool:
@@ -119,10 +135,32 @@ def _cache_answers(alias: str, pinged: dict[str, bool]) -> bool:
     backend = caches[alias]
     if not isinstance(backend, RedisCache):
         return True
-    server = settings.CACHES[alias]["LOCATION"]
+    server = _server(settings.CACHES[alias]["LOCATION"])
     if server not in pinged:
         try:
             pinged[server] = backend.ping()
         except CACHE_ERRORS:
+            pinged[server] = False
+    return pinged[server]
+
+
+def _broker_answers(pinged: dict[str, bool]) -> bool:
+    """The task broker accepts a connection (a Redis one answers PING)."""
+    url = settings.CELERY_BROKER_URL
+    server = _server(url)
+    if server not in pinged:
+        timeout = settings.REDIS_TIMEOUT_SECONDS
+        try:
+            if urlsplit(url).scheme in REDIS_SCHEMES:
+                client = redis.Redis.from_url(
+                    url, socket_connect_timeout=timeout, socket_timeout=timeout
+                )
+                with client:
+                    pinged[server] = bool(client.ping())
+            else:
+                with kombu.Connection(url, connect_timeout=timeout) as broker:
+                    broker.ensure_connection(max_retries=1)
+                    pinged[server] = True
+        except Exception:
             pinged[server] = False
     return pinged[server]

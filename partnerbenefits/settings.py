@@ -324,6 +324,23 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # read outside any request, so it can't take the address from one.
 PORTAL_BASE_URL = portal_base_url(os.environ.get("PORTAL_BASE_URL", ""), debug=DEBUG)
 
+# --- Tasks ------------------------------------------------------------------------------------
+# Celery workers (`celery -A partnerbenefits worker`, partnerbenefits/celery.py) deliver the mails
+# of the outbox. CELERY_BROKER_URL defaults to REDIS_URL; a broker Redis must never evict
+# (maxmemory-policy noeviction), as the "default" cache. Without a broker (`make run`, the
+# tests) each task runs in the process, right after the commit that enqueues it.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# A task is acknowledged once done, and given back to the broker if its worker dies: nothing is
+# lost, and the tasks are idempotent so nothing is done twice. One task at a time per process.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Nothing reads a task's result: no result backend.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

@@ -13,6 +13,7 @@ from accounts.models.organizations import (
     currency_validator,
     mpn_id_validator,
 )
+from accounts.models.outbox import OutgoingMail
 from accounts.models.users import User, UserManager
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "DirectoryUser",
     "Invitation",
     "Organization",
+    "OutgoingMail",
     "Role",
     "Tenant",
     "User",

@@ -129,6 +129,35 @@ def test_healthz_answers_ok_with_redis_up(redis_settings, client):
 
 
 @pytest.mark.django_db
+def test_healthz_asks_the_task_broker_and_pings_a_shared_redis_once(settings):
+    from unittest import mock
+
+    from accounts.views import health_checks
+
+    # The caches and the broker on one Redis server, in other database numbers. PING is
+    # counted, not sent: no other test's Redis is touched.
+    settings.CACHES = {
+        alias: {"BACKEND": "common.redis_cache.RedisCache", "LOCATION": f"{REDIS_URL}"}
+        for alias in ("default", "pages")
+    }
+    settings.CELERY_BROKER_URL = REDIS_URL.rsplit("/", 1)[0] + "/9"
+    assert [name for name, _check in health_checks()][-1] == "task broker"
+    with mock.patch.object(redis.Redis, "ping", autospec=True, return_value=True) as ping:
+        assert all(check() for _name, check in health_checks())
+    assert ping.call_count == 1
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_task_broker_is_down(settings, client):
+    from tests.smtp import free_port
+
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert b"task broker: unavailable" in response.content
+
+
+@pytest.mark.django_db
 def test_rendered_tables_go_to_the_pages_cache(redis_settings, contoso_client):
     assert contoso_client.get(reverse("products")).status_code == 200
     keys = redis.Redis.from_url(REDIS_URL).keys("partnerbenefits-tests-pages:*")

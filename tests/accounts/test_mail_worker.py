@@ -1,0 +1,129 @@
+"""A real Celery worker process, started as in production (``celery -A partnerbenefits
+worker``), delivers the outbox through a real Redis broker to a real SMTP server, exactly once,
+from the test database (PostgreSQL only)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import kombu.pools
+import pytest
+import redis
+from django.db import transaction
+
+from accounts.mail import send_mail
+from accounts.models import OutgoingMail
+from accounts.tasks import deliver_mail
+from partnerbenefits.celery import app
+from tests.benefits.live_server import _database_url
+from tests.conftest import require_service
+
+ROOT = Path(__file__).resolve().parents[2]
+# A Redis database of its own: a test run never picks up another's tasks.
+BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL") or "redis://127.0.0.1:6379/9"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def forget_connections() -> None:
+    """Close and forget the app's broker connections (kombu keeps them in a registry of the
+    process; even tasks run in the process take one), so the next are made for the broker URL
+    now configured."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    kombu.pools.reset()
+
+
+@pytest.fixture
+def broker(postgres) -> Iterator[str]:
+    """The test process publishes to the real broker instead of running tasks itself."""
+    client = redis.Redis.from_url(BROKER_URL, socket_connect_timeout=1)
+    try:
+        client.flushdb()
+    except redis.exceptions.ConnectionError:
+        require_service(False, f"needs a Redis server at {BROKER_URL}")
+    before = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
+    app.conf.update(task_always_eager=False, broker_url=BROKER_URL)
+    forget_connections()
+    try:
+        yield BROKER_URL
+    finally:
+        app.conf.update(before)
+        forget_connections()
+        client.flushdb()
+
+
+@pytest.fixture
+def worker(broker, smtp_server) -> Iterator[subprocess.Popen]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": broker,
+        "EMAIL_URL": f"smtp://{smtp_server.host}:{smtp_server.port}",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "worker-tests-only",
+        # Connections closed after each task: none outlives the test's database.
+        "DJANGO_CONN_MAX_AGE": "0",
+    }
+    env.pop("REDIS_URL", None)
+    command = [
+        str(Path(sys.executable).with_name("celery")),
+        "-A",
+        "partnerbenefits",
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "-Q",
+        "celery",
+        "--loglevel=WARNING",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def greet(to: str) -> None:
+    with transaction.atomic():
+        send_mail(
+            template="greeting",
+            context={"name": "O'Brien & Co", "link": "https://benefits.example.com/"},
+            language="en",
+            to=to,
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_delivers_a_committed_mail_exactly_once(settings, smtp_server, worker):
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], TEMPLATES]}
+    ]
+    greet("first@example.com")
+    [first] = smtp_server.wait_for(1, timeout=20)
+    assert first["To"] == "first@example.com"
+    outgoing = OutgoingMail.objects.get(to="first@example.com")
+
+    # The same row delivered again (a broker redelivery), then a second mail: the worker takes
+    # one task at a time in order, so once the second arrives the repeat has been handled.
+    deliver_mail.delay(outgoing.pk)
+    greet("second@example.com")
+    messages = smtp_server.wait_for(2, timeout=20)
+
+    assert [message["To"] for message in messages] == ["first@example.com", "second@example.com"]
+    assert worker.poll() is None
+    outgoing.refresh_from_db()
+    assert outgoing.sent_at is not None
+    assert outgoing.attempts == 1
