@@ -7,6 +7,7 @@ anonymous visitors always do.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -54,6 +55,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@cache  # worked out once: the middleware asks on every request
+def _healthz_path() -> str:
+    return reverse("healthz")
+
+
 class AccountLanguageMiddleware:
     """For a signed-in account with a language, that language, whatever the browser asks for.
     After LocaleMiddleware (which chose the browser's) and AuthenticationMiddleware."""
@@ -62,7 +68,7 @@ class AccountLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info == reverse("healthz"):
+        if request.path_info == _healthz_path():
             # Probed by load balancers, and by clients that carry a session cookie: reading the
             # account here would cost a session read and a query on every probe.
             return self.get_response(request)

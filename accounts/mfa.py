@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 
 from allauth.account.adapter import get_adapter
 from allauth.account.internal.flows.login import get_authentication_records
@@ -92,6 +92,7 @@ def forget_second_factor(sender: object, request: HttpRequest | None = None, **k
         session.pop(SECOND_FACTOR_SESSION_KEY, None)
 
 
+@cache  # worked out once: the middleware asks on every request
 def _enrolment_allowed_paths() -> tuple[str, ...]:
     return (
         reverse("mfa_index"),  # every two-step page: TOTP, passkeys, recovery codes
