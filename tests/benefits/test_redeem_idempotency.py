@@ -19,16 +19,11 @@ from benefits.services.redemption import KEY_USED, KEY_USED_WHERE, NOTHING_SAVED
 from tests.benefits.wizard import wizard
 from tests.conftest import refusal, run_at_once
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("each_state_store")]
 
 HTMX = {"HX-Request": "true"}
 O365_25 = "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"
 DONE = "Done: the key is redeemed"
-
-
-@pytest.fixture(autouse=True, params=["session", "cache"])
-def _state_store(request, settings):
-    settings.REDEEM_STATE_STORE = request.param
 
 
 def office() -> Subscription:

@@ -17,7 +17,10 @@ from common import ratelimit
 from tests.benefits.redeeming import redeem_by_service
 from tests.benefits.wizard import wizard_state
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("each_state_store", "fresh_rate_limit"),
+]
 
 URL = reverse("benefits:redeem")
 HTMX = {"HX-Request": "true"}
@@ -25,19 +28,6 @@ O365_25 = "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"
 O365_100 = "W7QCC-MCX3K-J9X3F-96QVT-YR36V"
 FABRIKAM_KEY = "Y3VQD-K8BJ7-PYC7D-MJV43-YF7FT"
 FROM_DETAILS = "Product key …-F7CPQ, from the benefit's details"
-
-
-@pytest.fixture(autouse=True, params=["session", "cache"])
-def _state_store(request, settings):
-    """Every test runs with the wizard state in the session and in the shared cache."""
-    settings.REDEEM_STATE_STORE = request.param
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def office() -> Subscription:

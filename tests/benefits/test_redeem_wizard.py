@@ -7,7 +7,6 @@ import re
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +15,10 @@ from benefits.models import Activity, ProductKey, Subscription
 from benefits.services.redemption import NO_SUBSCRIPTION
 from tests.benefits.wizard import set_wizard_state, wizard_state
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("each_state_store", "fresh_rate_limit"),
+]
 
 URL = reverse("benefits:redeem")
 HTMX = {"HX-Request": "true"}
@@ -25,19 +27,6 @@ O365_100 = "W7QCC-MCX3K-J9X3F-96QVT-YR36V"
 PBI_10 = "27P9H-J68XW-2876H-V9CGM-7F8VY"
 PBI_20 = "KQH88-6PMYQ-TH2VP-6J74B-TKCXD"
 INTUNE_10 = "KFCQB-TWKJX-J7KTQ-M4PMB-QQRJQ"
-
-
-@pytest.fixture(autouse=True, params=["session", "cache"])
-def _state_store(request, settings):
-    """Every wizard test runs with the state in the session and in the shared cache."""
-    settings.REDEEM_STATE_STORE = request.param
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def sub(name: str) -> Subscription:
