@@ -213,6 +213,32 @@ def subscription_status(*, end_date: date, today: date) -> SubscriptionStatus:
     return SubscriptionStatus.DELETED
 
 
+# --- Notices ----------------------------------------------------------------------------------
+
+
+def notice_threshold(*, ends_on: date, today: date, thresholds: tuple[int, ...]) -> int | None:
+    """The notice threshold (days before ``ends_on``) that is due on ``today``: the smallest of
+    ``thresholds`` that ``ends_on`` is within, counting ``today`` itself; None once ``ends_on``
+    has passed or while it is further away than every threshold.
+
+    With thresholds (30, 7): 31 days left → None, 30 → 30, 8 → 30, 7 → 7, 0 (ends today) → 7,
+    −1 → None. A day the job did not run is caught up the next day, at the same threshold.
+    """
+    _check_date(ends_on)
+    _check_date(today)
+    days_left = (ends_on - today).days
+    if days_left < 0:
+        return None
+    within = [threshold for threshold in thresholds if days_left <= threshold]
+    return min(within) if within else None
+
+
+def notice_due_since(*, ends_on: date, threshold: int) -> date:
+    """The first day a notice ``threshold`` days before ``ends_on`` is due."""
+    _check_date(ends_on)
+    return ends_on - timedelta(days=threshold)
+
+
 # --- Redemption -------------------------------------------------------------------------------
 
 

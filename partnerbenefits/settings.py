@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "accounts",
     "benefits",
+    "notifications",
     # The shared helpers, as an app for their deployment checks (common/checks.py).
     "common",
 ]

@@ -29,6 +29,8 @@ class OutgoingMail(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     # Only the error's kind ("SMTPDataError"): a server's answer may name the recipient.
     last_error = models.CharField(_("last error"), max_length=100, blank=True)
+    # Set when the last retry failed too: nothing will try this mail again by itself.
+    given_up_at = models.DateTimeField(_("given up"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing mail")
