@@ -400,13 +400,25 @@ def test_every_mail_is_in_french_with_no_english_left(
     demo_data, mailoutbox, django_capture_on_commit_callbacks
 ):
     """Each mail the portal sends, as a French account receives it: subject, text and HTML."""
+    from django.utils import timezone
+
     from benefits.demo.data import STAFF_EMAIL
+    from benefits.services.credits import credit_assign, credit_remove, credit_transfer
     from benefits.services.team import invitation_create
 
     admin = User.objects.get(email="admin@contoso.example")
     organization = admin.organization
     assert organization is not None
     User.objects.filter(pk=admin.pk).update(language="fr")
+    admin.refresh_from_db()  # a person's credit mails speak the language of the admin acting
+    monthly, bulk = (
+        organization.benefits.get(product__name__startswith=name)
+        for name in ("Azure monthly", "Azure bulk")
+    )
+    adele, alex = (
+        DirectoryUser.objects.get(display_name=n) for n in ("Adele Vance", "Alex Wilber")
+    )
+    today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
         Client().post(reverse("account_reset_password"), {"email": admin.email})
         invitation_create(
@@ -419,12 +431,21 @@ def test_every_mail_is_in_french_with_no_english_left(
         invitation_create(  # an address with an account elsewhere: a mail with no link
             organization=organization, email=STAFF_EMAIL, roles=[], language="fr", actor=admin
         )
+        credit_assign(benefit=monthly, directory_user=adele, actor=admin, today=today)
+        credit_remove(benefit=monthly, directory_user=adele, actor=admin, today=today)
+        credit_assign(benefit=bulk, directory_user=alex, actor=admin, today=today)
+        credit_transfer(benefit=bulk, holder=alex, to=adele, actor=admin, today=today)
     sent = {"password_reset_key": mailoutbox[0], "team_invitation": mailoutbox[1]}
     sent["team_invitation_taken"] = mailoutbox[2]
+    sent["credit_assigned"], sent["credit_removed"] = mailoutbox[3], mailoutbox[4]
+    sent["credit_transferred"] = mailoutbox[6]
     assert sorted(sent) == MAIL_TEMPLATES, "a mail the portal sends is missing from this walk"
+    # A template's other wording: the previous holder of a transferred credit.
+    variants = {"credit_removed (transferred)": mailoutbox[7]}
+    assert variants["credit_removed (transferred)"].to == [alex.user_principal_name]
     sentences, data = english_sentences(), [*typed_in_data(), "contoso.example"]
     problems = {}
-    for name, message in sent.items():
+    for name, message in [*sent.items(), *variants.items()]:
         [(html_part, _type)] = message.alternatives
         for part, text in (
             ("subject", message.subject),

@@ -2,7 +2,8 @@
 
 Each change locks the benefit row (and the people involved), re-checks every rule of SPEC 3.3
 inside the transaction, writes, and records the activity in the same transaction, so two admins
-can't both take the last seat and a refusal leaves no trace.
+can't both take the last seat and a refusal leaves no trace. The person concerned is mailed in
+that transaction too (benefits.services.credit_mails): the mail leaves only once it commits.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils.translation import ngettext
 from accounts.models import AzureOffer, DirectoryUser, User
 from benefits.models import Activity, Benefit, CreditAssignment
 from benefits.models.credit_assignments import NOT_CREDIT
+from benefits.services import credit_mails
 from benefits.services.activity import activity_record, person_snapshot
 from common.pagecache import pages_changed
 
@@ -91,6 +93,9 @@ def credit_assign(
         before={},
         after={"holder": person_snapshot(person)},
     )
+    credit_mails.credit_mail(
+        template=credit_mails.ASSIGNED, benefit=benefit, person=person, actor=actor
+    )
     pages_changed(benefit.organization_id)
     return assignment
 
@@ -115,6 +120,9 @@ def credit_remove(
         directory_user=person,
         before={"holder": person_snapshot(person)},
         after={},
+    )
+    credit_mails.credit_mail(
+        template=credit_mails.REMOVED, benefit=benefit, person=person, actor=actor
     )
     pages_changed(benefit.organization_id)
 
@@ -183,17 +191,24 @@ def credit_transfer(
         before={"holder": person_snapshot(holder)},
         after={"holder": person_snapshot(to)},
     )
+    credit_mails.credit_mail(
+        template=credit_mails.TRANSFERRED, benefit=benefit, person=to, actor=actor
+    )
+    credit_mails.credit_mail(
+        template=credit_mails.REMOVED, benefit=benefit, person=holder, actor=actor, transferred=True
+    )
     pages_changed(benefit.organization_id)
     return assignment
 
 
 def _lock_benefit(benefit: Benefit) -> Benefit:
-    """The benefit row, locked until the transaction ends: its seats are what is contested."""
+    """The benefit row, locked until the transaction ends: its seats are what is contested.
+    Its product and organization come along (the activity and the mail name them)."""
     # of=("self",): the product row is shared by every organization and must not be locked.
     try:
         return (
             Benefit.objects.select_for_update(of=("self",))
-            .select_related("product")
+            .select_related("product", "organization")
             .get(pk=benefit.pk)
         )
     except Benefit.DoesNotExist as error:
