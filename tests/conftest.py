@@ -223,3 +223,15 @@ def _empty_cache():
 
     for alias in caches:
         caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the portal's default language: a test that activated French (the
+    French walk) must not leave its worker answering the next test in French."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
