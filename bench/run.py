@@ -24,6 +24,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,8 @@ SCENARIOS = [
     "products",
     "activity",
     "redemption",
+    # Not pages: the daily digest job on a Celery worker (bench/digests.py).
+    "digests",
 ]
 WARMUP_SECONDS = 2
 SIGN_IN_ALLOWANCE_SECONDS = 120
@@ -90,6 +93,8 @@ def main() -> int:
         with Portal(port, keep_alive=keep_alive, log=work_dir / "gunicorn.log") as portal:
             measured = []
             for scenario in scenarios:
+                if scenario == "digests":
+                    continue
                 print(f"Scenario {scenario}: {users} users for {duration:g} s…", file=sys.stderr)
                 measured.append(
                     run_scenario(
@@ -113,8 +118,25 @@ def main() -> int:
     results = [report.figures(one) for one in measured]
     report.add_ratios(results)
     targets = report.check_targets(results, memory)
+    digest_figures = None
+    if "digests" in scenarios:
+        from bench import digests
+
+        print("Scenario digests: the daily job on one worker…", file=sys.stderr)
+        digest_figures = digests.measure(environment=dict(os.environ), port=port + 1)
+        targets.append(
+            report.Target(
+                f"daily digests: all delivered once within {digests.MAX_SECONDS} s",
+                digest_figures.passed,
+                f"{digest_figures.seconds:.1f} s, {digest_figures.digests_received} of "
+                f"{digest_figures.digests_expected}, {digest_figures.duplicates} twice",
+            )
+        )
     print()
     print(report.table(results, memory, targets))
+    if digest_figures is not None:
+        print()
+        print(digests.report(digest_figures))
     stamp = datetime.now(UTC)
     path = RESULTS_DIR / f"{stamp:%Y%m%dT%H%M%SZ}.json"
     report.write_json(
@@ -129,6 +151,7 @@ def main() -> int:
             "load_average_after": [round(value, 2) for value in load_after],
             "data_shape": shape_fingerprint(),
             "redis": bool(os.environ.get("REDIS_URL")),
+            "digests": asdict(digest_figures) if digest_figures else None,
         },
         results=results,
         memory=memory,

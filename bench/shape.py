@@ -26,7 +26,7 @@ class Shape(TypedDict):
 
 
 SHAPE: Shape = {
-    "version": 2,  # raise it when the data changes without changing size, to fill again
+    "version": 3,  # raise it when the data changes without changing size, to fill again
     "organizations": 1000,
     "each": {"benefits": 20, "keys": 100, "directory_users": 200, "subscriptions": 10},
     "large": {

@@ -25,6 +25,13 @@ from benefits.models import BenefitType, Offer, Product
 
 # (id, product, expiration date) of a benefit; (id, product, tenant, seats, end) of a subscription.
 BenefitRow = tuple[int, int, date]
+COLLEAGUE_ROLES = [
+    Role.USER_ADMIN,
+    Role.ADMIN_AGENT,
+    Role.MPN_PARTNER_ADMIN,
+    Role.GLOBAL_ADMIN,
+    Role.BILLING_ADMIN,
+]
 SubscriptionRow = tuple[int, int, int, int, date]
 
 
@@ -97,6 +104,7 @@ class Builder(Dataset):
             "",  # language: not chosen, the browser's
             0,  # session generation
         )
+        self._colleagues(org, slug)
         person_ids = [self._person(tenant_ids, slug, n) for n in range(people)]
         usage_ids, license_ids = self._benefits(org, currency, benefits, usage_benefits, products)
         subscription_ids = self._subscriptions(tenant_ids, license_ids, subscriptions)
@@ -113,6 +121,26 @@ class Builder(Dataset):
             person_ids=person_ids,
         )
         return org
+
+    def _colleagues(self, org: int, slug: str) -> None:
+        """The admin's colleagues: four more accounts with a benefits role (so five get the
+        daily digest) and one billing admin, who gets none."""
+        for number, role in enumerate(COLLEAGUE_ROLES, start=1):
+            self.accounts.add(
+                self.accounts.next_id,
+                self.password,
+                False,
+                "Bench",
+                f"Colleague {number}",
+                False,
+                True,
+                self.now,
+                f"colleague{number}@{slug}.example",
+                org,
+                json.dumps([role.value]),
+                "fr" if number == 2 else "",  # one reads the portal and its mails in French
+                0,
+            )
 
     def _person(self, tenant_ids: list[int], slug: str, n: int) -> int:
         first = self.random.choice(FIRST_NAMES)
