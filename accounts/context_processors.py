@@ -32,6 +32,7 @@ NAVIGATION = [
     ("benefits:azure_cloud", _("Azure & Cloud products"), "benefits", 1),
     ("products", _("Your products"), "benefits", 0),
     ("activity", _("Activity"), "benefits", 0),
+    ("notifications:list", _("Notifications"), "benefits", 0),
     ("team:members", _("Team"), "team", 0),
 ]
 # The top bar's addresses, beside the navigation's.

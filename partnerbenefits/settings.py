@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.portal",
+                "notifications.context_processors.notifications",
             ],
             # {% partialdef %} everywhere without a {% load %}, as Django 6 has it built in.
             "builtins": ["template_partials.templatetags.partials"],

@@ -28,6 +28,8 @@ BENEFITS = {
     "benefits:redeem": (200, 302),  # an unknown step goes back to the wizard
     "activity": (200, 405),
     "products": (200, 405),
+    "notifications:list": (200, 405),
+    "notifications:unread": (200, 405),  # the top bar's count
 }
 # The Team page's URLs -> what a team admin (TEAM_ADMIN_ROLES) of the object's own organization
 # gets for GET and an empty POST; everyone else signed in gets 403.
@@ -56,6 +58,8 @@ PUBLIC = {
     "home": (302, 405),
     # An invitation's accept step, without a link opened first in this session: the page says so.
     "team:join_accept": (404, 404),
+    # A digest's unsubscribe link, here a forged one: the page says so (a signed one: 200, 200).
+    "notifications:unsubscribe": (404, 404),
 }
 # URLs of one's own account: what any signed-in visitor gets for GET and an empty POST (the form
 # again, with its errors); an anonymous visitor is sent to sign in.
@@ -63,9 +67,15 @@ ACCOUNT = {
     "password_change": (200, 200),
     "account_change_password": (200, 200),
     "account_reauthenticate": (200, 200),
+    # Every signed-in account (the kinds for the benefits roles): an empty form turns every
+    # kind off and follows the browser's language, back to the page.
+    "notifications:preferences": (200, 302),
 }
 # Addresses that take arguments, with made-up ones.
-KWARGS = {"account_reset_password_from_key": {"uidb36": "1", "key": "no-such-key"}}
+KWARGS = {
+    "account_reset_password_from_key": {"uidb36": "1", "key": "no-such-key"},
+    "notifications:unsubscribe": {"token": "1:no-such-signature"},
+}
 # Two-step verification (allauth.mfa): what a signed-in account without a second factor, just
 # signed in without a password record (force_login), gets for GET and an empty POST.
 MFA = {

@@ -219,6 +219,7 @@ def walk(client: Client) -> dict[str, object]:
     get("activity", reverse("activity"))
     get("activity, filtered", reverse("activity"), kind="credit_assigned")
     walk_team(get, post)
+    walk_notifications(get, post)
     get("password", reverse("password_change"))
     post("password refused", reverse("password_change"), {"old_password": "x"})
     get("not found", reverse("benefits:benefit_detail", args=[999999]))
@@ -254,6 +255,27 @@ def walk_team(get, post) -> None:
     get("team, cancel", reverse("team:invitation_cancel", args=[invitation]))
     post("team, cancelled", reverse("team:invitation_cancel", args=[invitation]), {}, HTMX)
     get("activity, team", reverse("activity"), kind="roles_changed")
+
+
+def walk_notifications(get, post) -> None:
+    """/notifications/ with a notice of every kind, the top bar's count, the preferences."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    Benefit.objects.filter(
+        organization__mpn_id="4711001", product__name__startswith="Azure monthly"
+    ).update(expiration_date=today + timedelta(days=5))  # expiring, with seats free
+    Subscription.objects.filter(
+        tenant__primary_domain="contoso.onmicrosoft.com", product__name="Power BI Pro"
+    ).update(end_date=today + timedelta(days=10))
+    get("notifications, unread count", reverse("notifications:unread"), HTMX)
+    get("notifications", reverse("notifications:list"))
+    preferences = reverse("notifications:preferences")
+    get("notification preferences", preferences)
+    post("notification preferences refused", preferences, {"kinds": ["nope"], "language": "xx"})
+    post("notification preferences saved", preferences, {"kinds": ["benefit_expiring"]})
 
 
 def walk_invitation(screens: dict[str, object]) -> None:
@@ -299,6 +321,9 @@ def french_screens(demo_data) -> dict[str, object]:
     billing = Client()
     billing.force_login(User.objects.get(email="billing@contoso.example"))
     screens["no access"] = billing.get(reverse("benefits:overview"), headers=FRENCH)
+    screens["notification preferences, language only"] = billing.get(
+        reverse("notifications:preferences"), headers=FRENCH
+    )
     walk_invitation(screens)
     anonymous = Client()
     screens["sign in"] = anonymous.get(reverse("login"), headers=FRENCH)
@@ -376,6 +401,12 @@ def test_the_walk_reaches_every_kind_of_screen(french_screens):
     assert "Choisissez un nouveau mot de passe" in text["new password"]
     assert "ne fonctionne pas" in text["reset link refused"]
     assert "Consultez vos e-mails" in text["reset sent"]
+    assert "non lues)" in text["notifications, unread count"]
+    assert "Nouveau Places de crédit libres" in text["notifications"]
+    assert "prend fin le" in text["notifications"]
+    assert "Types de notification inconnus : nope." in text["notification preferences refused"]
+    assert "sont enregistrées" in text["notification preferences saved"]
+    assert "le vôtre n’en a pas" in text["notification preferences, language only"]
 
 
 def test_the_english_detector_finds_english(demo_data):
