@@ -233,6 +233,12 @@ SCREENS = {
     "team 403": ("billing@contoso.example", go("team:members")),
     "403": ("billing@contoso.example", go("benefits:overview")),
     "404": ("admin@contoso.example", go("benefits:benefit_detail", 0)),
+    "notifications": ("admin@contoso.example", go("notifications:list")),
+    "notification preferences": ("admin@contoso.example", go("notifications:preferences")),
+    "notification preferences, language only": (
+        "billing@contoso.example",
+        go("notifications:preferences"),
+    ),
 }
 
 
