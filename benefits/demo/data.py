@@ -133,6 +133,8 @@ CONTOSO_BENEFITS = [
     ),
 ]
 
+# SPEC 5, part two: Fabrikam's benefit expires within 60 days, so the digest of the day it is
+# seeded tells its (French) admin that its key is still unredeemed.
 FABRIKAM_BENEFITS = [
     DemoBenefit(
         "Office 365 E3",
@@ -140,9 +142,14 @@ FABRIKAM_BENEFITS = [
         50,
         Offer.GOLD_COMPETENCY,
         BenefitType.CORE,
-        300,
+        45,
         keys=(("Y3VQD-K8BJ7-PYC7D-MJV43-YF7FT", 50),),
     ),
 ]
+
+FABRIKAM_ADMIN = ("admin@fabrikam.example", "Fabrice", "Admin", [Role.GLOBAL_ADMIN])
+# Fabrikam's admin reads the portal and its mails in French; the other demo accounts choose no
+# language, so their mails are in English (LANGUAGE_CODE) and their pages follow the browser.
+FABRIKAM_ADMIN_LANGUAGE = "fr"
 
 STAFF_EMAIL = "staff@partnerbenefits.example"

@@ -13,12 +13,14 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 
-from accounts.models import DirectoryUser, Organization, Role, Tenant, User
+from accounts.models import DirectoryUser, Organization, Tenant, User
 from benefits.demo.data import (
     CONTOSO_ACCOUNTS,
     CONTOSO_BENEFITS,
     CONTOSO_DIRECTORY,
     DEFAULT_PASSWORD,
+    FABRIKAM_ADMIN,
+    FABRIKAM_ADMIN_LANGUAGE,
     FABRIKAM_BENEFITS,
     STAFF_EMAIL,
     TENANT_NAMESPACE,
@@ -46,15 +48,17 @@ def seed_demo(
         _account(email, first, last, roles, contoso, password, reset_passwords)
         for email, first, last, roles in CONTOSO_ACCOUNTS
     ]
+    email, first, last, roles = FABRIKAM_ADMIN
     accounts.append(
         _account(
-            "admin@fabrikam.example",
-            "Fabrice",
-            "Admin",
-            [Role.GLOBAL_ADMIN],
+            email,
+            first,
+            last,
+            roles,
             fabrikam,
             password,
             reset_passwords,
+            language=FABRIKAM_ADMIN_LANGUAGE,
         )
     )
     accounts.append(_staff(password, reset_passwords))
@@ -104,7 +108,10 @@ def _tenant(organization: Organization, name: str, domain: str, *, primary: bool
     return tenant
 
 
-def _account(email, first, last, roles, organization, password, reset_passwords) -> User:
+def _account(
+    email, first, last, roles, organization, password, reset_passwords, *, language: str = ""
+) -> User:
+    # The language only when the account is created: someone may have changed it since.
     user, created = User.objects.get_or_create(
         email=email,
         defaults={
@@ -112,6 +119,7 @@ def _account(email, first, last, roles, organization, password, reset_passwords)
             "last_name": last,
             "organization": organization,
             "roles": [str(role) for role in roles],
+            "language": language,
         },
     )
     if created or reset_passwords:

@@ -140,6 +140,9 @@ def test_seed_demo_benefits_and_keys():
         "W4G2R-T333C-F8V6Y-8DQGF-QJQY4": ("Azure AD Basic", 5),
         "Y3VQD-K8BJ7-PYC7D-MJV43-YF7FT": ("Office 365 E3", 50),
     }
+    # Part two: Fabrikam's benefit expires within 60 days, so its key is due in a digest.
+    fabrikam = Benefit.objects.get(organization__mpn_id="4711002", product__name="Office 365 E3")
+    assert fabrikam.expiration_date == today + timedelta(days=45)
     # A license-based benefit's quantity is the total licenses of its keys.
     for benefit in rows.values():
         if benefit.product.kind == "license":
