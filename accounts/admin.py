@@ -1,11 +1,21 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from accounts.models import AzureOffer, DirectoryUser, Organization, Role, Tenant, User
+from accounts.mail import mail_deliver_again
+from accounts.models import (
+    AzureOffer,
+    DirectoryUser,
+    Organization,
+    OutgoingMail,
+    Role,
+    Tenant,
+    User,
+)
 from common.admin import SafeDeleteAdmin
 
 
@@ -134,3 +144,62 @@ class UserAdmin(SafeDeleteAdmin, BaseUserAdmin):
     @admin.display(description=_("roles"))
     def roles_display(self, obj: User) -> str:
         return ", ".join(obj.get_roles_display())
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    """The outbox, read-only: what was sent, what waits, what was given up. A mail's text is
+    never shown (it may hold an invitation or reset link)."""
+
+    list_display = [
+        "template",
+        "to",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+        "given_up_at",
+    ]
+    list_filter = [
+        "template",
+        ("sent_at", admin.EmptyFieldListFilter),
+        ("given_up_at", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["to", "template"]
+    date_hierarchy = "created_at"
+    fields = [
+        "template",
+        "to",
+        "from_email",
+        "subject",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "last_attempt_at",
+        "last_error",
+        "given_up_at",
+    ]
+    actions = ["deliver_again"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Deliver the selected unsent mails again"))
+    def deliver_again(self, request, queryset) -> None:
+        count = mail_deliver_again(mail_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d unsent mail handed to a worker again.",
+                "%(count)d unsent mails handed to a worker again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )

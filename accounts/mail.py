@@ -15,6 +15,12 @@ worker that dies mid-delivery neither loses the mail (tasks are acknowledged lat
 twice (``sent_at`` is written in the transaction that holds the row's lock, right after the
 server accepted it).
 
+A mail whose last retry failed is given up (``given_up_at``): nothing tries it again by itself,
+and a digest's notices it carried become due again. A mail that no worker touched for an hour
+(its task lost with a broker's restart) is handed to a worker again by
+``accounts.tasks.retry_unsent_mail``. Mails carry extra headers if asked (``headers=``), kept
+in the outbox with them.
+
 Without a task broker (``make run``, the tests) the task runs in the process right after the
 commit, once: a refusal is logged and the mail stays unsent in the outbox.
 """
@@ -22,7 +28,8 @@ commit, once: a refusal is logged and the mail stays unsent in the outbox.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -70,7 +77,12 @@ def _render(name: str, context: Mapping[str, Any], *, autoescape: bool) -> str:
 
 
 def render_mail(
-    *, template: str, context: Mapping[str, Any], language: str | None, to: str
+    *,
+    template: str,
+    context: Mapping[str, Any],
+    language: str | None,
+    to: str,
+    headers: Mapping[str, str] | None = None,
 ) -> EmailMultiAlternatives:
     """The message ``template`` renders for ``to`` in ``language`` (not sent)."""
     full = {"portal_url": absolute_url(reverse("home")), **context}
@@ -78,7 +90,9 @@ def render_mail(
         subject = " ".join(_render(f"mail/{template}_subject.txt", full, autoescape=False).split())
         text = _render(f"mail/{template}.txt", full, autoescape=False)
         html = _render(f"mail/{template}.html", full, autoescape=True)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to=[to])
+    message = EmailMultiAlternatives(
+        subject, text, settings.DEFAULT_FROM_EMAIL, to=[to], headers=dict(headers or {})
+    )
     message.attach_alternative(html, "text/html")
     return message
 
@@ -89,33 +103,79 @@ class MailNotDelivered(Exception):
     the worker's log and the retries show."""
 
 
-def send_mail(*, template: str, context: Mapping[str, Any], language: str | None, to: str) -> None:
-    """Send ``template`` to ``to`` in ``language`` (the account's ``language``): the rendered mail
-    is written to the outbox in the current transaction and delivered by a worker once it
-    commits (at once outside one). Never raises for a mail server's refusal or absence, nor for
-    a task broker that is down: it is logged, without the address."""
+@dataclass(frozen=True)
+class Mail:
+    """One mail to send with ``send_mails``: the arguments of ``send_mail``."""
 
+    template: str
+    context: Mapping[str, Any]
+    language: str | None
+    to: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+def send_mail(
+    *,
+    template: str,
+    context: Mapping[str, Any],
+    language: str | None,
+    to: str,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """Send ``template`` to ``to`` in ``language`` (the account's ``language``), with the extra
+    ``headers`` if any: the rendered mail is written to the outbox in the current transaction and
+    delivered by a worker once it commits (at once outside one). Never raises for a mail
+    server's refusal or absence, nor for a task broker that is down: it is logged, without the
+    address."""
+    send_mails([Mail(template, context, language, to, headers or {})])
+
+
+def send_mails(mails: Sequence[Mail], *, enqueue: bool = True) -> list[OutgoingMail]:
+    """``send_mail`` for many mails at once: one insert for all their outbox rows, one commit
+    callback that hands them all to the task broker. ``enqueue=False`` leaves them in the
+    outbox for the caller to ``deliver`` itself (``manage.py send_digests``). Returns the rows."""
     # Rendered now, so a template's mistake fails loudly where it is made (in the tests).
-    message = render_mail(template=template, context=context, language=language, to=to)
-    outgoing = OutgoingMail.from_message(message, template=template)
-    outgoing.save()
-    transaction.on_commit(lambda: _enqueue(outgoing))
+    rows = [
+        OutgoingMail.from_message(
+            render_mail(
+                template=mail.template,
+                context=mail.context,
+                language=mail.language,
+                to=mail.to,
+                headers=mail.headers,
+            ),
+            template=mail.template,
+        )
+        for mail in mails
+    ]
+    if not rows:
+        return rows
+    OutgoingMail.objects.bulk_create(rows)
+    if enqueue:
+        transaction.on_commit(lambda: _enqueue(rows))
+    return rows
 
 
-def _enqueue(outgoing: OutgoingMail) -> None:
+def _enqueue(rows: Sequence[OutgoingMail]) -> None:
     from accounts.tasks import deliver_mail
 
-    try:
-        deliver_mail.delay(outgoing.pk)
-    except Exception as error:
-        # The change is committed and the mail is in the outbox; a broker that is down must
-        # not turn that into an error page.
-        logger.error(
-            "Mail %r (outbox %s) could not be handed to the task broker (%s)",
-            outgoing.template,
-            outgoing.pk,
-            type(error).__name__,
-        )
+    for done, outgoing in enumerate(rows):
+        try:
+            deliver_mail.delay(outgoing.pk)
+        except Exception as error:
+            # The change is committed and the mails are in the outbox; a broker that is down
+            # must not turn that into an error page. The outbox's safety net
+            # (accounts.tasks.retry_unsent_mail) hands them to a worker later.
+            logger.error(
+                "Mail %r (outbox %s) could not be handed to the task broker (%s)%s",
+                outgoing.template,
+                outgoing.pk,
+                type(error).__name__,
+                f"; {len(rows) - done - 1} more mail(s) left in the outbox"
+                if done + 1 < len(rows)
+                else "",
+            )
+            return
 
 
 def deliver(*, mail_id: int) -> bool:
@@ -125,26 +185,59 @@ def deliver(*, mail_id: int) -> bool:
     Raises ``MailNotDelivered`` (after recording the attempt and the error's kind) when the mail
     server refuses or can't be reached."""
     with transaction.atomic():
-        rows = OutgoingMail.objects.filter(pk=mail_id, sent_at__isnull=True)
+        rows = OutgoingMail.objects.filter(
+            pk=mail_id, sent_at__isnull=True, given_up_at__isnull=True
+        )
         if connection.features.has_select_for_update_skip_locked:
             rows = rows.select_for_update(skip_locked=True)
         outgoing = rows.first()
         if outgoing is None:
             return False
         outgoing.attempts += 1
+        outgoing.last_attempt_at = timezone.now()
         try:
             outgoing.message().send()
         except OSError as error:  # smtplib.SMTPException is an OSError
             kind = type(error).__name__
             outgoing.last_error = kind
-            outgoing.save(update_fields=["attempts", "last_error"])
+            outgoing.save(update_fields=["attempts", "last_attempt_at", "last_error"])
         else:
             # Accepted: the body (which may hold an invitation or reset link) is not kept.
             outgoing.sent_at = timezone.now()
             outgoing.last_error = ""
             outgoing.text = outgoing.html = ""
-            outgoing.save(update_fields=["attempts", "last_error", "sent_at", "text", "html"])
+            outgoing.save(
+                update_fields=[
+                    "attempts",
+                    "last_attempt_at",
+                    "last_error",
+                    "sent_at",
+                    "text",
+                    "html",
+                ]
+            )
             return True
     # Only the error's kind: an SMTP refusal's text names the recipient's address.
     logger.error("Mail %r to an account could not be sent (%s)", outgoing.template, kind)
     raise MailNotDelivered(kind)
+
+
+def give_up(*, mail_id: int) -> bool:
+    """Record that nothing will try the outbox row ``mail_id`` again (its last retry failed, or
+    ``send_digests`` saw it refused): True if it was still unsent. A digest's notices whose mail
+    was given up become due again (notifications/digests.py)."""
+    given_up = OutgoingMail.objects.filter(
+        pk=mail_id, sent_at__isnull=True, given_up_at__isnull=True
+    ).update(given_up_at=timezone.now())
+    return bool(given_up)
+
+
+def mail_deliver_again(*, mail_ids: Sequence[int]) -> int:
+    """Hand the unsent ones of the outbox rows ``mail_ids`` to a worker again, given up or not
+    (staff's "deliver again"): returns how many. A given-up digest's notices may have been
+    announced again meanwhile; staff decide."""
+    with transaction.atomic():
+        rows = list(OutgoingMail.objects.filter(pk__in=mail_ids, sent_at__isnull=True))
+        OutgoingMail.objects.filter(pk__in=[row.pk for row in rows]).update(given_up_at=None)
+        transaction.on_commit(lambda: _enqueue(rows))
+    return len(rows)

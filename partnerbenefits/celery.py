@@ -1,13 +1,28 @@
-"""The Celery app: work that leaves the request (mail delivery) runs on workers started with
-``celery -A partnerbenefits worker``. Its settings are Django's named ``CELERY_*`` (settings.py,
+"""The Celery app: work that leaves the request (mail delivery, the daily digests) runs on
+workers started with ``celery -A partnerbenefits worker``, and the schedule below is kept by one
+``celery -A partnerbenefits beat``. Its settings are Django's named ``CELERY_*`` (settings.py,
 "Tasks"); each app's tasks live in its ``tasks.py``."""
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnerbenefits.settings")
 
 app = Celery("partnerbenefits")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Celery's clock is UTC (its default): SPEC 10's daily job runs at 06:00 UTC.
+app.conf.beat_schedule = {
+    "daily-digests": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    # The outbox's safety net: mails whose task a broker lost are handed to a worker again.
+    "retry-unsent-mail": {
+        "task": "accounts.tasks.retry_unsent_mail",
+        "schedule": crontab(minute="*/15"),
+    },
+}

@@ -342,6 +342,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The daily digests and the outbox's safety net run from `celery -A partnerbenefits beat`
+# (partnerbenefits/celery.py has the schedule, in UTC).
+# A refused mail is tried again after this many seconds, then twice as long each time
+# (accounts/tasks.py: at least 5 tries over an hour). The tests' workers use about 1.
+_mail_retry_backoff = os.environ.get("MAIL_RETRY_BACKOFF_SECONDS", "").strip() or "60"
+try:
+    MAIL_RETRY_BACKOFF_SECONDS = float(_mail_retry_backoff)
+except ValueError:
+    MAIL_RETRY_BACKOFF_SECONDS = -1.0
+if not 0 < MAIL_RETRY_BACKOFF_SECONDS <= 600:
+    raise ImproperlyConfigured(
+        "MAIL_RETRY_BACKOFF_SECONDS must be a number of seconds above 0 and at most 600 "
+        f"(default 60), not {_mail_retry_backoff!r}."
+    )
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"

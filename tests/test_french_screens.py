@@ -19,6 +19,7 @@ from django.urls import reverse
 from accounts.models import DirectoryUser, Organization, Tenant, User
 from benefits.models import Benefit, Product, ProductKey, Subscription
 from common.pagecache import page_cache
+from notifications.models import NoticeKind
 from tests.benefits.wizard import wizard_state
 
 pytestmark = pytest.mark.django_db
@@ -335,7 +336,24 @@ def french_screens(demo_data) -> dict[str, object]:
     screens["two-step"] = client.get(reverse("mfa_index"), headers=FRENCH)
     screens["two-step passkeys"] = client.get(reverse("mfa_list_webauthn"), headers=FRENCH)
     screens["sign out"] = client.get(reverse("logout"), headers=FRENCH)
+    screens.update(unsubscribe_screens())
     return screens
+
+
+def unsubscribe_screens() -> dict[str, object]:
+    """A digest's unsubscribe link, opened and confirmed without signing in, and a broken one."""
+    from notifications.unsubscribe import unsubscribe_token
+
+    admin = User.objects.get(email="admin@contoso.example")
+    link = reverse("notifications:unsubscribe", args=[unsubscribe_token(account_id=admin.pk)])
+    anonymous = Client()
+    return {
+        "unsubscribe": anonymous.get(link, headers=FRENCH),
+        "unsubscribed": anonymous.post(link, headers=FRENCH),
+        "unsubscribe, bad link": anonymous.get(
+            reverse("notifications:unsubscribe", args=["1:nope"]), headers=FRENCH
+        ),
+    }
 
 
 def password_reset_screens() -> dict[str, object]:
@@ -407,6 +425,8 @@ def test_the_walk_reaches_every_kind_of_screen(french_screens):
     assert "Types de notification inconnus : nope." in text["notification preferences refused"]
     assert "sont enregistrées" in text["notification preferences saved"]
     assert "le vôtre n’en a pas" in text["notification preferences, language only"]
+    assert "Ne plus recevoir ces e-mails" in text["unsubscribe"]
+    assert french_screens["unsubscribe, bad link"].status_code == 404
 
 
 def test_the_english_detector_finds_english(demo_data):
@@ -425,6 +445,22 @@ MAIL_TEMPLATES = sorted(
         "*_subject.txt"
     )
 )
+
+
+def digest_of_every_kind(organization: Organization, today):
+    """Today's digest of the demo organization, with a notice of each kind due: its monthly
+    credit (no holder) ends in 5 days, its Power BI subscription in 10."""
+    from datetime import timedelta
+
+    from notifications.digests import send_organization_digests
+
+    organization.benefits.filter(product__name__startswith="Azure monthly").update(
+        expiration_date=today + timedelta(days=5)
+    )
+    Subscription.objects.filter(
+        tenant__organization=organization, product__name="Power BI Pro"
+    ).update(end_date=today + timedelta(days=10))
+    return send_organization_digests(organization_id=organization.pk, today=today)
 
 
 def test_every_mail_is_in_french_with_no_english_left(
@@ -466,11 +502,14 @@ def test_every_mail_is_in_french_with_no_english_left(
         credit_remove(benefit=monthly, directory_user=adele, actor=admin, today=today)
         credit_assign(benefit=bulk, directory_user=alex, actor=admin, today=today)
         credit_transfer(benefit=bulk, holder=alex, to=adele, actor=admin, today=today)
+        digest = digest_of_every_kind(organization, today)
     sent = {"password_reset_key": mailoutbox[0], "team_invitation": mailoutbox[1]}
     sent["team_invitation_taken"] = mailoutbox[2]
     sent["credit_assigned"], sent["credit_removed"] = mailoutbox[3], mailoutbox[4]
     sent["credit_transferred"] = mailoutbox[6]
+    [sent["digest"]] = [m for m in mailoutbox[8:] if m.to == [admin.email]]  # after the credits
     assert sorted(sent) == MAIL_TEMPLATES, "a mail the portal sends is missing from this walk"
+    assert set(digest.counts) == set(NoticeKind.values)  # each kind in French
     # A template's other wording: the previous holder of a transferred credit.
     variants = {"credit_removed (transferred)": mailoutbox[7]}
     assert variants["credit_removed (transferred)"].to == [alex.user_principal_name]

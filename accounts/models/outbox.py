@@ -31,6 +31,11 @@ class OutgoingMail(models.Model):
     last_error = models.CharField(_("last error"), max_length=100, blank=True)
     # Set when the last retry failed too: nothing will try this mail again by itself.
     given_up_at = models.DateTimeField(_("given up"), null=True, blank=True)
+    # When a worker last tried it: the outbox's safety net (notifications.tasks.retry_unsent_mail)
+    # hands a worker again only the mails nobody has touched for a while.
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    # Extra headers of the message, e.g. a digest's List-Unsubscribe (RFC 8058).
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("outgoing mail")
@@ -48,7 +53,8 @@ class OutgoingMail(models.Model):
 
     @classmethod
     def from_message(cls, message: EmailMultiAlternatives, *, template: str) -> OutgoingMail:
-        """The row for a rendered message (accounts.mail.render_mail), not saved."""
+        """The row for a rendered message (accounts.mail.render_mail), headers included, not
+        saved."""
         [to] = message.to
         html = next(
             (str(content) for content, mimetype in message.alternatives if mimetype == "text/html"),
@@ -61,10 +67,13 @@ class OutgoingMail(models.Model):
             subject=str(message.subject),
             text=str(message.body),
             html=html,
+            headers={str(name): str(value) for name, value in message.extra_headers.items()},
         )
 
     def message(self) -> EmailMultiAlternatives:
         """The message to hand to Django's mail backend."""
-        message = EmailMultiAlternatives(self.subject, self.text, self.from_email, to=[self.to])
+        message = EmailMultiAlternatives(
+            self.subject, self.text, self.from_email, to=[self.to], headers=self.headers or None
+        )
         message.attach_alternative(self.html, "text/html")
         return message

@@ -1,0 +1,367 @@
+"""The daily digest (SPEC 10): one mail per account with a benefits role, grouping what is due,
+each notice once per threshold, never a kind the account turned off, at most one a day, and a
+notice whose mail was given up told again; at a cost that does not grow with the data."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.mail import give_up
+from accounts.models import OutgoingMail, Role
+from benefits.models import Benefit, Product, ProductKey
+from notifications import digests
+from notifications.digests import send_organization_digests
+from notifications.models import NoticeKind, NoticeSent, NotificationPreferences
+from notifications.unsubscribe import unsubscribe_token
+from tests.accounts.factories import OrganizationFactory, TenantFactory, UserFactory
+from tests.benefits.factories import (
+    BenefitFactory,
+    ProductFactory,
+    ProductKeyFactory,
+    SubscriptionFactory,
+    random_key,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 30)
+BASE = "https://benefits.example.com"
+EXPIRING, UNREDEEMED = NoticeKind.BENEFIT_EXPIRING, NoticeKind.KEYS_UNREDEEMED
+
+
+@pytest.fixture(autouse=True)
+def _portal_address(settings):
+    settings.PORTAL_BASE_URL = BASE
+
+
+@pytest.fixture
+def organization():
+    organization = OrganizationFactory.create(name="Contoso Partners")
+    TenantFactory.create(organization=organization, primary_domain="contoso.onmicrosoft.com")
+    return organization
+
+
+@pytest.fixture
+def intune(organization) -> Benefit:
+    """20 days from its end with one 10-license key: expiring (30 days) and unredeemed (60)."""
+    benefit = BenefitFactory.create(
+        organization=organization,
+        product=ProductFactory.create(name="Microsoft Intune"),
+        expiration_date=TODAY + timedelta(days=20),
+    )
+    ProductKeyFactory.create(benefit=benefit, licenses=10)
+    return benefit
+
+
+@pytest.fixture
+def admin(organization):
+    return UserFactory.create(
+        organization=organization, email="admin@contoso.example", roles=[Role.GLOBAL_ADMIN]
+    )
+
+
+@pytest.fixture
+def deliver(django_capture_on_commit_callbacks, mailoutbox):
+    """Run the digests of ``organization`` for a day and deliver them (no broker: in the
+    process, after the commit); return the run."""
+
+    def run(organization, today=TODAY):
+        with django_capture_on_commit_callbacks(execute=True):
+            return send_organization_digests(organization_id=organization.pk, today=today)
+
+    return run
+
+
+def told(account) -> set[tuple[str, int, int]]:
+    return set(
+        NoticeSent.objects.filter(account=account).values_list("kind", "object_id", "threshold")
+    )
+
+
+def test_each_benefits_account_gets_one_digest_and_nobody_else(
+    organization, intune, admin, deliver, mailoutbox
+):
+    mpn = UserFactory.create(organization=organization, roles=[Role.MPN_PARTNER_ADMIN])
+    UserFactory.create(organization=organization, roles=[Role.BILLING_ADMIN])  # no access
+    UserFactory.create(organization=organization, is_active=False)
+    UserFactory.create(roles=[Role.GLOBAL_ADMIN])  # another organization's admin
+
+    run = deliver(organization)
+
+    assert sorted(message.to[0] for message in mailoutbox) == sorted([admin.email, mpn.email])
+    assert run.counts == {EXPIRING: 1, UNREDEEMED: 1}
+    assert len(run.mail_ids) == 2
+    expected = {(EXPIRING, intune.pk, 30), (UNREDEEMED, intune.pk, 60)}
+    assert told(admin) == told(mpn) == expected
+    row = NoticeSent.objects.filter(account=admin).first()
+    assert row is not None
+    assert row.digest_date == TODAY
+    assert row.mail is not None
+    assert row.mail.to == admin.email
+    assert row.mail.sent_at is not None
+
+
+def test_running_again_sends_nothing_until_the_next_threshold(
+    organization, intune, admin, deliver, mailoutbox
+):
+    deliver(organization)
+    for day in (TODAY, TODAY + timedelta(days=1), TODAY + timedelta(days=12)):
+        run = deliver(organization, day)
+        assert (run.mail_ids, dict(run.counts)) == ([], {})
+    assert len(mailoutbox) == 1
+
+    run = deliver(organization, TODAY + timedelta(days=13))  # 7 days left: told again
+    assert run.counts == {EXPIRING: 1}
+    assert len(mailoutbox) == 2
+    assert (EXPIRING, intune.pk, 7) in told(admin)
+
+
+def test_kinds_an_account_turned_off_are_left_out(organization, intune, admin, deliver, mailoutbox):
+    NotificationPreferences.objects.create(account=admin, muted=[EXPIRING])
+    quiet = UserFactory.create(organization=organization)
+    NotificationPreferences.objects.create(account=quiet, muted=list(NoticeKind.values))
+
+    deliver(organization)
+
+    [message] = mailoutbox
+    assert message.to == [admin.email]
+    assert told(admin) == {(UNREDEEMED, intune.pk, 60)}
+    assert told(quiet) == set()
+    assert str(EXPIRING.label) not in message.body
+    # Turned on again later, the kind is told then.
+    NotificationPreferences.objects.filter(account=admin).update(muted=[])
+    run = deliver(organization, TODAY + timedelta(days=1))
+    assert run.counts == {EXPIRING: 1}
+
+
+def test_at_most_one_digest_a_day_the_rest_comes_tomorrow(
+    organization, intune, admin, deliver, mailoutbox
+):
+    deliver(organization)
+    later = BenefitFactory.create(
+        organization=organization, expiration_date=TODAY + timedelta(days=25)
+    )
+
+    assert deliver(organization).mail_ids == []  # the same day: nothing more
+    run = deliver(organization, TODAY + timedelta(days=1))
+
+    assert run.counts == {EXPIRING: 1}
+    assert len(mailoutbox) == 2
+    assert (EXPIRING, later.pk, 30) in told(admin)
+
+
+def test_a_notice_whose_mail_was_given_up_is_told_again(
+    organization, intune, admin, deliver, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):  # never delivered
+        first = send_organization_digests(organization_id=organization.pk, today=TODAY)
+    [mail_id] = first.mail_ids
+    assert deliver(organization).mail_ids == []  # waiting in the outbox still counts
+    assert give_up(mail_id=mail_id)
+
+    run = deliver(organization)  # the same day: the given-up digest was never received
+
+    assert run.counts == {EXPIRING: 1, UNREDEEMED: 1}
+    [message] = mailoutbox
+    assert message.to == [admin.email]
+    assert set(NoticeSent.objects.values_list("mail_id", flat=True)) == set(run.mail_ids)
+    assert OutgoingMail.objects.get(pk=mail_id).sent_at is None
+
+
+def test_the_digest_says_what_each_notice_is_about_with_links_back(
+    organization, intune, admin, deliver, mailoutbox
+):
+    tenant = organization.tenants.get()
+    SubscriptionFactory.create(
+        tenant=tenant, product=intune.product, end_date=TODAY + timedelta(days=14)
+    )
+    credit = BenefitFactory.create(
+        organization=organization,
+        monthly_credit=True,
+        product=ProductFactory.create(name="Azure monthly credit", kind=Product.Kind.USAGE),
+        quantity=3,
+        expiration_date=TODAY + timedelta(days=50),
+    )
+
+    deliver(organization)
+
+    [message] = mailoutbox
+    assert message.subject == "Contoso Partners: 4 benefit items need your attention"
+    text = message.body
+    for label in NoticeKind.labels:
+        assert str(label).upper() in text
+    assert "Microsoft Intune (Gold competency) expires on Dec. 20, 2026, in 20 days." in text
+    assert "1 product key is still available." in text
+    assert (
+        "Microsoft Intune (Gold competency): 1 product key not redeemed yet (10 licenses)" in text
+    )
+    assert "Microsoft Intune in contoso.onmicrosoft.com ends on Dec. 14, 2026, in 14 days." in text
+    assert "1 available product key of this product can extend it." in text
+    assert "Azure monthly credit: 3 seats are free." in text
+    detail = BASE + reverse("benefits:benefit_detail", args=[intune.pk])
+    assert f"Details: {detail}" in text
+    assert f"Redeem the keys: {detail}" in text
+    assert f"Your products: {BASE}{reverse('products')}" in text
+    assert f"Assign the credit: {BASE}{reverse('benefits:credit_picker', args=[credit.pk])}" in text
+    preferences = BASE + reverse("notifications:preferences")
+    unsubscribe = BASE + reverse(
+        "notifications:unsubscribe", args=[unsubscribe_token(account_id=admin.pk)]
+    )
+    assert preferences in text
+    assert unsubscribe in text
+    assert message.extra_headers == {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    [(html, _type)] = message.alternatives
+    assert '<time datetime="2026-12-20">Dec. 20, 2026</time>' in html
+    assert f'href="{detail}"' in html
+    assert f'href="{unsubscribe}"' in html
+    assert f'href="{preferences}"' in html
+
+
+def test_the_digest_is_in_the_accounts_language(organization, intune, admin, deliver, mailoutbox):
+    admin.language = "fr"
+    admin.save(update_fields=["language"])
+
+    deliver(organization)
+
+    [message] = mailoutbox
+    with translation.override("fr"):
+        labels = [str(EXPIRING.label).upper(), str(UNREDEEMED.label).upper(), "Compétence Gold"]
+    for french in [*labels, "20 décembre 2026", "Contoso Partners : 2 éléments"]:
+        assert french in f"{message.subject}\n{message.body}", french
+    [(html, _type)] = message.alternatives
+    assert '<html lang="fr">' in html
+    assert '<time datetime="2026-12-20">20 décembre 2026</time>' in html
+
+
+def test_the_headers_are_kept_in_the_outbox_until_delivery(
+    organization, intune, admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        run = send_organization_digests(organization_id=organization.pk, today=TODAY)
+    outgoing = OutgoingMail.objects.get(pk=run.mail_ids[0])
+    assert set(outgoing.headers) == {"List-Unsubscribe", "List-Unsubscribe-Post"}
+    assert outgoing.message().extra_headers == outgoing.headers
+
+
+def test_a_run_that_lost_a_race_rolls_back_and_finds_nothing_left(
+    organization, intune, admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as enqueued:
+        send_organization_digests(organization_id=organization.pk, today=TODAY)
+    assert len(enqueued) == 1
+    # A second run that read the sent-log before the first one committed.
+    real, looks = digests._sent_log, []
+
+    def stale_first(*args):
+        looks.append(args)
+        if len(looks) == 1:
+            return digests._SentLog(told=set(), told_today=set(), given_up=[])
+        return real(*args)
+
+    with (
+        mock.patch.object(digests, "_sent_log", side_effect=stale_first),
+        django_capture_on_commit_callbacks(execute=False) as enqueued,
+    ):
+        run = send_organization_digests(organization_id=organization.pk, today=TODAY)
+
+    assert len(looks) == 2  # refused by the constraint, then looked again
+    assert run.mail_ids == []
+    assert enqueued == []
+    assert OutgoingMail.objects.count() == 1
+    assert NoticeSent.objects.count() == 2
+
+
+def inserts(model, rows: int) -> int:
+    """How many INSERT statements the database needs for a bulk_create of ``rows`` rows."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    return math.ceil(rows / connection.ops.bulk_batch_size(fields, [None] * rows))
+
+
+def _benefits(organization, count: int) -> None:
+    """``count`` license-based benefits ending within 30 days, each with an unredeemed key."""
+    products = Product.objects.bulk_create(
+        Product(name=f"Product {organization.pk}-{index}", kind=Product.Kind.LICENSE)
+        for index in range(count)
+    )
+    benefits = Benefit.objects.bulk_create(
+        Benefit(
+            organization=organization,
+            product=product,
+            offer="gold",
+            benefit_type="core",
+            quantity=5,
+            expiration_date=TODAY + timedelta(days=1 + index % 29),
+        )
+        for index, product in enumerate(products)
+    )
+    ProductKey.objects.bulk_create(
+        ProductKey(benefit=benefit, key=random_key(organization.pk * 10_000 + index), licenses=5)
+        for index, benefit in enumerate(benefits)
+    )
+
+
+@pytest.mark.parametrize(("benefits", "accounts"), [(5, 1), (500, 1), (5, 5), (500, 5)])
+def test_a_run_costs_the_same_queries_whatever_the_benefits_and_accounts(
+    benefits, accounts, django_capture_on_commit_callbacks
+):
+    organization = OrganizationFactory.create()
+    _benefits(organization, benefits)
+    UserFactory.create_batch(accounts, organization=organization)
+    with CaptureQueriesContext(connection) as queries:
+        run = send_organization_digests(organization_id=organization.pk, today=TODAY, enqueue=False)
+    assert run.counts == {EXPIRING: benefits, UNREDEEMED: benefits}
+    assert len(run.mail_ids) == accounts
+    # 4 for what is due, the recipients with their preferences, the sent-log; then the
+    # transaction (savepoint and release), one insert of the outbox rows, one of the sent-log
+    # rows — which SQLite splits by its limit of 999 values a statement (166 rows), PostgreSQL
+    # not.
+    sent_log = accounts * benefits * 2
+    assert len(queries) == 8 + inserts(OutgoingMail, accounts) + inserts(NoticeSent, sent_log), (
+        "\n".join(query["sql"][:100] for query in queries)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        send_organization_digests(organization_id=organization.pk, today=TODAY)
+    assert len(queries) == 6  # nothing left to tell: no transaction
+
+
+@pytest.mark.django_db(transaction=True)
+def test_runs_at_once_send_each_digest_once(postgres, organization, intune, admin):
+    import threading
+
+    from tests.conftest import run_at_once
+
+    UserFactory.create(organization=organization, roles=[Role.ADMIN_AGENT])
+    # Every run reads the sent-log before any of them writes: the worst interleaving.
+    runs, real, looked = 4, digests._sent_log, threading.local()
+    everyone_read = threading.Barrier(runs, timeout=20)
+
+    def read_together(*args):
+        log = real(*args)
+        if not getattr(looked, "once", False):
+            looked.once = True
+            everyone_read.wait()
+        return log
+
+    with (
+        mock.patch.object(digests, "_sent_log", side_effect=read_together),
+        mock.patch("accounts.mail._enqueue"),
+    ):
+        outcomes = run_at_once(
+            runs,
+            lambda _index: send_organization_digests(organization_id=organization.pk, today=TODAY),
+        )
+    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    assert sorted(len(run.mail_ids) for run in outcomes) == [0, 0, 0, 2]
+    assert OutgoingMail.objects.count() == 2
+    assert NoticeSent.objects.count() == 4
