@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.template import Context
 from django.template.loader import get_template
@@ -103,17 +104,6 @@ class MailNotDelivered(Exception):
     the worker's log and the retries show."""
 
 
-@dataclass(frozen=True)
-class Mail:
-    """One mail to send with ``send_mails``: the arguments of ``send_mail``."""
-
-    template: str
-    context: Mapping[str, Any]
-    language: str | None
-    to: str
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-
 def send_mail(
     *,
     template: str,
@@ -127,27 +117,20 @@ def send_mail(
     delivered by a worker once it commits (at once outside one). Never raises for a mail
     server's refusal or absence, nor for a task broker that is down: it is logged, without the
     address."""
-    send_mails([Mail(template, context, language, to, headers or {})])
-
-
-def send_mails(mails: Sequence[Mail], *, enqueue: bool = True) -> list[OutgoingMail]:
-    """``send_mail`` for many mails at once: one insert for all their outbox rows, one commit
-    callback that hands them all to the task broker. ``enqueue=False`` leaves them in the
-    outbox for the caller to ``deliver`` itself (``manage.py send_digests``). Returns the rows."""
     # Rendered now, so a template's mistake fails loudly where it is made (in the tests).
-    rows = [
-        OutgoingMail.from_message(
-            render_mail(
-                template=mail.template,
-                context=mail.context,
-                language=mail.language,
-                to=mail.to,
-                headers=mail.headers,
-            ),
-            template=mail.template,
-        )
-        for mail in mails
-    ]
+    message = render_mail(
+        template=template, context=context, language=language, to=to, headers=headers
+    )
+    queue_messages([message], template=template)
+
+
+def queue_messages(
+    messages: Sequence[EmailMultiAlternatives], *, template: str, enqueue: bool = True
+) -> list[OutgoingMail]:
+    """Write rendered ``messages`` (of ``template``) to the outbox in one insert and, once the
+    transaction commits, hand them all to the task broker. ``enqueue=False`` leaves them in the
+    outbox for the caller to deliver itself (``deliver_all``). Returns the rows."""
+    rows = [OutgoingMail.from_message(message, template=template) for message in messages]
     if not rows:
         return rows
     OutgoingMail.objects.bulk_create(rows)
@@ -178,12 +161,13 @@ def _enqueue(rows: Sequence[OutgoingMail]) -> None:
             return
 
 
-def deliver(*, mail_id: int) -> bool:
+def deliver(*, mail_id: int, server: BaseEmailBackend | None = None) -> bool:
     """Hand the outbox row ``mail_id`` to Django's mail backend unless it was sent already (or
     another worker holds it): True if it was sent now. The row stays locked from before the
     sending until ``sent_at`` is written, so a second delivery of the same row sends nothing.
     Raises ``MailNotDelivered`` (after recording the attempt and the error's kind) when the mail
-    server refuses or can't be reached."""
+    server refuses or can't be reached. ``server``: an open connection to reuse (``deliver_all``);
+    by default one is opened for this mail."""
     with transaction.atomic():
         rows = OutgoingMail.objects.filter(
             pk=mail_id, sent_at__isnull=True, given_up_at__isnull=True
@@ -195,8 +179,10 @@ def deliver(*, mail_id: int) -> bool:
             return False
         outgoing.attempts += 1
         outgoing.last_attempt_at = timezone.now()
+        message = outgoing.message()
+        message.connection = server
         try:
-            outgoing.message().send()
+            message.send()
         except OSError as error:  # smtplib.SMTPException is an OSError
             kind = type(error).__name__
             outgoing.last_error = kind
@@ -220,6 +206,45 @@ def deliver(*, mail_id: int) -> bool:
     # Only the error's kind: an SMTP refusal's text names the recipient's address.
     logger.error("Mail %r to an account could not be sent (%s)", outgoing.template, kind)
     raise MailNotDelivered(kind)
+
+
+@dataclass
+class Delivery:
+    """What ``deliver_all`` did with each outbox row it was given."""
+
+    sent: list[int] = field(default_factory=list)
+    refused: list[int] = field(default_factory=list)  # refused, or the server unreachable
+    skipped: list[int] = field(default_factory=list)  # sent already, or another worker's
+
+
+def deliver_all(*, mail_ids: Sequence[int]) -> Delivery:
+    """``deliver`` each of the outbox rows ``mail_ids`` over one connection to the mail server
+    (a digest run's mails): each row in its own transaction, exactly as ``deliver`` alone, so a
+    worker that dies half-way loses nothing and sends nothing twice. One connection instead of
+    one per mail was most of the time the daily digests took. Never raises for the mail server:
+    refusals are returned for the caller to retry or give up."""
+    done = Delivery()
+    if not mail_ids:
+        return done
+    server = get_connection()
+    try:
+        server.open()
+    except OSError as error:
+        # Not one mail could go: the retries (each on its own) will record their attempts.
+        logger.error("The mail server could not be reached (%s)", type(error).__name__)
+        done.refused = list(mail_ids)
+        return done
+    try:
+        for mail_id in mail_ids:
+            try:
+                sent = deliver(mail_id=mail_id, server=server)
+            except MailNotDelivered:
+                done.refused.append(mail_id)
+            else:
+                (done.sent if sent else done.skipped).append(mail_id)
+    finally:
+        server.close()
+    return done
 
 
 def give_up(*, mail_id: int) -> bool:

@@ -13,6 +13,8 @@ page held to targets relative to /healthz/ measured in the same run (bench/repor
                         connection, as behind the production proxy, so requests spread over
                         both workers (kept alive, each simulated user stays on one worker)
     BENCH_STRICT        1: exit with status 1 when a target is missed
+    BENCH_DIGEST_CONCURRENCY  tasks the digest scenario's one Celery worker runs at a time,
+                        default one per CPU (Celery's own default)
 
 Run it with ``python -m bench.run`` from the project directory (``make bench`` does).
 """
@@ -123,7 +125,10 @@ def main() -> int:
         from bench import digests
 
         print("Scenario digests: the daily job on one worker…", file=sys.stderr)
-        digest_figures = digests.measure(environment=dict(os.environ), port=port + 1)
+        concurrency = int(os.environ.get("BENCH_DIGEST_CONCURRENCY") or os.cpu_count() or 1)
+        digest_figures = digests.measure(
+            environment=dict(os.environ), port=port + 1, concurrency=concurrency
+        )
         targets.append(
             report.Target(
                 f"daily digests: all delivered once within {digests.MAX_SECONDS} s",

@@ -21,12 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.mail import Mail, absolute_url, send_mails
+from accounts.mail import absolute_url, queue_messages, recipient_language, render_mail
 from accounts.models import Organization, User
 from notifications.due import Notice, notices_due
 from notifications.models import NoticeKind, NoticeSent
@@ -44,6 +45,9 @@ class DigestRun:
     today: date
     counts: Counter[str] = field(default_factory=Counter)
     mail_ids: list[int] = field(default_factory=list)
+    # Digests of earlier runs still in the outbox, neither sent nor given up (a worker that
+    # died between writing and delivering them): the caller delivers them with today's.
+    waiting_mail_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -53,6 +57,7 @@ class _SentLog:
     told: set[tuple[int, str, int, int]]  # (account id, kind, object id, threshold)
     told_today: set[int]  # accounts that already got today's digest
     given_up: list[int]  # rows whose mail was given up: to delete, and tell again
+    waiting: set[int]  # their mails not sent yet, nor given up
 
 
 def send_organization_digests(
@@ -110,13 +115,25 @@ def _sent_log(recipients: Sequence[User], notices: Sequence[Notice], today: date
         Q(object_id__in={notice.object_id for notice in notices}) | Q(digest_date=today),
         account_id__in=[account.pk for account in recipients],
     ).values_list(
-        "pk", "account_id", "kind", "object_id", "threshold", "digest_date", "mail__given_up_at"
+        "pk",
+        "account_id",
+        "kind",
+        "object_id",
+        "threshold",
+        "digest_date",
+        "mail_id",
+        "mail__sent_at",
+        "mail__given_up_at",
     )
-    log = _SentLog(told=set(), told_today=set(), given_up=[])
-    for pk, account_id, kind, object_id, threshold, digest_date, given_up_at in rows:
+    log = _SentLog(told=set(), told_today=set(), given_up=[], waiting=set())
+    for row in rows:
+        pk, account_id, kind, object_id, threshold, digest_date = row[:6]
+        mail_id, sent_at, given_up_at = row[6:]
         if given_up_at is not None:
             log.given_up.append(pk)
             continue
+        if mail_id is not None and sent_at is None:
+            log.waiting.add(mail_id)
         log.told.add((account_id, kind, object_id, threshold))
         if digest_date == today:
             log.told_today.add(account_id)
@@ -139,14 +156,15 @@ def _announce(
         ]
         if untold:
             plan[account] = untold
+    run.waiting_mail_ids = sorted(log.waiting)
     if not plan and not log.given_up:
         return run
-    mails = [_digest(account, untold, run.today) for account, untold in plan.items()]
+    messages = _digests(plan, run.today)
     told: set[tuple[str, int, int]] = set()
     with transaction.atomic():
         if log.given_up:
             NoticeSent.objects.filter(pk__in=log.given_up).delete()
-        rows = send_mails(mails, enqueue=enqueue)
+        rows = queue_messages(messages, template=TEMPLATE, enqueue=enqueue)
         sent_log = []
         for (account, untold), outgoing in zip(plan.items(), rows, strict=True):
             for notice in untold:
@@ -169,8 +187,55 @@ def _announce(
     return run
 
 
-def _digest(account: User, notices: Sequence[Notice], today: date) -> Mail:
-    """The digest mail of ``notices`` for ``account``: grouped by kind in the kinds' order."""
+# Each account's digest differs from its colleagues' only by its unsubscribe link (when they
+# share a language and have the same notices untold): it is rendered once with this in place of
+# the link's token, which each copy then replaces. Rendering was most of a digest's cost.
+_UNSUBSCRIBE_STAND_IN = "unsubscribe-token-stand-in"
+
+
+def _digests(plan: dict[User, list[Notice]], today: date) -> list[EmailMultiAlternatives]:
+    """The digest of each account of ``plan`` about its notices, in the plan's order."""
+    rendered: dict[tuple, EmailMultiAlternatives] = {}
+    messages = []
+    for account, notices in plan.items():
+        language = recipient_language(account.language)
+        shared = (language, tuple(notice.identity for notice in notices))
+        if shared not in rendered:
+            rendered[shared] = render_mail(
+                template=TEMPLATE,
+                context=_context(account.organization, notices, today),
+                language=language,
+                to=account.email,
+            )
+        messages.append(_addressed(rendered[shared], account))
+    return messages
+
+
+def _addressed(digest: EmailMultiAlternatives, account: User) -> EmailMultiAlternatives:
+    """The rendered ``digest`` for ``account``: its address and its own unsubscribe link."""
+    token = unsubscribe_token(account_id=account.pk)
+    [(html, mimetype)] = digest.alternatives
+    message = EmailMultiAlternatives(
+        digest.subject,
+        digest.body.replace(_UNSUBSCRIBE_STAND_IN, token),
+        digest.from_email,
+        to=[account.email],
+        headers={
+            # RFC 8058: mail programs offer a one-click unsubscribe that POSTs to this address.
+            "List-Unsubscribe": f"<{_unsubscribe_url(token)}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(str(html).replace(_UNSUBSCRIBE_STAND_IN, token), mimetype)
+    return message
+
+
+def _unsubscribe_url(token: str) -> str:
+    return absolute_url(reverse("notifications:unsubscribe", args=[token]))
+
+
+def _context(organization: Organization | None, notices: Sequence[Notice], today: date) -> dict:
+    """What the digest templates show: ``notices`` grouped by kind in the kinds' order."""
     by_kind: dict[str, list[dict]] = defaultdict(list)
     for notice in notices:
         by_kind[notice.kind].append(
@@ -180,11 +245,7 @@ def _digest(account: User, notices: Sequence[Notice], today: date) -> Mail:
                 "days_left": (notice.ends_on - today).days,
             }
         )
-    unsubscribe_url = absolute_url(
-        reverse("notifications:unsubscribe", args=[unsubscribe_token(account_id=account.pk)])
-    )
-    organization: Organization | None = account.organization
-    context = {
+    return {
         "organization": organization.name if organization else "",
         "today": today,
         "total": len(notices),
@@ -194,11 +255,5 @@ def _digest(account: User, notices: Sequence[Notice], today: date) -> Mail:
             if by_kind.get(kind.value)
         ],
         "preferences_url": absolute_url(reverse("notifications:preferences")),
-        "unsubscribe_url": unsubscribe_url,
+        "unsubscribe_url": _unsubscribe_url(_UNSUBSCRIBE_STAND_IN),
     }
-    headers = {
-        # RFC 8058: mail programs offer a one-click unsubscribe that POSTs to this address.
-        "List-Unsubscribe": f"<{unsubscribe_url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-    return Mail(TEMPLATE, context, account.language, account.email, headers)

@@ -11,7 +11,9 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from accounts.mail import deliver_all
 from accounts.models import Organization
+from accounts.tasks import deliver_mail, retry_delay
 from notifications.digests import send_organization_digests
 
 logger = logging.getLogger(__name__)
@@ -31,12 +33,24 @@ def send_daily_digests(date: str | None = None) -> int:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def send_organization_digests_task(organization_id: int, date: str) -> int:
-    """The digests of ``date`` (ISO) for one organization (notifications.digests); returns how
-    many were written to the outbox, which the workers then deliver."""
+    """The digests of ``date`` (ISO) for one organization (notifications.digests), written to
+    the outbox and then delivered from this task over one connection to the mail server, with
+    any of an earlier run left undelivered; a refused one goes to ``deliver_mail``'s retries.
+    Returns how many were written. A worker that dies between the two steps leaves the digests
+    in the outbox: this task run again (the broker hands it to another worker, or the next
+    day's job) delivers them, and so does the outbox's safety net."""
     today = datetime.date.fromisoformat(date)
-    run = send_organization_digests(organization_id=organization_id, today=today)
-    if run.mail_ids:
+    run = send_organization_digests(organization_id=organization_id, today=today, enqueue=False)
+    delivery = deliver_all(mail_ids=[*run.waiting_mail_ids, *run.mail_ids])
+    for mail_id in delivery.refused:
+        deliver_mail.apply_async((mail_id,), countdown=retry_delay(0))
+    if run.mail_ids or delivery.refused:
         logger.info(
-            "Organization %s: %s digest(s) for %s", organization_id, len(run.mail_ids), date
+            "Organization %s: %s digest(s) for %s, %s sent, %s refused",
+            organization_id,
+            len(run.mail_ids),
+            date,
+            len(delivery.sent),
+            len(delivery.refused),
         )
     return len(run.mail_ids)

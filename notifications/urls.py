@@ -9,7 +9,5 @@ urlpatterns = [
     # The top bar's count, asked for when the cache doesn't hold it (notifications/unread.py).
     path("notifications/unread/", views.unread_count, name="unread"),
     path("account/notifications/", views.preferences, name="preferences"),
-    path(
-        "notifications/unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"
-    ),
+    path("notifications/unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
 ]

@@ -266,7 +266,7 @@ def test_a_run_that_lost_a_race_rolls_back_and_finds_nothing_left(
     def stale_first(*args):
         looks.append(args)
         if len(looks) == 1:
-            return digests._SentLog(told=set(), told_today=set(), given_up=[])
+            return digests._SentLog(told=set(), told_today=set(), given_up=[], waiting=set())
         return real(*args)
 
     with (

@@ -14,7 +14,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from accounts.mail import MailNotDelivered, deliver, give_up
+from accounts.mail import deliver_all, give_up
 from accounts.models import Organization
 from notifications.digests import send_organization_digests
 from notifications.models import NoticeKind
@@ -62,14 +62,11 @@ class Command(BaseCommand):
             )
             counts.update(run.counts)
             with_digests += bool(run.mail_ids)
-            for mail_id in run.mail_ids:
-                try:
-                    deliver(mail_id=mail_id)
-                except MailNotDelivered:
-                    give_up(mail_id=mail_id)
-                    refused += 1
-                else:
-                    sent += 1
+            delivery = deliver_all(mail_ids=[*run.waiting_mail_ids, *run.mail_ids])
+            for mail_id in delivery.refused:
+                give_up(mail_id=mail_id)
+            sent += len(delivery.sent)
+            refused += len(delivery.refused)
         for kind in NoticeKind:
             if counts[kind.value]:
                 self.stdout.write(f"{kind.label}: {counts[kind.value]}")
