@@ -25,6 +25,7 @@ SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
         ("azure-cloud", "benefits:azure_cloud", "Power BI Pro"),
         ("redeem-review", "benefits:redeem", None),
         ("team", "team:members", None),
+        ("notifications", "notifications:list", None),
         ("two-step", "mfa_activate_totp", None),
     ],
 )
