@@ -73,7 +73,7 @@ def measure(*, environment: dict[str, str], port: int, concurrency: int) -> Dige
     from django.db import connection
 
     from accounts.models import OutgoingMail
-    from notifications.models import NoticeSent
+    from benefits.notifications.models import NoticeSent
 
     today = date.today()
     NoticeSent.objects.all().delete()
@@ -126,7 +126,7 @@ def _expected_digests(today: date) -> tuple[int, int]:
     """How many digests the day should send (recipients of organizations with a notice due),
     worked out from the rules directly, and how many organizations there are."""
     from accounts.models import Organization, User
-    from notifications.due import notices_due
+    from benefits.notifications.due import notices_due
 
     recipients: dict[int, int] = {}
     for account in User.objects.filter(is_active=True, organization__isnull=False).only(
@@ -151,7 +151,7 @@ def _queries_per_organization(today: date) -> tuple[int, int]:
 
     from accounts.models import Organization
     from bench.shape import LARGE_MPN_ID
-    from notifications.digests import send_organization_digests
+    from benefits.notifications.digests import send_organization_digests
 
     class _Undo(Exception):
         pass
@@ -181,7 +181,7 @@ def _enqueue(broker: str, today: date) -> float:
     from partnerbenefits.celery import app
 
     app.conf.update(task_always_eager=False, broker_url=broker)
-    from notifications.tasks import send_daily_digests
+    from benefits.notifications.tasks import send_daily_digests
 
     started = time.monotonic()
     send_daily_digests.delay(today.isoformat())

@@ -17,7 +17,7 @@ app.autodiscover_tasks()
 # Celery's clock is UTC (its default): SPEC 10's daily job runs at 06:00 UTC.
 app.conf.beat_schedule = {
     "daily-digests": {
-        "task": "notifications.tasks.send_daily_digests",
+        "task": "benefits.notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=6, minute=0),
     },
     # The outbox's safety net: mails whose task a broker lost are handed to a worker again.

@@ -72,7 +72,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "accounts",
     "benefits",
-    "notifications",
+    "benefits.notifications",
     # The shared helpers, as an app for their deployment checks (common/checks.py).
     "common",
 ]
@@ -121,7 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.portal",
-                "notifications.context_processors.notifications",
+                "benefits.notifications.context_processors.notifications",
             ],
             # {% partialdef %} everywhere without a {% load %}, as Django 6 has it built in.
             "builtins": ["template_partials.templatetags.partials"],

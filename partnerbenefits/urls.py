@@ -16,6 +16,6 @@ urlpatterns = [
     path("activity/", activity.activity, name="activity"),
     path("products/", products.products, name="products"),
     path("team/", include("benefits.team_urls")),
-    path("", include("notifications.urls")),
+    path("", include("benefits.notifications.urls")),
     path("", include("accounts.urls")),
 ]

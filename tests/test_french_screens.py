@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from accounts.models import DirectoryUser, Organization, Tenant, User
 from benefits.models import Benefit, Product, ProductKey, Subscription
+from benefits.notifications.models import NoticeKind
 from common.pagecache import page_cache
-from notifications.models import NoticeKind
 from tests.benefits.wizard import wizard_state
 
 pytestmark = pytest.mark.django_db
@@ -342,7 +342,7 @@ def french_screens(demo_data) -> dict[str, object]:
 
 def unsubscribe_screens() -> dict[str, object]:
     """A digest's unsubscribe link, opened and confirmed without signing in, and a broken one."""
-    from notifications.unsubscribe import unsubscribe_token
+    from benefits.notifications.unsubscribe import unsubscribe_token
 
     admin = User.objects.get(email="admin@contoso.example")
     link = reverse("notifications:unsubscribe", args=[unsubscribe_token(account_id=admin.pk)])
@@ -452,7 +452,7 @@ def digest_of_every_kind(organization: Organization, today):
     credit (no holder) ends in 5 days, its Power BI subscription in 10."""
     from datetime import timedelta
 
-    from notifications.digests import send_organization_digests
+    from benefits.notifications.digests import send_organization_digests
 
     organization.benefits.filter(product__name__startswith="Azure monthly").update(
         expiration_date=today + timedelta(days=5)

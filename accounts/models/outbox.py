@@ -31,7 +31,7 @@ class OutgoingMail(models.Model):
     last_error = models.CharField(_("last error"), max_length=100, blank=True)
     # Set when the last retry failed too: nothing will try this mail again by itself.
     given_up_at = models.DateTimeField(_("given up"), null=True, blank=True)
-    # When a worker last tried it: the outbox's safety net (notifications.tasks.retry_unsent_mail)
+    # When a worker last tried it: the outbox's safety net (accounts.tasks.retry_unsent_mail)
     # hands a worker again only the mails nobody has touched for a while.
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     # Extra headers of the message, e.g. a digest's List-Unsubscribe (RFC 8058).

@@ -123,11 +123,11 @@ def test_the_beat_runs_the_digests_at_six_utc_and_the_safety_net_every_quarter_h
     from celery.schedules import crontab
 
     schedule = app.conf.beat_schedule
-    assert schedule["daily-digests"]["task"] == "notifications.tasks.send_daily_digests"
+    assert schedule["daily-digests"]["task"] == "benefits.notifications.tasks.send_daily_digests"
     assert schedule["daily-digests"]["schedule"] == crontab(hour=6, minute=0)
     assert schedule["retry-unsent-mail"]["task"] == "accounts.tasks.retry_unsent_mail"
     assert schedule["retry-unsent-mail"]["schedule"] == crontab(minute="*/15")
     assert str(app.timezone) == "UTC"
-    import notifications.tasks  # noqa: F401 - the worker finds it by autodiscovery
+    import benefits.notifications.tasks  # noqa: F401 - the worker finds it by autodiscovery
 
     assert {entry["task"] for entry in schedule.values()} <= set(app.tasks)

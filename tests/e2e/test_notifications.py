@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from notifications.models import NoticeKind
-from notifications.preferences import muted_kinds
+from benefits.notifications.models import NoticeKind
+from benefits.notifications.preferences import muted_kinds
 from tests.e2e.conftest import page_without_javascript, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser

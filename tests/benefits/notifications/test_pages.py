@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from accounts.models import DirectoryUser, Role
 from benefits.models import CreditAssignment, Product
-from notifications.due import notices_due
-from notifications.models import NoticeKind, NoticeRead
+from benefits.notifications.due import notices_due
+from benefits.notifications.models import NoticeKind, NoticeRead
 from tests.accounts.factories import OrganizationFactory, TenantFactory, UserFactory
 from tests.benefits.factories import (
     BenefitFactory,

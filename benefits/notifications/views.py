@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.language import FOLLOW_BROWSER
 from accounts.permissions import PortalRequest, SignedInRequest, benefits_access_required
-from notifications import selectors, unread
-from notifications.forms import NotificationPreferencesForm
-from notifications.models import NoticeKind
-from notifications.preferences import muted_kinds, preferences_set
+from benefits.notifications import selectors, unread
+from benefits.notifications.forms import NotificationPreferencesForm
+from benefits.notifications.models import NoticeKind
+from benefits.notifications.preferences import muted_kinds, preferences_set
 
 SAVED = _("Your notification preferences are saved.")
 

@@ -12,15 +12,15 @@ from django.test import Client
 from django.utils import translation
 
 from accounts.models import Role
-from notifications.models import NoticeKind, NotificationPreferences
-from notifications.preferences import (
+from benefits.notifications.models import NoticeKind, NotificationPreferences
+from benefits.notifications.preferences import (
     UNKNOWN_KINDS,
     UNKNOWN_LANGUAGE,
     kinds_checked,
     muted_kinds,
     preferences_set,
 )
-from notifications.views import SAVED
+from benefits.notifications.views import SAVED
 from tests.accounts.factories import UserFactory
 from tests.conftest import refusal, url
 

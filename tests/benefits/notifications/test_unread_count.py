@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Role
-from notifications import context_processors, unread
+from benefits.notifications import context_processors, unread
 from tests.accounts.factories import UserFactory
 from tests.benefits.factories import BenefitFactory, ProductFactory, ProductKeyFactory
 from tests.conftest import url
@@ -157,8 +157,8 @@ def test_a_page_from_the_cache_stays_at_two_queries_with_its_count(contoso_clien
 
 
 def test_marking_read_twice_writes_nothing_new(admin_user, due):
-    from notifications.due import notices_due
-    from notifications.models import NoticeRead
+    from benefits.notifications.due import notices_due
+    from benefits.notifications.models import NoticeRead
 
     notices = notices_due(organization_id=admin_user.organization_id, today=timezone.localdate())
     for _ in range(2):

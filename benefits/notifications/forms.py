@@ -11,9 +11,9 @@ from django.forms.boundfield import BoundWidget
 from django.utils.translation import gettext_lazy as _
 
 from accounts.language import FOLLOW_BROWSER
+from benefits.notifications.models import NoticeKind
+from benefits.notifications.preferences import kinds_checked
 from common.forms import BootstrapFormMixin
-from notifications.models import NoticeKind
-from notifications.preferences import kinds_checked
 
 # When each kind is due (SPEC 10), said beside its box.
 KIND_HELP = {

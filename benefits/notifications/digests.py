@@ -29,9 +29,9 @@ from django.utils import translation
 
 from accounts.mail import absolute_url, queue_messages, recipient_language, render_mail
 from accounts.models import Organization, User
-from notifications.due import Notice, notices_due
-from notifications.models import NoticeKind, NoticeSent
-from notifications.unsubscribe import unsubscribe_token
+from benefits.notifications.due import Notice, notices_due
+from benefits.notifications.models import NoticeKind, NoticeSent
+from benefits.notifications.unsubscribe import unsubscribe_token
 
 TEMPLATE = "digest"
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Role
-from notifications.digests import send_organization_digests
-from notifications.models import NoticeKind, NotificationPreferences
-from notifications.unsubscribe import BAD_LINK, account_by_token, unsubscribe_token
+from benefits.notifications.digests import send_organization_digests
+from benefits.notifications.models import NoticeKind, NotificationPreferences
+from benefits.notifications.unsubscribe import BAD_LINK, account_by_token, unsubscribe_token
 from tests.accounts.factories import OrganizationFactory, UserFactory
 from tests.benefits.factories import BenefitFactory, ProductKeyFactory
 
@@ -115,7 +115,10 @@ def test_a_link_signed_for_something_else_or_cut_short_does_not_work(account):
     assert account_by_token(token) == account
     assert account_by_token(token[:-1]) is None
     assert account_by_token(signing.Signer(salt="another.purpose").sign(str(account.pk))) is None
-    assert account_by_token(signing.Signer(salt="notifications.unsubscribe").sign("x")) is None
+    assert (
+        account_by_token(signing.Signer(salt="benefits.notifications.unsubscribe").sign("x"))
+        is None
+    )
 
 
 def test_the_link_of_a_deleted_account_is_a_404(csrf_client, account):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.language import FOLLOW_BROWSER, account_language_set, known_language
 from accounts.models import User
-from notifications.models import NoticeKind, NotificationPreferences
+from benefits.notifications.models import NoticeKind, NotificationPreferences
 
 UNKNOWN_KINDS = _("Unknown kinds of notification: %(kinds)s. Choose among the kinds listed.")
 UNKNOWN_LANGUAGE = _("Unknown language: %(language)s. Choose among the languages listed.")

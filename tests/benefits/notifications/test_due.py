@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from accounts.models import DirectoryUser
 from benefits import licensing
 from benefits.models import CreditAssignment, Product
-from notifications.due import (
+from benefits.notifications.due import (
     BENEFIT_EXPIRING_DAYS,
     SUBSCRIPTION_ENDING_DAYS,
     notices_due,
 )
-from notifications.models import NoticeKind
+from benefits.notifications.models import NoticeKind
 from tests.accounts.factories import OrganizationFactory, TenantFactory
 from tests.benefits.factories import (
     BenefitFactory,

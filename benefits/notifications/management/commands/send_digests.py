@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from accounts.mail import deliver_all, give_up
 from accounts.models import Organization
-from notifications.digests import send_organization_digests
-from notifications.models import NoticeKind
+from benefits.notifications.digests import send_organization_digests
+from benefits.notifications.models import NoticeKind
 
 BAD_DATE = "--date takes a day as YYYY-MM-DD (for example 2026-11-30), not {value!r}."
 UNKNOWN_ORGANIZATION = "No organization has the MPN ID {value!r} (--organization takes one)."

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from notifications.unread import cached_unread_count
+from benefits.notifications.unread import cached_unread_count
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from benefits import licensing
 from benefits.models import Benefit, Offer, Product, ProductKey, Subscription
-from notifications.models import NoticeKind
+from benefits.notifications.models import NoticeKind
 
 # Days before the end that each kind is announced at (SPEC 10).
 BENEFIT_EXPIRING_DAYS = (30, 7)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notifications import unsubscribe, views
+from benefits.notifications import unsubscribe, views
 
 app_name = "notifications"
 

@@ -24,10 +24,10 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.language import FOLLOW_BROWSER, known_language
 from accounts.models import User
-from notifications.models import NoticeKind
-from notifications.preferences import preferences_set
+from benefits.notifications.models import NoticeKind
+from benefits.notifications.preferences import preferences_set
 
-SALT = "notifications.unsubscribe"
+SALT = "benefits.notifications.unsubscribe"
 BAD_LINK = _(
     "This unsubscribe link doesn't work: it may have been cut short when it was copied. Open "
     "it again from the mail, or sign in and turn notifications off in your notification "

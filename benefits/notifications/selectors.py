@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from accounts.models import User
-from notifications.due import Notice, notices_due
-from notifications.models import NoticeKind, NoticeRead
+from benefits.notifications.due import Notice, notices_due
+from benefits.notifications.models import NoticeKind, NoticeRead
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ from django.utils import translation
 from accounts.mail import give_up
 from accounts.models import OutgoingMail, Role
 from benefits.models import Benefit, Product, ProductKey
-from notifications import digests
-from notifications.digests import send_organization_digests
-from notifications.models import NoticeKind, NoticeSent, NotificationPreferences
-from notifications.unsubscribe import unsubscribe_token
+from benefits.notifications import digests
+from benefits.notifications.digests import send_organization_digests
+from benefits.notifications.models import NoticeKind, NoticeSent, NotificationPreferences
+from benefits.notifications.unsubscribe import unsubscribe_token
 from tests.accounts.factories import OrganizationFactory, TenantFactory, UserFactory
 from tests.benefits.factories import (
     BenefitFactory,

@@ -14,12 +14,12 @@ import pytest
 from accounts import mail
 from accounts.mail import deliver_all
 from accounts.models import OutgoingMail, Role
-from notifications import digests
-from notifications.digests import send_organization_digests
-from notifications.tasks import send_organization_digests_task
-from notifications.unsubscribe import account_by_token
+from benefits.notifications import digests
+from benefits.notifications.digests import send_organization_digests
+from benefits.notifications.tasks import send_organization_digests_task
+from benefits.notifications.unsubscribe import account_by_token
 from tests.accounts.factories import UserFactory
-from tests.notifications import test_digests
+from tests.benefits.notifications import test_digests
 from tests.smtp import REFUSED
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,7 @@ def test_a_refused_digest_goes_to_the_retries_and_stays_due(
     organization, intune, admin, smtp_server
 ):
     smtp_server.reply = REFUSED
-    with mock.patch("notifications.tasks.deliver_mail.apply_async") as retry:
+    with mock.patch("benefits.notifications.tasks.deliver_mail.apply_async") as retry:
         send_organization_digests_task(organization.pk, TODAY.isoformat())
 
     [outgoing] = OutgoingMail.objects.all()

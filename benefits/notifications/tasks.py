@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.mail import deliver_all
 from accounts.models import Organization
 from accounts.tasks import deliver_mail, retry_delay
-from notifications.digests import send_organization_digests
+from benefits.notifications.digests import send_organization_digests
 
 logger = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ import redis
 
 from accounts.models import OutgoingMail, Role
 from accounts.tasks import retry_unsent_mail
-from notifications.models import NoticeSent
-from notifications.tasks import send_daily_digests
+from benefits.notifications.models import NoticeSent
+from benefits.notifications.tasks import send_daily_digests
 from partnerbenefits.celery import app
 from tests.accounts.factories import OrganizationFactory, UserFactory
 from tests.accounts.test_mail_worker import forget_connections
@@ -35,7 +35,7 @@ from tests.benefits.live_server import _database_url
 from tests.conftest import require_service
 from tests.smtp import ACCEPTED, REFUSED, SmtpServer
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 # A Redis database of their own, apart from the mail worker's tests (9); one test at a time
 # uses it, whatever the number of test processes (a lock file).
 BROKER_URL = os.environ.get("CELERY_TEST_DIGEST_BROKER_URL") or "redis://127.0.0.1:6379/10"

@@ -19,10 +19,10 @@ from django.db import transaction
 from django.utils import translation
 
 from accounts.models import User
+from benefits.notifications.due import Notice
+from benefits.notifications.models import NoticeRead
+from benefits.notifications.selectors import unread_count
 from common.pagecache import TIMEOUT, page_cache, page_key
-from notifications.due import Notice
-from notifications.models import NoticeRead
-from notifications.selectors import unread_count
 
 KEY = "notifications-unread"
 

@@ -16,8 +16,12 @@ from accounts.models import OutgoingMail, User
 from accounts.tasks import deliver_mail
 from benefits.demo import seed_demo
 from benefits.models import Benefit
-from notifications.management.commands.send_digests import BAD_DATE, REFUSED, UNKNOWN_ORGANIZATION
-from notifications.models import NoticeKind, NoticeSent
+from benefits.notifications.management.commands.send_digests import (
+    BAD_DATE,
+    REFUSED,
+    UNKNOWN_ORGANIZATION,
+)
+from benefits.notifications.models import NoticeKind, NoticeSent
 from tests.smtp import ACCEPTED
 from tests.smtp import REFUSED as SERVER_REFUSES
 
