@@ -190,7 +190,11 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.action(description=_("Deliver the selected unsent mails again"))
+    def has_deliver_permission(self, request) -> bool:
+        # Sending again is a change: staff who may only look at the outbox can't.
+        return request.user.has_perm("accounts.change_outgoingmail")
+
+    @admin.action(description=_("Deliver the selected unsent mails again"), permissions=["deliver"])
     def deliver_again(self, request, queryset) -> None:
         count = mail_deliver_again(mail_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(

@@ -191,7 +191,9 @@ def deliver(*, mail_id: int, server: BaseEmailBackend | None = None) -> bool:
             # Accepted: the body (which may hold an invitation or reset link) is not kept.
             outgoing.sent_at = timezone.now()
             outgoing.last_error = ""
+            # Nor the headers: a digest's carry its unsubscribe link.
             outgoing.text = outgoing.html = ""
+            outgoing.headers = {}
             outgoing.save(
                 update_fields=[
                     "attempts",
@@ -200,6 +202,7 @@ def deliver(*, mail_id: int, server: BaseEmailBackend | None = None) -> bool:
                     "sent_at",
                     "text",
                     "html",
+                    "headers",
                 ]
             )
             return True
@@ -238,10 +241,20 @@ def deliver_all(*, mail_ids: Sequence[int]) -> Delivery:
         for mail_id in mail_ids:
             try:
                 sent = deliver(mail_id=mail_id, server=server)
-            except MailNotDelivered:
-                done.refused.append(mail_id)
-            else:
-                (done.sent if sent else done.skipped).append(mail_id)
+            except MailNotDelivered as error:
+                if str(error) != "SMTPServerDisconnected":
+                    done.refused.append(mail_id)
+                    continue
+                # The server closed the session (some cap the mails per session): the rest
+                # would all fail on the dead connection. A new one, and this mail again.
+                server.close()
+                try:
+                    server.open()
+                    sent = deliver(mail_id=mail_id, server=server)
+                except (OSError, MailNotDelivered):
+                    done.refused.extend(mail_ids[mail_ids.index(mail_id) :])
+                    break
+            (done.sent if sent else done.skipped).append(mail_id)
     finally:
         server.close()
     return done

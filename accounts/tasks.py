@@ -69,6 +69,12 @@ def deliver_mail(self: Task, mail_id: int) -> None:
         raise self.retry(exc=error, countdown=retry_delay(retries)) from error
 
 
+def deliver_mail_later(mail_id: int) -> None:
+    """Hand the outbox row ``mail_id``, just refused once (``accounts.mail.deliver_all``), to
+    ``deliver_mail``'s retries, as if that first try had been its own."""
+    deliver_mail.apply_async((mail_id,), countdown=retry_delay(0), retries=1)
+
+
 @shared_task(acks_late=True, ignore_result=True)
 def retry_unsent_mail(untouched_for_seconds: float | None = None) -> int:
     """Hand a worker again every unsent mail, not given up, that nobody has tried (or written)

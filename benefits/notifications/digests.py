@@ -27,7 +27,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.mail import absolute_url, queue_messages, recipient_language, render_mail
+from accounts.mail import (
+    Delivery,
+    absolute_url,
+    deliver_all,
+    queue_messages,
+    recipient_language,
+    render_mail,
+)
 from accounts.models import Organization, User
 from benefits.notifications.due import Notice, notices_due
 from benefits.notifications.models import NoticeKind, NoticeSent
@@ -54,7 +61,7 @@ class DigestRun:
 class _SentLog:
     """The sent-log rows that matter today for the recipients."""
 
-    told: set[tuple[int, str, int, int]]  # (account id, kind, object id, threshold)
+    told: set[tuple]  # (account id, *Notice.identity)
     told_today: set[int]  # accounts that already got today's digest
     given_up: list[int]  # rows whose mail was given up: to delete, and tell again
     waiting: set[int]  # their mails not sent yet, nor given up
@@ -91,6 +98,17 @@ def send_organization_digests(
         )
 
 
+def organization_digests_deliver(
+    *, organization_id: int, today: date
+) -> tuple[DigestRun, Delivery]:
+    """The day's digests of one organization written to the outbox (``send_organization_digests``)
+    and delivered at once over one connection to the mail server, with any an earlier run left
+    undelivered (a worker that died between the two steps). What the mail server refused is
+    returned for the caller to retry or give up."""
+    run = send_organization_digests(organization_id=organization_id, today=today, enqueue=False)
+    return run, deliver_all(mail_ids=[*run.waiting_mail_ids, *run.mail_ids])
+
+
 def _recipients(organization_id: int) -> list[User]:
     """The organization's active accounts with a benefits role, their preferences and
     organization read with them (one query)."""
@@ -119,6 +137,7 @@ def _sent_log(recipients: Sequence[User], notices: Sequence[Notice], today: date
         "account_id",
         "kind",
         "object_id",
+        "ends_on",
         "threshold",
         "digest_date",
         "mail_id",
@@ -127,14 +146,14 @@ def _sent_log(recipients: Sequence[User], notices: Sequence[Notice], today: date
     )
     log = _SentLog(told=set(), told_today=set(), given_up=[], waiting=set())
     for row in rows:
-        pk, account_id, kind, object_id, threshold, digest_date = row[:6]
-        mail_id, sent_at, given_up_at = row[6:]
+        pk, account_id, kind, object_id, ends_on, threshold, digest_date = row[:7]
+        mail_id, sent_at, given_up_at = row[7:]
         if given_up_at is not None:
             log.given_up.append(pk)
             continue
         if mail_id is not None and sent_at is None:
             log.waiting.add(mail_id)
-        log.told.add((account_id, kind, object_id, threshold))
+        log.told.add((account_id, kind, object_id, ends_on, threshold))
         if digest_date == today:
             log.told_today.add(account_id)
     return log
@@ -160,7 +179,7 @@ def _announce(
     if not plan and not log.given_up:
         return run
     messages = _digests(plan, run.today)
-    told: set[tuple[str, int, int]] = set()
+    told: set[tuple] = set()
     with transaction.atomic():
         if log.given_up:
             NoticeSent.objects.filter(pk__in=log.given_up).delete()
@@ -168,12 +187,13 @@ def _announce(
         sent_log = []
         for (account, untold), outgoing in zip(plan.items(), rows, strict=True):
             for notice in untold:
-                kind, object_id, threshold = notice.identity
+                kind, object_id, ends_on, threshold = notice.identity
                 sent_log.append(
                     NoticeSent(
                         account=account,
                         kind=kind,
                         object_id=object_id,
+                        ends_on=ends_on,
                         threshold=threshold,
                         mail=outgoing,
                         digest_date=run.today,
@@ -183,7 +203,7 @@ def _announce(
         # No ignore_conflicts: a row another run wrote meanwhile must fail this transaction.
         NoticeSent.objects.bulk_create(sent_log)
     run.mail_ids = [outgoing.pk for outgoing in rows]
-    run.counts = Counter(kind for kind, _object_id, _threshold in told)
+    run.counts = Counter(kind for kind, *_rest in told)
     return run
 
 

@@ -45,9 +45,9 @@ class Notice:
     tenant: str = ""
 
     @property
-    def identity(self) -> tuple[str, int, int]:
+    def identity(self) -> tuple[str, int, date, int]:
         """What the sent-log and the read marks are unique on (with the account)."""
-        return (self.kind, self.object_id, self.threshold)
+        return (self.kind, self.object_id, self.ends_on, self.threshold)
 
     @property
     def due_since(self) -> date:
@@ -139,13 +139,15 @@ def keys_unredeemed(*, organization_id: int, today: date) -> list[Notice]:
 
 def subscriptions_ending(*, organization_id: int, today: date) -> list[Notice]:
     """Subscription ending: an Active subscription ends within 60 days, and again at 14; with
-    the available keys of that product that could extend it."""
+    the available keys of that product that could extend it (licensing's limit: at most three
+    times its seats)."""
     keys_of_product = (
         ProductKey.objects.filter(
             benefit__organization_id=organization_id,
             benefit__product_id=OuterRef("product_id"),
             benefit__expiration_date__gte=today,
             redeemed_at__isnull=True,
+            licenses__lte=OuterRef("seats") * licensing.MAX_EXTENSION_KEY_SEATS_PER_SEAT,
         )
         .order_by()
         .values("benefit__product_id")

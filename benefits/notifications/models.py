@@ -1,8 +1,9 @@
 """What each account wants to be told, and what it has been told or has read already.
 
-A notice is identified by its kind, the object it is about (a benefit or a subscription) and
-its threshold (days before the date it announces): the same benefit is announced at 30 days and
-again at 7, each once.
+A notice is identified by its kind, the object it is about (a benefit or a subscription), the
+date it announces and its threshold (days before that date): the same benefit is announced at
+30 days and again at 7, each once — and again if its date moves (a subscription extended by a
+key, a benefit renewed), since the new date is news.
 """
 
 from __future__ import annotations
@@ -57,13 +58,14 @@ class NoticeLogEntry(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=NoticeKind.choices)
     object_id = models.PositiveBigIntegerField(_("object"))
+    ends_on = models.DateField(_("ends on"))
     threshold = models.PositiveSmallIntegerField(_("threshold (days)"))
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.object_id} at {self.threshold} days"
+        return f"{self.kind} {self.object_id} at {self.threshold} days before {self.ends_on}"
 
 
 class NoticeSent(NoticeLogEntry):
@@ -81,7 +83,8 @@ class NoticeSent(NoticeLogEntry):
         verbose_name_plural = _("notices sent")
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "kind", "object_id", "threshold"], name="notice_sent_once"
+                fields=["account", "kind", "object_id", "ends_on", "threshold"],
+                name="notice_sent_once",
             )
         ]
 
@@ -96,6 +99,7 @@ class NoticeRead(NoticeLogEntry):
         verbose_name_plural = _("notices read")
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "kind", "object_id", "threshold"], name="notice_read_once"
+                fields=["account", "kind", "object_id", "ends_on", "threshold"],
+                name="notice_read_once",
             )
         ]

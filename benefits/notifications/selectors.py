@@ -25,7 +25,7 @@ class ShownNotice:
         return str(NoticeKind(self.notice.kind).label)
 
 
-def _read(account: User, notices: Sequence[Notice]) -> set[tuple[str, int, int]]:
+def _read(account: User, notices: Sequence[Notice]) -> set[tuple[str, int, date, int]]:
     """Which of ``notices`` the account has read: one query, none when nothing is due."""
     if not notices:
         return set()
@@ -33,7 +33,7 @@ def _read(account: User, notices: Sequence[Notice]) -> set[tuple[str, int, int]]
     # account has gathered over the years.
     marks = NoticeRead.objects.filter(
         account=account, object_id__in=sorted({notice.object_id for notice in notices})
-    ).values_list("kind", "object_id", "threshold")
+    ).values_list("kind", "object_id", "ends_on", "threshold")
     return set(marks)
 
 

@@ -11,10 +11,9 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from accounts.mail import deliver_all
 from accounts.models import Organization
-from accounts.tasks import deliver_mail, retry_delay
-from benefits.notifications.digests import send_organization_digests
+from accounts.tasks import deliver_mail_later
+from benefits.notifications.digests import organization_digests_deliver
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +39,9 @@ def send_organization_digests_task(organization_id: int, date: str) -> int:
     in the outbox: this task run again (the broker hands it to another worker, or the next
     day's job) delivers them, and so does the outbox's safety net."""
     today = datetime.date.fromisoformat(date)
-    run = send_organization_digests(organization_id=organization_id, today=today, enqueue=False)
-    delivery = deliver_all(mail_ids=[*run.waiting_mail_ids, *run.mail_ids])
+    run, delivery = organization_digests_deliver(organization_id=organization_id, today=today)
     for mail_id in delivery.refused:
-        deliver_mail.apply_async((mail_id,), countdown=retry_delay(0))
+        deliver_mail_later(mail_id)
     if run.mail_ids or delivery.refused:
         logger.info(
             "Organization %s: %s digest(s) for %s, %s sent, %s refused",

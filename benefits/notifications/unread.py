@@ -67,6 +67,7 @@ def notices_mark_read(*, account: User, notices: Iterable[Notice], count_keys: l
             account=account,
             kind=notice.kind,
             object_id=notice.object_id,
+            ends_on=notice.ends_on,
             threshold=notice.threshold,
         )
         for notice in notices

@@ -74,7 +74,15 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     # The page speaks the account's language when it chose one, as its mails do.
     language = account.language if known_language(account.language) else None
     with translation.override(language or translation.get_language()):
+        # A digest gets forwarded: whoever holds the link sees the address only half.
+        context = {"masked_email": masked_email(account.email)}
         if request.method == "POST":
             notifications_turned_off(account=account)
-            return render(request, "notifications/unsubscribed.html", {"account": account})
-        return render(request, "notifications/unsubscribe.html", {"account": account})
+            return render(request, "notifications/unsubscribed.html", context)
+        return render(request, "notifications/unsubscribe.html", context)
+
+
+def masked_email(address: str) -> str:
+    """ "ad…@contoso.example": enough for its owner to recognise, not to learn it."""
+    local, _at, domain = address.partition("@")
+    return f"{local[:2]}…@{domain}"

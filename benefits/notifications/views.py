@@ -34,11 +34,12 @@ def notification_list(request: PortalRequest) -> HttpResponse:
     today = timezone.localdate()
     keys = unread.count_keys(account=request.user, today=today)  # before the notices are read
     shown = selectors.notices_with_read_state(account=request.user, today=today)
-    unread.notices_mark_read(
-        account=request.user,
-        notices=[item.notice for item in shown if item.unread],
-        count_keys=keys,
-    )
+    if request.method == "GET":  # a HEAD (a link checker) has seen nothing
+        unread.notices_mark_read(
+            account=request.user,
+            notices=[item.notice for item in shown if item.unread],
+            count_keys=keys,
+        )
     return render(request, "notifications/list.html", {"shown": shown, "kinds": NoticeKind})
 
 

@@ -89,3 +89,17 @@ def test_deliver_again_hands_unsent_mails_to_a_worker_and_clears_given_up(
     assert sorted(call.args[0] for call in delay.call_args_list) == [given_up.pk, waiting.pk]
     given_up.refresh_from_db()
     assert given_up.given_up_at is None
+
+
+def test_staff_who_may_only_view_the_outbox_cannot_deliver_again(client):
+    from django.contrib.auth.models import Permission
+
+    viewer = UserFactory.create(organization=None, is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_outgoingmail"))
+    client.force_login(viewer)
+    waiting = outgoing()
+
+    assert 'value="deliver_again"' not in client.get(CHANGELIST).content.decode()
+    with mock.patch.object(deliver_mail, "delay") as delay:
+        client.post(CHANGELIST, {"action": "deliver_again", "_selected_action": [waiting.pk]})
+    delay.assert_not_called()

@@ -79,13 +79,15 @@ def test_a_refused_digest_goes_to_the_retries_and_stays_due(
     organization, intune, admin, smtp_server
 ):
     smtp_server.reply = REFUSED
-    with mock.patch("benefits.notifications.tasks.deliver_mail.apply_async") as retry:
+    with mock.patch("accounts.tasks.deliver_mail.apply_async") as retry:
         send_organization_digests_task(organization.pk, TODAY.isoformat())
 
     [outgoing] = OutgoingMail.objects.all()
     retry.assert_called_once()
     assert retry.call_args.args == ((outgoing.pk,),)
-    assert retry.call_args.kwargs["countdown"] >= 60
+    # The chain goes on as if this had been its first try: next wait 60 s, then 120 s…
+    assert retry.call_args.kwargs["retries"] == 1
+    assert 60 <= retry.call_args.kwargs["countdown"] <= 66
     assert outgoing.sent_at is None
     assert outgoing.attempts == 1
     assert outgoing.last_error == "SMTPDataError"
@@ -117,3 +119,26 @@ def test_a_mail_server_that_cant_be_reached_refuses_every_mail_at_once(
 
     assert delivery.refused == run.mail_ids
     assert delivery.sent == []
+
+
+def test_a_session_the_server_closed_is_opened_again_for_the_rest(organization, intune, colleagues):
+    run = send_organization_digests(organization_id=organization.pk, today=TODAY, enqueue=False)
+    first, second, third = run.mail_ids
+    real_deliver = mail.deliver
+    dropped: list[int] = []
+
+    def drop_once(*, mail_id, server=None):
+        if mail_id == second and not dropped:  # the server ends the session (a cap per session)
+            dropped.append(mail_id)
+            raise mail.MailNotDelivered("SMTPServerDisconnected")
+        return real_deliver(mail_id=mail_id, server=server)
+
+    with (
+        mock.patch.object(mail, "deliver", side_effect=drop_once),
+        mock.patch.object(mail, "get_connection", wraps=mail.get_connection) as connect,
+    ):
+        delivery = deliver_all(mail_ids=run.mail_ids)
+
+    assert delivery.sent == [first, second, third]
+    assert delivery.refused == []
+    assert connect.call_count == 1  # the same backend, its session opened again

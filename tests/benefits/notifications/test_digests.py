@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.mail import give_up
+from accounts.mail import deliver_all, give_up
 from accounts.models import OutgoingMail, Role
 from benefits.models import Benefit, Product, ProductKey
 from benefits.notifications import digests
@@ -122,6 +122,18 @@ def test_running_again_sends_nothing_until_the_next_threshold(
     assert run.counts == {EXPIRING: 1}
     assert len(mailoutbox) == 2
     assert (EXPIRING, intune.pk, 7) in told(admin)
+
+
+def test_a_notice_whose_date_moved_is_told_again(organization, intune, admin, deliver, mailoutbox):
+    deliver(organization)
+    # The subscription behind a notice extended by a key, a benefit renewed: a new date.
+    Benefit.objects.filter(pk=intune.pk).update(expiration_date=TODAY + timedelta(days=40))
+
+    run = deliver(organization, TODAY + timedelta(days=1))
+
+    assert run.counts == {UNREDEEMED: 1}  # 39 days left: no longer expiring within 30
+    assert len(mailoutbox) == 2
+    assert "the benefit expires on" in mailoutbox[1].body.lower()
 
 
 def test_kinds_an_account_turned_off_are_left_out(organization, intune, admin, deliver, mailoutbox):
@@ -252,6 +264,13 @@ def test_the_headers_are_kept_in_the_outbox_until_delivery(
     outgoing = OutgoingMail.objects.get(pk=run.mail_ids[0])
     assert set(outgoing.headers) == {"List-Unsubscribe", "List-Unsubscribe-Post"}
     assert outgoing.message().extra_headers == outgoing.headers
+
+    deliver_all(mail_ids=run.mail_ids)
+
+    outgoing.refresh_from_db()
+    assert outgoing.sent_at is not None
+    # Sent: neither the text nor the unsubscribe link in its headers is kept.
+    assert (outgoing.text, outgoing.html, outgoing.headers) == ("", "", {})
 
 
 def test_a_run_that_lost_a_race_rolls_back_and_finds_nothing_left(

@@ -84,7 +84,8 @@ def test_each_kind_follows_its_rule():
         product=ProductFactory.create(name="Visio"),
         expiration_date=TODAY + timedelta(days=45),
     )
-    ProductKeyFactory.create(benefit=late, licenses=50)
+    ProductKeyFactory.create(benefit=late, licenses=30)  # extends a 10-seat subscription
+    ProductKeyFactory.create(benefit=late, licenses=31)  # more than 3 × 10: it can't
     all_redeemed = BenefitFactory.create(
         organization=organization,
         product=ProductFactory.create(name="Project"),
@@ -135,6 +136,7 @@ def test_each_kind_follows_its_rule():
         (n.kind, n.product): n for n in notices_due(organization_id=organization.pk, today=TODAY)
     }
     assert by_kind[NoticeKind.SUBSCRIPTION_ENDING, "Visio"].keys == 1  # the key that extends it
+    assert by_kind[NoticeKind.KEYS_UNREDEEMED, "Visio"].keys == 2
     assert by_kind[NoticeKind.CREDIT_SEATS_FREE, "Azure credit"].seats_free == 1
     assert by_kind[NoticeKind.KEYS_UNREDEEMED, "Intune"].licenses == 10
     # Newest first: the credit became due at 60 days, 55 days ago; the Visio subscription today.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -152,11 +153,20 @@ def test_unread_notices_are_marked_then_read_once_the_page_is_seen(partner_clien
 def test_a_notice_at_its_next_threshold_is_new_again(partner_client, admin_user):
     benefit = expiring(admin_user.organization, "Microsoft Intune", 20)
     partner_client.get(LIST)
-    benefit.expiration_date = today() + timedelta(days=6)  # now due at 7 days
-    benefit.save()
-    page = partner_client.get(LIST).content.decode()
+    two_weeks_later = today() + timedelta(days=14)  # 6 days left: now due at 7 days
+    with mock.patch("django.utils.timezone.localdate", return_value=two_weeks_later):
+        page = partner_client.get(LIST).content.decode()
     assert f'id="notice-{NoticeKind.BENEFIT_EXPIRING}-{benefit.pk}-7"' in page
     assert new_badges(page) == 1  # the keys, still at 60 days, were read
+
+
+def test_a_notice_whose_date_moved_is_new_again(partner_client, admin_user):
+    benefit = expiring(admin_user.organization, "Microsoft Intune", 20)
+    partner_client.get(LIST)
+    benefit.expiration_date = today() + timedelta(days=25)  # renewed a little
+    benefit.save()
+    page = partner_client.get(LIST).content.decode()
+    assert new_badges(page) == 2  # both notices now announce another date
 
 
 def test_seeing_the_page_writes_the_marks_in_one_statement(partner_client, admin_user):
@@ -253,3 +263,9 @@ def test_the_navigation_leads_to_the_page(partner_client):
 
 def test_a_post_is_refused(partner_client):
     assert partner_client.post(LIST).status_code == 405
+
+
+def test_a_head_request_marks_nothing_read(partner_client, admin_user):
+    expiring(admin_user.organization, "Microsoft Intune", 20)
+    assert partner_client.head(LIST).status_code == 200
+    assert not NoticeRead.objects.exists()

@@ -5,20 +5,23 @@ and is announced again by the next run."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import OutgoingMail, User
 from accounts.tasks import deliver_mail
 from benefits.demo import seed_demo
 from benefits.models import Benefit
+from benefits.notifications.management.commands import send_digests as send_digests_module
 from benefits.notifications.management.commands.send_digests import (
     BAD_DATE,
+    FUTURE_DATE,
     REFUSED,
+    REFUSED_RETRIED,
     UNKNOWN_ORGANIZATION,
 )
 from benefits.notifications.models import NoticeKind, NoticeSent
@@ -64,6 +67,8 @@ def test_the_demo_day_sends_what_the_specification_says_once(mailoutbox):
     assert output == (
         "Benefit expiring: 1\n"
         "Keys left unredeemed: 2\n"
+        "Subscription ending: 0\n"
+        "Credit seats free: 0\n"
         "5 digests sent to 5 accounts in 2 organizations\n"
     )
     by_address = {message.to[0]: message for message in mailoutbox}
@@ -84,7 +89,8 @@ def test_the_demo_day_sends_what_the_specification_says_once(mailoutbox):
     assert "14 janvier 2027" in french.body  # today + 45 days
     assert "billing@contoso.example" not in by_address
 
-    assert send_digests("--date", DAY.isoformat()) == (
+    assert send_digests("--date", DAY.isoformat()).endswith(
+        "Keys left unredeemed: 0\nSubscription ending: 0\nCredit seats free: 0\n"
         "0 digests sent to 0 accounts in 0 organizations\n"
     )
     assert len(mailoutbox) == 5
@@ -95,7 +101,8 @@ def test_one_organization_by_its_mpn_id(mailoutbox):
 
     output = send_digests("--date", DAY.isoformat(), "--organization", "4711002")
 
-    assert output == "Keys left unredeemed: 1\n1 digest sent to 1 account in 1 organization\n"
+    assert "Keys left unredeemed: 1\n" in output
+    assert output.endswith("1 digest sent to 1 account in 1 organization\n")
     assert [message.to for message in mailoutbox] == [[FABRIKAM_ADMIN]]
 
 
@@ -112,6 +119,32 @@ def test_a_bad_date_is_refused_precisely(value):
     with pytest.raises(CommandError) as refused:
         send_digests("--date", value)
     assert str(refused.value) == BAD_DATE.format(value=value)
+
+
+def test_a_day_after_today_is_refused(mailoutbox):
+    seed_demo(today=DAY)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    with pytest.raises(CommandError) as refused:
+        send_digests("--date", tomorrow)
+    assert str(refused.value) == FUTURE_DATE.format(value=tomorrow)
+    assert not NoticeSent.objects.exists()
+
+
+def test_with_a_broker_a_refused_digest_goes_to_the_workers_retries(smtp_server, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # a broker is configured: workers retry
+    seed_demo(today=DAY)
+    smtp_server.reply = SERVER_REFUSES
+
+    with (
+        mock.patch.object(send_digests_module, "deliver_mail_later") as retried,
+        pytest.raises(CommandError) as refused,
+    ):
+        send_digests("--date", DAY.isoformat(), "--organization", "4711002")
+
+    assert str(refused.value) == REFUSED_RETRIED.format(refused=1, total=1)
+    [outgoing] = OutgoingMail.objects.all()
+    retried.assert_called_once_with(outgoing.pk)
+    assert outgoing.given_up_at is None  # still due to be delivered, by the retries
 
 
 def test_an_unknown_organization_is_refused_precisely(mailoutbox):

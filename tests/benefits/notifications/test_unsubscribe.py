@@ -52,7 +52,8 @@ def test_opening_the_link_only_asks_and_changes_nothing(csrf_client, account):
     page = response.content.decode()
     assert f'<form method="post" action="{link(account)}">' in page
     assert '<button type="submit"' in page
-    assert "ana@contoso.example" in page
+    assert "an…@contoso.example" in page  # half: a forwarded digest doesn't give it away
+    assert "ana@contoso.example" not in page
     assert csrf_client.head(link(account)).status_code == 200
     assert muted(account) is None
     assert response["Cache-Control"].startswith("max-age=0")
@@ -66,7 +67,7 @@ def test_the_button_turns_every_kind_off_without_signing_in(csrf_client, account
     assert response.status_code == 200
     assert muted(account) == list(NoticeKind.values)
     assert reverse("notifications:preferences") in response.content.decode()
-    assert "ana@contoso.example" in response.content.decode()
+    assert "an…@contoso.example" in response.content.decode()
 
 
 @pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
