@@ -21,6 +21,9 @@ CHANGELISTS = [
     "benefits_subscription",
     "benefits_creditassignment",
     "benefits_activity",
+    "accounts_outgoingmail",
+    "notifications_notificationpreferences",
+    "notifications_noticesent",
 ]
 
 

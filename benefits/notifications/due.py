@@ -9,8 +9,10 @@ at 7 once it is 7 days away.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypedDict
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -74,10 +76,48 @@ def _ending_within(today: date, thresholds: tuple[int, ...]) -> tuple[date, date
 _UNREDEEMED = Q(keys__redeemed_at__isnull=True)
 
 
+def _benefits_ending(
+    organization_id: int, today: date, thresholds: tuple[int, ...], **kind: object
+) -> QuerySet[Benefit]:
+    """The organization's benefits (of product ``kind`` if given) ending within the largest
+    of ``thresholds``."""
+    return Benefit.objects.filter(
+        organization_id=organization_id,
+        expiration_date__range=_ending_within(today, thresholds),
+        **{f"product__{field}": value for field, value in kind.items()},
+    ).select_related("product")
+
+
+def _with_keys_available(
+    benefits: QuerySet[Benefit], *, only_with_keys: bool = False
+) -> QuerySet[Benefit]:
+    annotated = benefits.annotate(
+        keys_available=Count("keys", filter=_UNREDEEMED),
+        licenses_available=Sum("keys__licenses", filter=_UNREDEEMED, default=0),
+    )
+    return annotated.filter(keys_available__gt=0) if only_with_keys else annotated
+
+
+class Figures(TypedDict, total=False):
+    """What a notice about a benefit states besides its dates."""
+
+    keys: int
+    licenses: int
+    seats_free: int
+
+
+def _keys_figures(benefit: Benefit) -> Figures:
+    return {"keys": benefit.keys_available, "licenses": benefit.licenses_available}  # type: ignore[attr-defined]
+
+
 def _benefit_notices(
-    kind: str, benefits: QuerySet[Benefit], today: date, thresholds: tuple[int, ...]
+    kind: str,
+    benefits: QuerySet[Benefit],
+    today: date,
+    thresholds: tuple[int, ...],
+    figures: Callable[[Benefit], Figures],
 ) -> list[Notice]:
-    """The notices of ``kind`` due about ``benefits`` (annotated as the selectors below do)."""
+    """The notices of ``kind`` due about ``benefits``, each with the ``figures`` it states."""
     offers = dict(Offer.choices)
     notices = []
     for benefit in benefits:
@@ -93,9 +133,7 @@ def _benefit_notices(
                 product=benefit.product.name,
                 offer=str(offers.get(benefit.offer, benefit.offer)),
                 is_license_based=benefit.product.kind == Product.Kind.LICENSE,
-                keys=getattr(benefit, "keys_available", 0),
-                licenses=getattr(benefit, "licenses_available", 0),
-                seats_free=benefit.quantity - getattr(benefit, "held", benefit.quantity),
+                **figures(benefit),
             )
         )
     return notices
@@ -104,37 +142,22 @@ def _benefit_notices(
 def benefits_expiring(*, organization_id: int, today: date) -> list[Notice]:
     """Benefit expiring: a benefit's expiration date is 30 days away, and again at 7; for
     license-based benefits, with how many keys are still available."""
-    benefits = (
-        Benefit.objects.filter(
-            organization_id=organization_id,
-            expiration_date__range=_ending_within(today, BENEFIT_EXPIRING_DAYS),
-        )
-        .select_related("product")
-        .annotate(
-            keys_available=Count("keys", filter=_UNREDEEMED),
-            licenses_available=Sum("keys__licenses", filter=_UNREDEEMED, default=0),
-        )
+    benefits = _with_keys_available(_benefits_ending(organization_id, today, BENEFIT_EXPIRING_DAYS))
+    return _benefit_notices(
+        NoticeKind.BENEFIT_EXPIRING, benefits, today, BENEFIT_EXPIRING_DAYS, _keys_figures
     )
-    return _benefit_notices(NoticeKind.BENEFIT_EXPIRING, benefits, today, BENEFIT_EXPIRING_DAYS)
 
 
 def keys_unredeemed(*, organization_id: int, today: date) -> list[Notice]:
     """Keys left unredeemed: a license-based benefit with available keys expires within 60
     days."""
-    benefits = (
-        Benefit.objects.filter(
-            organization_id=organization_id,
-            product__kind=Product.Kind.LICENSE,
-            expiration_date__range=_ending_within(today, KEYS_UNREDEEMED_DAYS),
-        )
-        .select_related("product")
-        .annotate(
-            keys_available=Count("keys", filter=_UNREDEEMED),
-            licenses_available=Sum("keys__licenses", filter=_UNREDEEMED, default=0),
-        )
-        .filter(keys_available__gt=0)
+    benefits = _with_keys_available(
+        _benefits_ending(organization_id, today, KEYS_UNREDEEMED_DAYS, kind=Product.Kind.LICENSE),
+        only_with_keys=True,
     )
-    return _benefit_notices(NoticeKind.KEYS_UNREDEEMED, benefits, today, KEYS_UNREDEEMED_DAYS)
+    return _benefit_notices(
+        NoticeKind.KEYS_UNREDEEMED, benefits, today, KEYS_UNREDEEMED_DAYS, _keys_figures
+    )
 
 
 def subscriptions_ending(*, organization_id: int, today: date) -> list[Notice]:
@@ -189,16 +212,17 @@ def subscriptions_ending(*, organization_id: int, today: date) -> list[Notice]:
 def credit_seats_free(*, organization_id: int, today: date) -> list[Notice]:
     """Credit seats free: a credit benefit with unassigned seats expires within 60 days."""
     benefits = (
-        Benefit.objects.filter(
-            organization_id=organization_id,
-            product__kind=Product.Kind.USAGE,
-            expiration_date__range=_ending_within(today, CREDIT_SEATS_FREE_DAYS),
-        )
-        .select_related("product")
+        _benefits_ending(organization_id, today, CREDIT_SEATS_FREE_DAYS, kind=Product.Kind.USAGE)
         .annotate(held=Count("assignments"))
         .filter(quantity__gt=F("held"))
     )
-    return _benefit_notices(NoticeKind.CREDIT_SEATS_FREE, benefits, today, CREDIT_SEATS_FREE_DAYS)
+    return _benefit_notices(
+        NoticeKind.CREDIT_SEATS_FREE,
+        benefits,
+        today,
+        CREDIT_SEATS_FREE_DAYS,
+        lambda benefit: {"seats_free": benefit.quantity - benefit.held},  # type: ignore[attr-defined]
+    )
 
 
 SELECTORS = {
