@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Staff import product keys from CSV or XLSX files in the admin (dry run, then confirm).
+    "import_export",
     "accounts",
     "benefits",
     "benefits.notifications",
