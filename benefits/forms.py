@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,7 @@ from accounts.selectors import PICKER_QUERY_MAX_LENGTH, parse_id
 from benefits.models import Activity, BenefitType, Offer
 from benefits.selectors import SORTABLE, BenefitListQuery, BenefitStatus, benefit_list
 from benefits.services.redemption import NO_SUBSCRIPTION, Action
-from common.forms import BootstrapBoundField, LongSelect
+from common.forms import BootstrapBoundField, BootstrapFormMixin, LongSelect
 
 SEARCH_MAX_LENGTH = 100
 STATUS_CHOICES = [
@@ -83,8 +84,28 @@ def query_params(query: BenefitListQuery) -> dict[str, str]:
     return {name: value for name, value in params.items() if value}
 
 
-class ActivityFilterForm(forms.Form):
-    """The activity log's filters; a value that doesn't fit is ignored."""
+# The activity log's date range: a date as the reader types it (%(example)s), then as ISO.
+INVALID_DATE = _("Enter a date such as %(example)s or %(iso)s.")
+RANGE_REVERSED = _(
+    "“To” is before “From” (%(start)s): choose a “To” date on or after it, or an earlier "
+    "“From” date."
+)
+
+
+def invalid_date_message() -> str:
+    """INVALID_DATE with today written the reader's way (the active language's first input
+    format that isn't ISO: 11/30/2026 in English, 30/11/2026 in French) and as ISO, which is
+    always accepted too (<input type="date"> sends it)."""
+    today = timezone.localdate()
+    iso = today.isoformat()
+    written = (today.strftime(f) for f in formats.get_format("DATE_INPUT_FORMATS"))
+    example = next((text for text in written if text != iso), iso)
+    return str(INVALID_DATE) % {"example": example, "iso": iso}
+
+
+class ActivityFilterForm(BootstrapFormMixin, forms.Form):
+    """The activity log's filters. A kind or benefit that doesn't fit is ignored; a date range
+    that doesn't is refused with a message, and the log is then shown without a range."""
 
     kind = forms.ChoiceField(
         label=_("Kind"),
@@ -104,14 +125,47 @@ class ActivityFilterForm(forms.Form):
             ("", _("All benefits")),
             *self.benefit_options,
         ]
+        # "from" is a Python keyword: the fields are added under the names the address uses.
+        # Typed in the reader's language (DATE_INPUT_FORMATS of the active language: English
+        # 11/30/2026, French 30/11/2026) or as ISO, which <input type="date"> sends.
+        for name, label in (("from", _("From")), ("to", _("To"))):
+            self.fields[name] = forms.DateField(
+                label=label,
+                required=False,
+                error_messages={"invalid": invalid_date_message()},
+                widget=forms.DateInput(
+                    format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}
+                ),
+            )
+
+    def clean(self) -> dict:
+        super().clean()
+        start, end = self.cleaned_data.get("from"), self.cleaned_data.get("to")
+        if start and end and end < start:
+            self.add_error(
+                "to", RANGE_REVERSED % {"start": formats.date_format(start, "SHORT_DATE_FORMAT")}
+            )
+        return self.cleaned_data
+
+    @property
+    def range_errors(self) -> bool:
+        return bool(self.errors.get("from") or self.errors.get("to"))
 
     @cached_property
     def shown(self) -> ActivityFilterForm:
         """The filters as understood, for the page to show: what its cache key holds, so a
-        value that was ignored is not shown as chosen."""
+        value that was ignored is not shown as chosen. A refused range is shown as typed, with
+        its message (the page renders it outside its cached copies)."""
         filters = self.filters()
+        if self.range_errors:
+            return self
         return ActivityFilterForm(
-            initial={"kind": filters["kind"], "benefit": filters["benefit_id"]},
+            initial={
+                "kind": filters["kind"],
+                "benefit": filters["benefit_id"],
+                "from": filters["date_from"],
+                "to": filters["date_to"],
+            },
             organization=self.organization,
         )
 
@@ -131,10 +185,15 @@ class ActivityFilterForm(forms.Form):
         return chosen
 
     def filters(self) -> dict:
+        """What the log is filtered by: kind, benefit, and the first and last day of the range
+        (both or neither when either was refused)."""
         self.is_valid()
+        dated = not self.range_errors
         return {
             "kind": self.cleaned_data.get("kind") or "",
             "benefit_id": self.cleaned_data.get("benefit"),
+            "date_from": self.cleaned_data.get("from") if dated else None,
+            "date_to": self.cleaned_data.get("to") if dated else None,
         }
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", language.set_language, name="set_language"),
     path("mpn/benefits/", include("benefits.urls")),
     path("activity/", activity.activity, name="activity"),
+    path("activity/export.csv", activity.activity_export, name="activity_export"),
     path("products/", products.products, name="products"),
     path("team/", include("benefits.team_urls")),
     path("", include("benefits.notifications.urls")),

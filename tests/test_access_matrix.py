@@ -27,6 +27,7 @@ BENEFITS = {
     "benefits:credit_transfer": (405, 404),
     "benefits:redeem": (200, 302),  # an unknown step goes back to the wizard
     "activity": (200, 405),
+    "activity_export": (200, 405),  # the log's CSV, for the same filters
     "products": (200, 405),
     "notifications:list": (200, 405),
     "notifications:unread": (200, 405),  # the top bar's count

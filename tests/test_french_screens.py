@@ -80,7 +80,9 @@ class VisibleText(HTMLParser):
 
 
 def visible_text(response) -> str:
-    content = response.content.decode()
+    # The activity CSV streams: its lines can be read once.
+    streamed = getattr(response, "streaming", False)
+    content = (b"".join(response.streaming_content) if streamed else response.content).decode()
     if response["Content-Type"].startswith("text/csv"):
         return content
     return visible_text_of(content)
@@ -219,6 +221,15 @@ def walk(client: Client) -> dict[str, object]:
     get("wizard, done page", REDEEM)
     get("activity", reverse("activity"))
     get("activity, filtered", reverse("activity"), kind="credit_assigned")
+    get("activity, range", reverse("activity"), **{"from": "01/01/2026", "to": "31/12/2030"})
+    get("activity, range refused", reverse("activity"), **{"from": "31/12/2030", "to": "x"})
+    get(
+        "activity, range reversed",
+        reverse("activity"),
+        HTMX,
+        **{"from": "2026-02-02", "to": "2026-02-01"},
+    )
+    get("activity csv", reverse("activity_export"), **{"from": "01/01/2026"})
     walk_team(get, post)
     walk_notifications(get, post)
     get("password", reverse("password_change"))
@@ -412,6 +423,10 @@ def test_the_walk_reaches_every_kind_of_screen(french_screens):
     assert "Lee Gu" in text["transfer picker"]
     assert "Crédit transféré" in text["activity"]
     assert "Rôles modifiés" in text["activity, team"]
+    assert "Crédit transféré" in text["activity, range"]
+    assert "Saisissez une date comme" in text["activity, range refused"]
+    assert "« Au » précède « Du » (02/02/2026)" in text["activity, range reversed"]
+    assert text["activity csv"].startswith("\ufeffEnregistrement,Quand,Qui,Quoi")
     assert "Désactiver agent@contoso.example" in text["team, deactivate"]
     assert "Choisissez un mot de passe" in text["join"]
     assert text["csv"].startswith("\ufeffSection,Produit")
