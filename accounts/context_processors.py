@@ -30,6 +30,7 @@ NAVIGATION = [
     ("home", _("Home"), "", 0),
     ("benefits:overview", _("Benefits"), "benefits", 0),
     ("benefits:azure_cloud", _("Azure & Cloud products"), "benefits", 1),
+    ("benefits:report", _("Report"), "benefits", 1),
     ("products", _("Your products"), "benefits", 0),
     ("activity", _("Activity"), "benefits", 0),
     ("notifications:list", _("Notifications"), "benefits", 0),

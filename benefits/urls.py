@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benefits.views import azure_cloud, credits, overview, redeem
+from benefits.views import azure_cloud, credits, overview, redeem, report
 
 app_name = "benefits"
 
@@ -32,4 +32,6 @@ urlpatterns = [
         name="credit_transfer",
     ),
     path("redeem/", redeem.redeem, name="redeem"),
+    path("report/", report.report, name="report"),
+    path("report/export.csv", report.report_csv, name="report_csv"),
 ]

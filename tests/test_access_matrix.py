@@ -26,6 +26,8 @@ BENEFITS = {
     "benefits:credit_remove": (200, 302),  # refused (not a holder), back to the details
     "benefits:credit_transfer": (405, 404),
     "benefits:redeem": (200, 302),  # an unknown step goes back to the wizard
+    "benefits:report": (200, 405),
+    "benefits:report_csv": (200, 405),
     "activity": (200, 405),
     "activity_export": (200, 405),  # the log's CSV, for the same filters
     "products": (200, 405),

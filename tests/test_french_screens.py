@@ -219,6 +219,8 @@ def walk(client: Client) -> dict[str, object]:
     token = wizard_state(client)["token"]
     post("wizard, done", REDEEM, {"step": "review", "token": token}, HTMX)
     get("wizard, done page", REDEEM)
+    get("report", reverse("benefits:report"))
+    get("report, csv", reverse("benefits:report_csv"))
     get("activity", reverse("activity"))
     get("activity, filtered", reverse("activity"), kind="credit_assigned")
     get("activity, range", reverse("activity"), **{"from": "01/01/2026", "to": "31/12/2030"})
@@ -430,6 +432,8 @@ def test_the_walk_reaches_every_kind_of_screen(french_screens):
     assert "Désactiver agent@contoso.example" in text["team, deactivate"]
     assert "Choisissez un mot de passe" in text["join"]
     assert text["csv"].startswith("\ufeffSection,Produit")
+    assert "Licences échangées et disponibles" in text["report"]
+    assert text["report, csv"].startswith("\ufeffSection,Produit ou mois,Mesure,Nombre")
     assert "Mot de passe oublié ?" in text["sign in"]
     assert "Choisissez un nouveau mot de passe" in text["new password"]
     assert "ne fonctionne pas" in text["reset link refused"]

@@ -201,6 +201,7 @@ SCREENS = {
     "wizard: key from a Redeem link": ("admin@contoso.example", wizard_from_a_redeem_link),
     "wizard: review": ("admin@contoso.example", wizard_at_review),
     "wizard: done": ("admin@contoso.example", wizard_done),
+    "benefits report": ("admin@contoso.example", go("benefits:report")),
     "your products": ("admin@contoso.example", go("products")),
     "activity": ("admin@contoso.example", go("activity")),
     "password change": ("admin@contoso.example", go("password_change")),
