@@ -248,3 +248,11 @@ def test_deleting_someone_unprotected_still_works(staff_client):
     url = reverse("admin:accounts_directoryuser_delete", args=[lab.pk])
     assert staff_client.post(url, {"post": "yes"}).status_code == 302
     assert not DirectoryUser.objects.filter(pk=lab.pk).exists()
+
+
+def test_staff_import_product_keys_from_the_key_list(staff_client):
+    from django.urls import reverse
+
+    page = staff_client.get(admin_url("benefits_productkey")).content.decode()
+    assert f"href='{reverse('admin:benefits_productkey_import')}'" in page
+    assert staff_client.get(reverse("admin:benefits_productkey_import")).status_code == 200

@@ -36,6 +36,7 @@ class Activity(models.Model):
         CREDIT_REMOVED = "credit_removed", _("Credit removed")
         CREDIT_TRANSFERRED = "credit_transferred", _("Credit transferred")
         KEY_REDEEMED = "key_redeemed", _("Product key redeemed")
+        KEYS_IMPORTED = "keys_imported", _("Product keys imported")
         MEMBER_INVITED = "member_invited", _("Member invited")
         INVITATION_RESENT = "invitation_resent", _("Invitation resent")
         INVITATION_CANCELLED = "invitation_cancelled", _("Invitation cancelled")
