@@ -228,6 +228,10 @@ def activity(user: PartnerAdmin) -> None:
     user.get("/activity/", "activity", b"<table")
 
 
+def report(user: PartnerAdmin) -> None:
+    user.get("/mpn/benefits/report/", "report", b"<svg")
+
+
 def redemption(user: PartnerAdmin) -> None:
     """Choose → Key → Review → Redeem with a fresh key, timed as one unit: the four requests
     a person's browser sends (the first a whole page, the rest htmx partials)."""
@@ -288,5 +292,6 @@ SCENARIOS = {
     "picker": picker,
     "products": products,
     "activity": activity,
+    "report": report,
     "redemption": redemption,
 }

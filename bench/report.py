@@ -18,7 +18,7 @@ class PageTarget:
     machine's speed cancels out, so the verdicts hold on any machine."""
 
     min_throughput: float  # at least this share of /healthz/'s requests per second
-    max_p95: float  # p95 at most this many times /healthz/'s p95
+    max_p95: float | None  # p95 at most this many times /healthz/'s p95 (None: no target)
 
 
 # The pages people use most. Pages that only read cached tables on a warm cache keep up with a
@@ -30,6 +30,8 @@ PAGE_TARGETS = {
     "picker": PageTarget(min_throughput=0.25, max_p95=5),
     "products": PageTarget(min_throughput=0.30, max_p95=4),
     "activity": PageTarget(min_throughput=0.30, max_p95=4),
+    # The benefits report on the large organization: only a throughput target was set.
+    "report": PageTarget(min_throughput=0.12, max_p95=None),
 }
 # A whole redemption is four requests, timed together.
 REDEMPTION_MAX_P95 = 15
@@ -129,7 +131,8 @@ def check_targets(results: list[Figures], memory: dict[str, dict]) -> list[Targe
                 _measured_ratio(ratio, f"{result.per_second:.0f} req/s", digits=3),
             )
         )
-        targets.append(_p95_target(name, result, target.max_p95))
+        if target.max_p95 is not None:
+            targets.append(_p95_target(name, result, target.max_p95))
     if "redemption" in by_name:
         targets.append(
             _p95_target("redemption (4 requests)", by_name["redemption"], REDEMPTION_MAX_P95)

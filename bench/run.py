@@ -52,6 +52,7 @@ SCENARIOS = [
     "picker",
     "products",
     "activity",
+    "report",
     "redemption",
     # Not pages: the daily digest job on a Celery worker (bench/digests.py).
     "digests",
