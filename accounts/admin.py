@@ -16,7 +16,7 @@ from accounts.models import (
     Tenant,
     User,
 )
-from common.admin import SafeDeleteAdmin
+from common.admin import ReadOnlyAdmin, SafeDeleteAdmin
 
 
 class CodesField(forms.TypedMultipleChoiceField):
@@ -147,7 +147,7 @@ class UserAdmin(SafeDeleteAdmin, BaseUserAdmin):
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(ReadOnlyAdmin):
     """The outbox, read-only: what was sent, what waits, what was given up. A mail's text is
     never shown (it may hold an invitation or reset link)."""
 
@@ -180,15 +180,6 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         "given_up_at",
     ]
     actions = ["deliver_again"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_deliver_permission(self, request) -> bool:
         # Sending again is a change: staff who may only look at the outbox can't.

@@ -45,14 +45,19 @@ def set_language(request: HttpRequest) -> HttpResponse:
     language = request.POST["language"]
     account_language_set(user=user, language=language)
     if language == FOLLOW_BROWSER:
-        # The cookie of an earlier choice would outvote the browser's Accept-Language.
-        response.delete_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+        language_cookie_forget(response)
     return response
+
+
+def language_cookie_forget(response: HttpResponse) -> None:
+    """Drop the language cookie: an earlier choice's would outvote the browser's
+    Accept-Language once the account follows the browser again."""
+    response.delete_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
 
 
 @cache  # worked out once: the middleware asks on every request

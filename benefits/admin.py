@@ -26,7 +26,7 @@ from benefits.models import (
     Subscription,
 )
 from benefits.services import key_import
-from common.admin import SafeDeleteAdmin
+from common.admin import ReadOnlyAdmin, SafeDeleteAdmin
 
 
 @admin.register(Product)
@@ -273,19 +273,6 @@ class SubscriptionAdmin(SafeDeleteAdmin):
     @admin.display(description=_("status"))
     def status(self, obj: Subscription) -> str:
         return str(SUBSCRIPTION_STATUS_LABELS[obj.status_on(timezone.localdate())])
-
-
-class ReadOnlyAdmin(SafeDeleteAdmin):
-    """Staff can look, not change: these rows change only through the portal's services."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(CreditAssignment)

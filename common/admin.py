@@ -67,6 +67,19 @@ class SafeDeleteAdmin(admin.ModelAdmin):
         return actions
 
 
+class ReadOnlyAdmin(SafeDeleteAdmin):
+    """Staff can look, not change: these rows change only through the portal's services."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 def _delete_selected_safely(modeladmin, request, queryset):
     try:
         return delete_selected(modeladmin, request, queryset)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.language import FOLLOW_BROWSER
+from accounts.language import FOLLOW_BROWSER, language_cookie_forget
 from accounts.permissions import PortalRequest, SignedInRequest, benefits_access_required
 from benefits.notifications import selectors, unread
 from benefits.notifications.forms import NotificationPreferencesForm
@@ -83,11 +82,5 @@ def _saved(request: SignedInRequest, language: str) -> HttpResponse:
         messages.success(request, str(SAVED))
     response = redirect("notifications:preferences")
     if language == FOLLOW_BROWSER:
-        # As the top bar's "Browser" does: an earlier choice's cookie would outvote the browser.
-        response.delete_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+        language_cookie_forget(response)  # as the top bar's "Browser" does
     return response
