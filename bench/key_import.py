@@ -9,38 +9,26 @@ The import runs in a transaction that is rolled back at the end, so the bench da
 
 from __future__ import annotations
 
-import os
 import secrets
 import sys
 import time
 
-from bench.run import DEFAULT_DATABASE_URL, ensure_database
-from bench.serve import portal_environment
+from bench.run import bench_database_ready
 
 KEYS = 10_000
 TARGET_SECONDS = 20.0
 
 
 def main() -> int:
-    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    ensure_database(database_url)
-    os.environ.update(portal_environment(database_url))
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    bench_database_ready()
     from django.db import transaction
 
     from accounts.models import User
-    from bench.populate import ensure_filled
     from bench.shape import LARGE_MPN_ID
     from benefits.licensing import KEY_ALPHABET, normalize_key
     from benefits.models import Benefit, Product
     from benefits.services.key_import import KeyRow, key_import_apply, key_import_check
 
-    call_command("migrate", interactive=False, verbosity=0)
-    ensure_filled()
     benefit = (
         Benefit.objects.filter(
             organization__mpn_id=LARGE_MPN_ID, product__kind=Product.Kind.LICENSE

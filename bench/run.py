@@ -67,22 +67,13 @@ def main() -> int:
     port = int(os.environ.get("BENCH_PORT", "8765"))
     keep_alive = int(os.environ.get("BENCH_KEEP_ALIVE", "0"))
     scenarios = _chosen_scenarios(os.environ.get("BENCH_SCENARIOS", ""))
-    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    ensure_database(database_url)
-    os.environ.update(portal_environment(database_url))
-
-    import django
-
-    django.setup()
+    bench_database_ready()
     from django.core.management import call_command
     from django.db import connections
 
     from bench.plan import make_plan
-    from bench.populate import ensure_filled
     from bench.shape import shape_fingerprint
 
-    call_command("migrate", interactive=False, verbosity=0)
-    ensure_filled()
     plan = make_plan(users=users, duration=duration)
     print("Collecting static files…", file=sys.stderr)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -168,6 +159,24 @@ def main() -> int:
     if missed:
         print(f"{len(missed)} target(s) missed.")
     return 1 if missed and os.environ.get("BENCH_STRICT") == "1" else 0
+
+
+def bench_database_ready() -> None:
+    """Create the bench database if missing, set Django up on it as production would be, and
+    bring it to the current migrations and data shape."""
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    ensure_database(database_url)
+    os.environ.update(portal_environment(database_url))
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench.populate import ensure_filled
+
+    call_command("migrate", interactive=False, verbosity=0)
+    ensure_filled()
 
 
 def _chosen_scenarios(value: str) -> list[str]:
