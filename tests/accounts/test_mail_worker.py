@@ -5,9 +5,7 @@ from the test database (PostgreSQL only)."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,10 +18,9 @@ from accounts.mail import send_mail
 from accounts.models import OutgoingMail
 from accounts.tasks import deliver_mail
 from partnerbenefits.celery import app
-from tests.benefits.live_server import _database_url
+from tests.celery_workers import worker_start, workers_stop
 from tests.conftest import require_service
 
-ROOT = Path(__file__).resolve().parents[2]
 # A Redis database of its own: a test run never picks up another's tasks.
 BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL") or "redis://127.0.0.1:6379/9"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -59,41 +56,9 @@ def broker(postgres) -> Iterator[str]:
 
 @pytest.fixture
 def worker(broker, smtp_server) -> Iterator[subprocess.Popen]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": broker,
-        "EMAIL_URL": f"smtp://{smtp_server.host}:{smtp_server.port}",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "worker-tests-only",
-        # Connections closed after each task: none outlives the test's database.
-        "DJANGO_CONN_MAX_AGE": "0",
-    }
-    env.pop("REDIS_URL", None)
-    command = [
-        str(Path(sys.executable).with_name("celery")),
-        "-A",
-        "partnerbenefits",
-        "worker",
-        "--pool=solo",
-        "--concurrency=1",
-        "-Q",
-        "celery",
-        "--loglevel=WARNING",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    try:
-        yield process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    process = worker_start(broker_url=broker, smtp=smtp_server)
+    yield process
+    workers_stop([process])
 
 
 def greet(to: str) -> None:

@@ -12,7 +12,6 @@ import fcntl
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -31,11 +30,10 @@ from partnerbenefits.celery import app
 from tests.accounts.factories import OrganizationFactory, UserFactory
 from tests.accounts.test_mail_worker import forget_connections
 from tests.benefits.factories import BenefitFactory, ProductKeyFactory
-from tests.benefits.live_server import _database_url
+from tests.celery_workers import worker_start, workers_stop
 from tests.conftest import require_service
 from tests.smtp import ACCEPTED, REFUSED, SmtpServer
 
-ROOT = Path(__file__).resolve().parents[3]
 # A Redis database of their own, apart from the mail worker's tests (9); one test at a time
 # uses it, whatever the number of test processes (a lock file).
 BROKER_URL = os.environ.get("CELERY_TEST_DIGEST_BROKER_URL") or "redis://127.0.0.1:6379/10"
@@ -107,39 +105,17 @@ def broker(postgres) -> Iterator[redis.Redis]:
 @pytest.fixture
 def workers(broker, smtp) -> Iterator[Callable[[], subprocess.Popen]]:
     """Start a worker process as in production (call it again after killing one)."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": BROKER_URL,
-        "EMAIL_URL": f"smtp://{smtp.host}:{smtp.port}",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "worker-tests-only",
-        "DJANGO_CONN_MAX_AGE": "0",
-        # Retries after 1, 2, 4 … seconds instead of minutes.
-        "MAIL_RETRY_BACKOFF_SECONDS": "1",
-    }
-    env.pop("REDIS_URL", None)
-    command = [
-        str(Path(sys.executable).with_name("celery")),
-        *("-A", "partnerbenefits", "worker", "--pool=solo", "--concurrency=1", "-Q", "celery"),
-        *("--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"),
-    ]
     started: list[subprocess.Popen] = []
 
     def start() -> subprocess.Popen:
-        started.append(subprocess.Popen(command, cwd=ROOT, env=env))
+        # Retries after 1, 2, 4 … seconds instead of minutes.
+        started.append(
+            worker_start(broker_url=BROKER_URL, smtp=smtp, MAIL_RETRY_BACKOFF_SECONDS="1")
+        )
         return started[-1]
 
     yield start
-    for process in started:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in started:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    workers_stop(started)
 
 
 def organizations_with_notices(count: int, accounts: int = 1) -> list[str]:
