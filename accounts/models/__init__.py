@@ -14,9 +14,11 @@ from accounts.models.organizations import (
     mpn_id_validator,
 )
 from accounts.models.outbox import OutgoingMail
+from accounts.models.tokens import ApiToken, Scope
 from accounts.models.users import User, UserManager
 
 __all__ = [
+    "ApiToken",
     "AzureOffer",
     "CodeListValidator",
     "DirectoryUser",
@@ -24,6 +26,7 @@ __all__ = [
     "Organization",
     "OutgoingMail",
     "Role",
+    "Scope",
     "Tenant",
     "User",
     "UserManager",

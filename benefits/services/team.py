@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.api_tokens import api_tokens_revoke_all
 from accounts.mail import absolute_url, send_mail
 from accounts.models import Invitation, Organization, Role, User
 from accounts.models.invitations import VALID_FOR, new_token, token_hash
@@ -68,10 +69,9 @@ _pause_before_write = time.sleep
 
 
 def revoke_api_tokens(*, member: User) -> None:
-    """Hook: revoke every API token of ``member`` (deactivation). The portal issues no API
-    tokens yet; the API's token model revokes them here, in the deactivation's transaction."""
-    # Empty on purpose until the API token model (SPEC 11) exists: it MUST fill this in, or
-    # a deactivated account keeps its API access. A test checks deactivation calls this hook.
+    """Revoke every API token of ``member`` (deactivation), in the deactivation's transaction:
+    they stay revoked if the account is reactivated later."""
+    api_tokens_revoke_all(account=member)
 
 
 def check_may_act_on(actor: User, roles: list[str]) -> None:
