@@ -491,3 +491,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Admin imports (django-import-export) -------------------------------------------------------
+# An uploaded file waits for its confirm in a private folder and for an hour at most: it may
+# hold full product keys (common/import_storage.py; `manage.py housekeeping` sweeps it too).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "common.import_storage.PrivateUploadStorage"

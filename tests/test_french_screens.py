@@ -350,6 +350,7 @@ def french_screens(demo_data) -> dict[str, object]:
     screens["two-step passkeys"] = client.get(reverse("mfa_list_webauthn"), headers=FRENCH)
     screens["sign out"] = client.get(reverse("logout"), headers=FRENCH)
     screens.update(unsubscribe_screens())
+    screens.update(key_import_screens())
     return screens
 
 
@@ -399,12 +400,60 @@ def password_reset_screens() -> dict[str, object]:
     }
 
 
+def key_import_screens() -> dict[str, object]:
+    """Staff import product keys in the admin: the upload form, a file refused, a dry run with
+    refused rows, the preview with its confirm, the import done, and a confirm too late."""
+    from benefits.admin.key_import import KEY_COLUMN
+    from common.import_storage import upload_folder
+    from tests.benefits.test_key_import import csv_file, fresh_keys
+
+    staff = Client()
+    staff.force_login(User.objects.get(email="staff@partnerbenefits.example"))
+    office = Benefit.objects.get(organization__mpn_id="4711001", product__name="Office 365 E3")
+    taken = office.keys.earliest("pk").key
+    page, process = (
+        reverse("admin:benefits_productkey_import"),
+        reverse("admin:benefits_productkey_process_import"),
+    )
+    header = f"{KEY_COLUMN},licenses,benefit"
+    keys = fresh_keys(2, start=50_000)
+
+    def upload(*lines: str):
+        data = {"import_file": csv_file(list(lines)), "format": "0", "resource": "0"}
+        return staff.post(page, data, headers=FRENCH)
+
+    def confirmed(preview):
+        form = preview.context["confirm_form"]
+        data = {name: form.initial.get(name, "") for name in form.fields}
+        return staff.post(process, data, headers=FRENCH, follow=True)
+
+    screens: dict[str, object] = {
+        "key import": staff.get(page, headers=FRENCH),
+        "key import, file refused": upload("key,count", "x,1"),
+        "key import, rows refused": upload(
+            header, f"{keys[0]},1,{office.pk}", f"{taken},1,{office.pk}", f"{keys[1]},0,999999"
+        ),
+    }
+    screens["key import, preview"] = preview = upload(header, f"{keys[0]},1,{office.pk}")
+    screens["key import, done"] = confirmed(preview)
+    late = upload(header, f"{keys[1]},1,{office.pk}")
+    (upload_folder() / late.context["form"].cleaned_data["import_file"].tmp_storage_name).unlink()
+    screens["key import, confirmed too late"] = confirmed(late)
+    return screens
+
+
+# The file's column names are fixed, in English, whatever the language: the French pages quote
+# them as they must be typed.
+KEY_IMPORT_COLUMNS = ["product key", "licenses", "benefit", "MPN ID", "product"]
+
+
 def test_every_screen_is_in_french_with_no_english_left(french_screens):
     sentences, data = english_sentences(), typed_in_data()
     problems = {}
     for name, response in french_screens.items():
         assert response.status_code < 500, name
-        found = english_left(visible_text(response), sentences, data)
+        columns = KEY_IMPORT_COLUMNS if name.startswith("key import") else []
+        found = english_left(visible_text(response), sentences, data + columns)
         if found:
             problems[name] = found
     assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
@@ -445,6 +494,13 @@ def test_the_walk_reaches_every_kind_of_screen(french_screens):
     assert "sont enregistrées" in text["notification preferences saved"]
     assert "le vôtre n’en a pas" in text["notification preferences, language only"]
     assert "Ne plus recevoir ces e-mails" in text["unsubscribe"]
+    assert "Cet importateur va importer" in text["key import"]
+    assert "Le fichier doit avoir les colonnes" in text["key import, file refused"]
+    assert "Certaines lignes sont refusées" in text["key import, rows refused"]
+    assert "Cette clé est déjà dans le portail" in text["key import, rows refused"]
+    assert "Confirmer l’importation" in text["key import, preview"]
+    assert "Clés de produit importées : 1." in text["key import, done"]
+    assert "gardé qu’une heure" in text["key import, confirmed too late"]
     assert french_screens["unsubscribe, bad link"].status_code == 404
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -22,6 +20,7 @@ from benefits.licensing import KEY_CONFUSED_CHARACTERS_MESSAGE, KEY_LENGTH_MESSA
 from benefits.models import Activity, Benefit, ProductKey
 from benefits.services import key_import
 from benefits.services.key_import import KeyRow, key_import_apply, key_import_check
+from common.import_storage import upload_folder
 from tests.benefits.factories import BenefitFactory, random_key
 
 pytestmark = pytest.mark.django_db
@@ -296,7 +295,7 @@ def test_a_csv_dry_run_lists_every_row_and_writes_nothing(staff_client, office_b
     assert "confirm_form" not in response.context
     # Nothing to confirm: the library's stored copy of the file is removed at once.
     stored = response.context["form"].cleaned_data["import_file"].tmp_storage_name
-    assert not (Path(tempfile.gettempdir()) / stored).exists()
+    assert not (upload_folder() / stored).exists()
     page = response.content.decode()
     # The table shows the last group only, never a full key.
     assert good not in page

@@ -14,12 +14,15 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from common.import_storage import remove_stale_uploads
+
 
 class Command(BaseCommand):
     help = (
         "Remove expired sessions, sign-in attempts past their cool-off and sign-in logs older "
-        "than --log-days (30). Wizard states need nothing: those in the cache expire by "
-        "themselves, those in a session go with it."
+        "than --log-days (30), and files uploaded to an admin import and never confirmed once "
+        "an hour old. Wizard states need nothing: those in the cache expire by themselves, "
+        "those in a session go with it."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -49,6 +52,8 @@ class Command(BaseCommand):
             "Wizard states: nothing to remove (in the cache they expire by themselves; "
             "in a session they went with it)."
         )
+        # An import's dry run nobody confirmed left its file (full product keys) behind.
+        self.stdout.write(f"Unconfirmed import files removed: {remove_stale_uploads()}")
 
     def _expired_attempts(self) -> int:
         """axes' own rule (clean_expired_user_attempts, which wants a request): an attempt's

@@ -1,0 +1,139 @@
+"""Reading a file of product keys for the admin's import (django-import-export): the upload
+form's limits, and the resource that hands the rows to the key import service."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import openpyxl
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from import_export.fields import Field
+from import_export.formats.base_formats import XLSX
+from import_export.forms import ImportForm
+from import_export.resources import Resource
+from import_export.results import Error, Result, RowResult
+
+from benefits.models import ProductKey
+from benefits.services import key_import
+
+# --- Importing product keys (django-import-export) -----------------------------------------
+# The library gives the upload, the dry run and the confirm step; the rules are the service's
+# (benefits/services/key_import.py). The dry run shows every row with the key's last group only,
+# as the lists do.
+
+KEY_COLUMN, LICENSES_COLUMN, BENEFIT_COLUMN = "product key", "licenses", "benefit"
+KEYS_IMPORTED_MESSAGE = _("Product keys imported: %(count)s.")
+MPN_ID_COLUMN, PRODUCT_COLUMN = "MPN ID", "product"
+
+
+class KeyImportForm(ImportForm):
+    """Refuses a file too large, or with too many rows, before it is parsed."""
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        if upload is None or self.errors:
+            return cleaned
+        if upload.size > key_import.MAX_FILE_BYTES:
+            size = f"{upload.size / (1024 * 1024):.1f}"
+            raise ValidationError(
+                {"import_file": key_import.FILE_TOO_LARGE_MESSAGE % {"size": size}}
+            )
+        chosen = dict(self.fields["format"].choices).get(cleaned.get("format"))
+        rows = _data_rows(upload, is_xlsx=chosen == XLSX().get_title())
+        if rows > key_import.MAX_ROWS:
+            raise ValidationError(
+                {"import_file": key_import.TOO_MANY_ROWS_MESSAGE % {"rows": rows}}
+            )
+        upload.seek(0)
+        return cleaned
+
+
+def _data_rows(upload, *, is_xlsx: bool) -> int:
+    """The rows after the header: counted from line ends (CSV) or the sheet's dimension (XLSX),
+    without reading the cells."""
+    upload.seek(0)
+    if is_xlsx:
+        try:
+            book = openpyxl.load_workbook(BytesIO(upload.read()), read_only=True)
+        except Exception:  # not a workbook: tablib says so when it reads the file
+            return 0
+        sheet = book.active
+        if sheet is not None and sheet.max_row is None:  # no dimension record: count them
+            sheet.calculate_dimension(force=True)
+        rows = (sheet.max_row or 1) - 1 if sheet is not None else 0
+        book.close()
+        return rows
+    lines = sum(chunk.count(b"\n") for chunk in upload.chunks())
+    return max(lines - 1, 0)
+
+
+class KeyImportResult(Result):
+    """import-export's result, plus every row's outcome for the dry-run table."""
+
+    checked: list[key_import.CheckedRow]
+
+
+class ProductKeyResource(Resource):
+    """Reads the file's rows and hands them to the key import service."""
+
+    product_key = Field(column_name=KEY_COLUMN)
+    licenses = Field(column_name=LICENSES_COLUMN)
+    benefit = Field(column_name=BENEFIT_COLUMN)
+    mpn_id = Field(column_name=MPN_ID_COLUMN)
+    product = Field(column_name=PRODUCT_COLUMN)
+
+    class Meta:
+        model = ProductKey
+
+    @classmethod
+    def get_display_name(cls) -> str:
+        return str(ProductKey._meta.verbose_name_plural)
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        result = KeyImportResult()
+        result.checked = []
+        columns = {str(name).strip().casefold(): i for i, name in enumerate(dataset.headers or [])}
+        has_benefit = (
+            BENEFIT_COLUMN in columns
+            or {MPN_ID_COLUMN.casefold(), PRODUCT_COLUMN} <= columns.keys()
+        )
+        if not ({KEY_COLUMN, LICENSES_COLUMN} <= columns.keys() and has_benefit):
+            result.append_base_error(Error(ValidationError(key_import.COLUMNS_MESSAGE)))
+            return result
+
+        def cell(values, name):
+            index = columns.get(name)
+            return values[index] if index is not None and index < len(values) else None
+
+        rows = [
+            key_import.KeyRow(
+                number=line,
+                key=cell(values, KEY_COLUMN),
+                licenses=cell(values, LICENSES_COLUMN),
+                benefit=cell(values, BENEFIT_COLUMN),
+                mpn_id=cell(values, MPN_ID_COLUMN.casefold()),
+                product=cell(values, PRODUCT_COLUMN),
+            )
+            for line, values in enumerate(dataset, start=2)
+        ]
+        if dry_run:
+            result.checked = key_import.key_import_check(rows=rows)
+        else:
+            created = key_import.key_import_apply(rows=rows, actor=kwargs["user"])
+            result.checked = [
+                key_import.CheckedRow(row.number, key.key, key.masked_key, key.licenses, None)
+                for row, key in zip(rows, created, strict=True)
+            ]
+        for row in result.checked:
+            row_result = RowResult()
+            row_result.import_type = (
+                RowResult.IMPORT_TYPE_NEW if row.is_new else RowResult.IMPORT_TYPE_INVALID
+            )
+            result.append_row_result(row_result)
+            result.increment_row_result_total(row_result)
+            if not row.is_new:
+                result.append_invalid_row(row.number, {}, ValidationError(row.error))
+        result.total_rows = len(result.checked)
+        return result

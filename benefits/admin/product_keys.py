@@ -1,0 +1,109 @@
+"""Product keys in the admin: lists that show the last group only, and the import from a file
+(the file's reading is in key_import.py, the rules in benefits/services/key_import.py)."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+from django.contrib import admin, messages
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.results import RowResult
+
+from benefits.admin.key_import import KEYS_IMPORTED_MESSAGE, KeyImportForm, ProductKeyResource
+from benefits.models import ProductKey
+from common.admin import SafeDeleteAdmin
+
+IMPORT_URL = "admin:benefits_productkey_import"
+UPLOAD_EXPIRED_MESSAGE = _(
+    "Nothing was imported: the checked file is kept for an hour only. Upload it again."
+)
+
+
+@admin.register(ProductKey)
+class ProductKeyAdmin(ImportMixin, SafeDeleteAdmin):
+    """Keys are secrets: lists show the last group only; the full key is on its own page."""
+
+    list_display = ["masked_key", "benefit", "licenses", "redeemed_at", "redeemed_into"]
+    list_filter = [("redeemed_at", admin.EmptyFieldListFilter), "benefit__product"]
+    list_select_related = ["benefit__product", "benefit__organization", "redeemed_into__product"]
+    list_select_related += ["redeemed_into__tenant"]
+    # Staff search by the last group they read off a list or a screenshot. The search box takes
+    # 5 characters (templates/admin/benefits/productkey/search_form.html): a search travels in
+    # the address, and a full key must never reach an access log.
+    search_fields = ["key__iendswith"]
+    search_help_text = _("The key's last group: 5 characters, never a full key.")
+    autocomplete_fields = ["benefit", "redeemed_into", "redeemed_by"]
+
+    @admin.display(description=_("product key"), ordering="key")
+    def masked_key(self, obj: ProductKey) -> str:
+        return obj.masked_key
+
+    def get_search_results(self, request, queryset, search_term):
+        last_group = search_term.strip().upper().replace(" ", "-").rsplit("-", 1)[-1]
+        return super().get_search_results(request, queryset, last_group)
+
+    # Staff type a full key into this form: error reports hide the field and what holds it.
+    @method_decorator(sensitive_post_parameters("key"))
+    @method_decorator(sensitive_variables())
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    # Import: CSV or XLSX, by staff who may add keys; the activity records are the log.
+    resource_classes = [ProductKeyResource]
+    import_formats = [CSV, XLSX]
+    import_form_class = KeyImportForm
+    import_template_name = "admin/benefits/productkey/import.html"
+    skip_admin_log = True
+
+    def has_import_permission(self, request) -> bool:
+        return self.has_add_permission(request)
+
+    # The file holds full keys: error reports hide what the import views hold.
+    @method_decorator(sensitive_variables())
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        # The library keeps the uploaded file for the confirm step. A dry run that can't be
+        # confirmed (a row refused) has no next step: its copy of the keys goes at once.
+        context = getattr(response, "context_data", None) or {}
+        form = context.get("form")
+        upload = form.cleaned_data.get("import_file") if form and form.is_bound else None
+        stored = getattr(upload, "tmp_storage_name", None)
+        if stored and "confirm_form" not in context:
+            self._remove_stored(stored)
+        return response
+
+    @method_decorator(sensitive_variables())
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except ValidationError as error:
+            # The portal changed since the dry run (a key added meanwhile): nothing was written.
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(reverse(IMPORT_URL))
+        except FileNotFoundError:
+            # The stored file outlived its age limit (common/import_storage.py) and was removed.
+            messages.error(request, UPLOAD_EXPIRED_MESSAGE)
+            return HttpResponseRedirect(reverse(IMPORT_URL))
+        finally:
+            # The library removes the file after a successful import only: whatever happened,
+            # the confirm was its last use.
+            self._remove_stored(request.POST.get("import_file_name"))
+
+    def _remove_stored(self, name: str | None) -> None:
+        storage = self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
+        # Not a name this storage made (nothing to remove), or gone already.
+        with suppress(SuspiciousFileOperation, FileNotFoundError):
+            storage.remove()
+
+    def add_success_message(self, result, request) -> None:
+        messages.success(
+            request,
+            KEYS_IMPORTED_MESSAGE % {"count": result.totals[RowResult.IMPORT_TYPE_NEW]},
+        )
