@@ -3,6 +3,7 @@
 from django.urls import path
 
 from benefits.views import team, team_join
+from benefits.webhooks import views as webhooks
 
 app_name = "team"
 
@@ -21,6 +22,18 @@ urlpatterns = [
         "invitations/<int:invitation_id>/cancel/",
         team.invitation_cancel,
         name="invitation_cancel",
+    ),
+    path("webhooks/", webhooks.endpoint_list, name="webhooks"),
+    path("webhooks/new/", webhooks.endpoint_create, name="webhook_create"),
+    path("webhooks/<int:endpoint_id>/", webhooks.endpoint_detail, name="webhook_detail"),
+    path("webhooks/<int:endpoint_id>/secret/", webhooks.endpoint_secret, name="webhook_secret"),
+    path("webhooks/<int:endpoint_id>/disable/", webhooks.endpoint_disable, name="webhook_disable"),
+    path("webhooks/<int:endpoint_id>/enable/", webhooks.endpoint_enable, name="webhook_enable"),
+    path("webhooks/<int:endpoint_id>/delete/", webhooks.endpoint_delete, name="webhook_delete"),
+    path(
+        "webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/resend/",
+        webhooks.delivery_resend,
+        name="webhook_resend",
     ),
     # Before join/<token>/, which would take "accept" for a token.
     path("join/accept/", team_join.accept, name="join_accept"),

@@ -25,4 +25,10 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.retry_unsent_mail",
         "schedule": crontab(minute="*/15"),
     },
+    # Webhook deliveries whose next try is due (the long waits are kept in the database, not on
+    # the broker) or whose task was lost; endpoints failing for 3 days are disabled.
+    "webhook-deliveries-due": {
+        "task": "benefits.webhooks.tasks.webhook_deliveries_due",
+        "schedule": crontab(minute="*"),
+    },
 }

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "accounts",
     "benefits",
     "benefits.notifications",
+    # Activity sent to the organizations' own HTTPS endpoints, signed (SPEC 11).
+    "benefits.webhooks",
     # The shared helpers, as an app for their deployment checks (common/checks.py).
     "common",
 ]
@@ -357,6 +359,27 @@ if not 0 < MAIL_RETRY_BACKOFF_SECONDS <= 600:
     raise ImproperlyConfigured(
         "MAIL_RETRY_BACKOFF_SECONDS must be a number of seconds above 0 and at most 600 "
         f"(default 60), not {_mail_retry_backoff!r}."
+    )
+
+# --- Webhooks ---------------------------------------------------------------------------------
+# Deliveries to private, loopback, link-local, multicast or reserved addresses are refused
+# (benefits/webhooks/addresses.py), so an endpoint can't reach the portal's own network; only a
+# development machine (debug on) or a test's receiver allows them.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_flag("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
+# Seconds between a failed try and the next (benefits/webhooks/tasks.py): 1 min, 5 min, 30 min,
+# 2 h, 5 h, 8 h, 8 h — eight tries over about 24 hours, then the delivery is failed. The tests'
+# workers set shorter ones.
+_webhook_delays = env_list(
+    "WEBHOOKS_RETRY_DELAYS", ["60", "300", "1800", "7200", "18000", "28800", "28800"]
+)
+try:
+    WEBHOOKS_RETRY_DELAYS = [float(delay) for delay in _webhook_delays]
+except ValueError:
+    WEBHOOKS_RETRY_DELAYS = []
+if not WEBHOOKS_RETRY_DELAYS or any(delay <= 0 for delay in WEBHOOKS_RETRY_DELAYS):
+    raise ImproperlyConfigured(
+        "WEBHOOKS_RETRY_DELAYS must be a comma-separated list of seconds above 0, not "
+        f"{_webhook_delays!r}."
     )
 
 # --- Internationalisation ---------------------------------------------------------------------

@@ -44,6 +44,15 @@ TEAM = {
     "team:member_reactivate": (405, 302),  # refused (already active), back to the page
     "team:invitation_resend": (405, 302),
     "team:invitation_cancel": (200, 302),
+    # Webhooks (an endpoint of the organization, and one of its deliveries).
+    "team:webhooks": (200, 405),
+    "team:webhook_create": (200, 200),  # the form again, with its errors
+    "team:webhook_detail": (200, 200),  # no kind ticked: the page again, with the error
+    "team:webhook_secret": (200, 200),  # the new secret, shown once
+    "team:webhook_disable": (405, 302),
+    "team:webhook_enable": (405, 302),
+    "team:webhook_resend": (405, 302),
+    "team:webhook_delete": (200, 302),  # last: the endpoint is gone after it
 }
 # URLs open to everyone, with what an anonymous visitor gets for GET and POST.
 PUBLIC = {
@@ -269,8 +278,39 @@ def team_urls_of(mpn_id: str) -> dict[str, str]:
         actor=admin,
     )
     args = {"member": [member.pk], "invitation": [invitation.pk]}
+    args |= webhook_args(organization)
     return {
-        name: reverse(name, args=args.get(name.split(":")[1].split("_")[0], [])) for name in TEAM
+        name: reverse(name, args=args.get(name, args.get(name.split(":")[1].split("_")[0], [])))
+        for name in TEAM
+    }
+
+
+def webhook_args(organization) -> dict[str, list[int]]:
+    """An endpoint of ``organization`` that wants every kind, with one delivery."""
+    from benefits.models import Activity
+    from benefits.services.activity import activity_record
+    from benefits.webhooks.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        organization=organization,
+        url="https://hooks.example.com/matrix",
+        kinds=Activity.Kind.values,
+        secret="whsec_" + "A" * 44,
+    )
+    admin = User.objects.filter(organization=organization).order_by("pk").first()
+    assert admin is not None
+    activity = activity_record(
+        kind=Activity.Kind.ROLES_CHANGED,
+        actor=admin,
+        organization=organization,
+        before={},
+        after={},
+    )
+    delivery = endpoint.deliveries.get(activity=activity)
+    return {
+        **{name: [endpoint.pk] for name in TEAM if name.startswith("team:webhook_")},
+        "team:webhook_create": [],
+        "team:webhook_resend": [endpoint.pk, delivery.pk],
     }
 
 
@@ -295,7 +335,7 @@ def test_the_team_urls_for_each_visitor(client, demo_data, visitor):
 def test_another_organizations_team_ids_are_404_for_every_method(client, demo_data):
     client.force_login(User.objects.get(email="admin@contoso.example"))
     for name, address in team_urls_of("4711002").items():
-        if name in {"team:members", "team:invite"}:
+        if name in {"team:members", "team:invite", "team:webhooks", "team:webhook_create"}:
             continue  # no object of an organization in this address
         for method, own in zip(("get", "post"), TEAM[name], strict=True):
             if own != 405:

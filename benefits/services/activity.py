@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from accounts.models import DirectoryUser, Organization, User
 from benefits.models import Activity, Benefit
+from benefits.webhooks.outbox import deliveries_queue
 
 
 def person_snapshot(person: DirectoryUser) -> dict[str, str]:
@@ -42,7 +43,7 @@ def activity_record(
         organization_id = organization.pk
     else:
         raise TypeError("activity_record needs a benefit or an organization")
-    return Activity.objects.create(
+    activity = Activity.objects.create(
         organization_id=organization_id,
         kind=kind,
         actor=actor,
@@ -53,3 +54,6 @@ def activity_record(
         idempotency_key=idempotency_key,
         **links,
     )
+    # The webhooks' outbox, in the same transaction: a committed record has its deliveries.
+    deliveries_queue(activity)
+    return activity

@@ -1,0 +1,93 @@
+"""Which addresses a webhook may reach: only public ones, unless WEBHOOKS_ALLOW_PRIVATE_ADDRESSES.
+
+An endpoint's URL is typed by a partner, and the portal's workers sit inside its own network:
+without this rule a URL could make them POST to the database, the cache, a cloud provider's
+metadata service (169.254.169.254) or anything else only the portal can reach. The host is
+resolved and every address it resolves to is checked; the delivery then connects to one of the
+checked addresses itself (transport.py), so a second lookup can't answer differently (DNS
+rebinding).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+REFUSED_ADDRESS_MESSAGE = _(
+    "%(host)s is a private, loopback, link-local, multicast or reserved address; webhooks go "
+    "only to public addresses."
+)
+UNRESOLVED_MESSAGE = _("%(host)s could not be resolved to an address.")
+
+
+class AddressRefused(Exception):
+    """The host can't be reached by a webhook; the message says why (no secret in it)."""
+
+
+def address_refused(address: IPAddress) -> bool:
+    """True for every address a webhook must not reach (anything not globally routable)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        # ::ffff:10.0.0.1 and the like reach the IPv4 address inside.
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is not None:
+            return address_refused(embedded)
+    return (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or not address.is_global
+    )
+
+
+def host_is_loopback(host: str) -> bool:
+    """``host`` names this machine: "localhost", 127.0.0.0/8 or ::1."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def host_addresses(host: str, port: int) -> list[IPAddress]:
+    """Every address ``host`` resolves to (itself if it is one). Raises ``AddressRefused`` when
+    it doesn't resolve."""
+    try:
+        return [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as error:
+        raise AddressRefused(UNRESOLVED_MESSAGE % {"host": host}) from error
+    addresses: list[IPAddress] = []
+    for _family, _type, _proto, _name, sockaddr in found:
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
+        if address not in addresses:
+            addresses.append(address)
+    if not addresses:
+        raise AddressRefused(UNRESOLVED_MESSAGE % {"host": host})
+    return addresses
+
+
+def addresses_checked(
+    host: str, port: int, *, allow_private: bool | None = None
+) -> Sequence[IPAddress]:
+    """The addresses of ``host`` a webhook may connect to: all of them, or ``AddressRefused``
+    if even one is refused (a host with one private address among public ones is refused, since
+    which one a client picks is not ours to decide)."""
+    if allow_private is None:
+        allow_private = settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES
+    addresses = host_addresses(host, port)
+    if not allow_private and any(address_refused(address) for address in addresses):
+        raise AddressRefused(REFUSED_ADDRESS_MESSAGE % {"host": host})
+    return addresses

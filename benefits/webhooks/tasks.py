@@ -1,0 +1,69 @@
+"""The webhooks' Celery tasks: one delivery's try, and the safety net that hands overdue
+deliveries to a worker (partnerbenefits/celery.py runs it every minute).
+
+A retry waits on the broker (a countdown) only when it is short: the Redis broker hands a task
+that waits past its visibility timeout (an hour) to a second worker, and keeps nothing on disk,
+so the hours-long waits of the later retries are kept in the database (``next_attempt_at``)
+and the safety net enqueues each when it is due. The same net catches a first try whose task
+was lost. Tasks are idempotent (delivery.py locks the row and checks it is still due), so a
+task handed over twice sends once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import Task, shared_task
+from django.utils import timezone
+
+from benefits.webhooks.delivery import delivery_attempt, endpoints_failing_disable
+from benefits.webhooks.models import WebhookDelivery
+
+logger = logging.getLogger(__name__)
+
+# The longest wait kept on the broker: under the Redis broker's visibility timeout (one hour).
+COUNTDOWN_MAX_SECONDS = 50 * 60
+# A pending delivery due this long ago that nobody tried has lost its task (or was left to the
+# net for its long wait): it is handed to a worker again.
+OVERDUE_AFTER = timedelta(minutes=2)
+# At most this many handed over per run; the next run (a minute later) takes the rest.
+BATCH = 5000
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def deliver_webhook(self: Task, delivery_id: int) -> None:
+    """Try the delivery ``delivery_id`` once (if still due) and schedule its next try."""
+    attempt = delivery_attempt(delivery_id=delivery_id)
+    if attempt is None or attempt.outcome.succeeded:
+        return
+    if attempt.retry_in is None:
+        logger.warning("Webhook delivery %s failed after its last try", delivery_id)
+        return
+    if self.request.is_eager:
+        # Without a broker the task runs in the process that committed the change: the retry
+        # is left to the safety net rather than waited for in the request.
+        return
+    if attempt.retry_in <= COUNTDOWN_MAX_SECONDS:
+        deliver_webhook.apply_async((delivery_id,), countdown=attempt.retry_in)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def webhook_deliveries_due(overdue_seconds: float | None = None) -> int:
+    """Hand a worker every pending delivery of an active endpoint due ``overdue_seconds`` ago
+    (default ``OVERDUE_AFTER``), and disable the endpoints failing for 3 days. Returns how many
+    deliveries were handed over."""
+    now = timezone.now()
+    endpoints_failing_disable(now=now)
+    overdue = OVERDUE_AFTER if overdue_seconds is None else timedelta(seconds=overdue_seconds)
+    due = WebhookDelivery.objects.filter(
+        status=WebhookDelivery.Status.PENDING,
+        next_attempt_at__lte=now - overdue,
+        endpoint__is_active=True,
+    ).order_by("next_attempt_at", "pk")
+    delivery_ids = list(due.values_list("pk", flat=True)[:BATCH])
+    for delivery_id in delivery_ids:
+        deliver_webhook.delay(delivery_id)
+    if delivery_ids:
+        logger.info("%s webhook deliveries handed to a worker", len(delivery_ids))
+    return len(delivery_ids)

@@ -1,0 +1,220 @@
+"""Deliveries to a real HTTP receiver on a loopback port (tasks run in the process, as without a
+broker): signed per Standard Webhooks, each event received exactly once across an outage, none
+after the endpoint is disabled; redirects not followed; private addresses refused unless
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.utils import timezone
+
+from benefits.webhooks import services
+from benefits.webhooks.delivery import delivery_attempt
+from benefits.webhooks.models import WebhookDelivery
+from benefits.webhooks.tasks import webhook_deliveries_due
+from benefits.webhooks.transport import post
+from tests.benefits.webhooks.conftest import endpoint_make, record
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def deliver_due(rounds: int = 40) -> None:
+    """The safety net's runs, back to back, until nothing is left waiting (retries included)."""
+    for _ in range(rounds):
+        if not WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING).exists():
+            return
+        time.sleep(0.06)  # the shrunk retry delay
+        webhook_deliveries_due(overdue_seconds=0)
+
+
+def test_a_committed_record_reaches_the_receiver_signed(organization, receiver):
+    endpoint = endpoint_make(organization, url=receiver.url())
+    receiver.secret = endpoint.secret
+    activity = record(organization)
+    [received] = receiver.wait_for(1)
+    delivery = WebhookDelivery.objects.get()
+    assert received.payload["id"] == delivery.message_id == received.headers["webhook-id"]
+    assert received.payload["type"] == "roles_changed"
+    assert received.payload["data"]["id"] == activity.pk
+    assert received.headers["content-type"] == "application/json"
+    assert received.headers["host"] == f"127.0.0.1:{receiver.port}"
+    assert abs(int(received.headers["webhook-timestamp"]) - time.time()) < 60
+    assert receiver.refused_signatures == 0
+    assert delivery.status == WebhookDelivery.Status.SUCCEEDED
+    assert delivery.attempts == 1
+    assert delivery.last_response_code == 204
+    endpoint.refresh_from_db()
+    assert endpoint.last_success_at is not None
+    assert endpoint.failing_since is None
+
+
+def test_every_event_arrives_exactly_once_across_an_outage(organization, receiver):
+    endpoint = endpoint_make(organization, url=receiver.url())
+    receiver.secret = endpoint.secret
+    receiver.down_for = 9  # the first nine requests get 503
+    activities = [record(organization) for _ in range(4)]
+    endpoint.refresh_from_db()
+    assert endpoint.failing_since is not None
+    deliver_due()
+    receiver.wait_for(4)
+    deliver_due()  # anything sent twice would arrive now
+    ids = receiver.event_ids()
+    assert len(ids) == 4
+    assert len(set(ids)) == 4
+    assert sorted(r.payload["data"]["id"] for r in receiver.accepted) == sorted(
+        activity.pk for activity in activities
+    )
+    assert receiver.refused_signatures == 0
+    deliveries = WebhookDelivery.objects.all()
+    assert all(d.status == WebhookDelivery.Status.SUCCEEDED for d in deliveries)
+    assert sum(d.attempts for d in deliveries) == 4 + 9
+    # Each retry kept its webhook-id, and each try was signed afresh.
+    assert {d.message_id for d in deliveries} == set(ids)
+    endpoint.refresh_from_db()
+    assert endpoint.failing_since is None
+
+
+def test_a_delivery_fails_after_its_last_try(organization, receiver, settings):
+    settings.WEBHOOKS_RETRY_DELAYS = [0.05, 0.05]
+    endpoint = endpoint_make(organization, url=receiver.url())
+    receiver.secret = endpoint.secret
+    receiver.down_for = 100
+    record(organization)
+    deliver_due()
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.FAILED
+    assert delivery.attempts == 3
+    assert delivery.last_response_code == 503
+    assert delivery.last_error == "HTTP 503"
+    assert receiver.requests == 3
+    # Resent: out again, same webhook-id, and received once the receiver is back.
+    receiver.down_for = 0
+    services.delivery_resend(delivery=delivery)
+    [received] = receiver.wait_for(1)
+    assert received.headers["webhook-id"] == delivery.message_id
+
+
+def test_deliveries_stop_when_the_endpoint_is_disabled(organization, receiver):
+    endpoint = endpoint_make(organization, url=receiver.url())
+    receiver.secret = endpoint.secret
+    record(organization)
+    receiver.wait_for(1)
+    receiver.down_for = 100
+    record(organization)  # its first try fails: it waits for a retry
+    services.endpoint_disable(endpoint=endpoint)
+    requests = receiver.requests
+    record(organization)  # no delivery for a disabled endpoint
+    deliver_due(rounds=5)
+    assert receiver.requests == requests  # the waiting one isn't tried either
+    assert WebhookDelivery.objects.count() == 2
+    # Enabled again: the waiting delivery goes out.
+    receiver.down_for = 0
+    services.endpoint_enable(endpoint=endpoint)
+    receiver.wait_for(2)
+    assert len(set(receiver.event_ids())) == 2
+
+
+def test_a_failing_endpoint_is_disabled_after_three_days(organization, receiver):
+    from datetime import timedelta
+
+    endpoint = endpoint_make(
+        organization,
+        url=receiver.url(),
+        failing_since=timezone.now() - timedelta(days=3, minutes=1),
+    )
+    receiver.down_for = 100
+    record(organization)
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active
+    assert endpoint.disabled_reason == "failing"
+
+
+def test_a_redirect_is_not_followed_and_counts_as_a_failure(organization, receiver):
+    endpoint = endpoint_make(organization, url=receiver.url())
+    receiver.answer = 302
+    record(organization)
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.PENDING
+    assert delivery.last_response_code == 302
+    assert delivery.retries == 1
+    assert receiver.requests == 1  # the Location was not asked for
+    endpoint.refresh_from_db()
+    assert endpoint.failing_since is not None
+
+
+def test_a_refused_connection_and_a_silent_receiver_are_failures(organization, loopback_allowed):
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        port = silent.getsockname()[1]
+    # Nothing listens there now: the connection is refused.
+    outcome = post(url=f"http://127.0.0.1:{port}/", body=b"{}", headers={})
+    assert outcome.status is None
+    assert outcome.error == "Connection refused"
+
+
+def test_a_receiver_that_never_answers_times_out(loopback_allowed, monkeypatch):
+    import socket
+
+    from benefits.webhooks import transport
+
+    monkeypatch.setattr(transport, "TIMEOUT_SECONDS", 0.3)
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        port = listening.getsockname()[1]
+        outcome = post(url=f"http://127.0.0.1:{port}/", body=b"{}", headers={})
+    assert outcome.status is None
+    assert "0.3" in outcome.error
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "10.0.0.1", "169.254.169.254", "[::1]", "localhost"])
+def test_private_addresses_are_not_contacted_when_the_setting_is_off(
+    organization, receiver, settings, host
+):
+    endpoint = endpoint_make(organization, url=receiver.url(host=host))
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+    record(organization)
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert receiver.requests == 0
+    assert delivery.last_response_code is None
+    assert "public addresses" in delivery.last_error
+    assert delivery.status == WebhookDelivery.Status.PENDING
+
+
+def test_the_checked_address_is_the_one_connected_to(organization, receiver, monkeypatch):
+    """A name resolved once and checked; a second lookup (DNS rebinding) is never made."""
+    import socket
+
+    from benefits.webhooks import addresses
+
+    lookups = []
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        lookups.append(host)
+        if host == "hooks.test":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(addresses.socket, "getaddrinfo", getaddrinfo)
+    endpoint = endpoint_make(organization, url=receiver.url(host="hooks.test"))
+    receiver.secret = endpoint.secret
+    record(organization)
+    receiver.wait_for(1)
+    # Looked up once; the connection then dials the checked address (a numeric "lookup").
+    assert lookups == ["hooks.test", "127.0.0.1"]
+    assert receiver.hosts == [f"hooks.test:{receiver.port}"]
+
+
+def test_a_second_task_for_the_same_delivery_sends_nothing(organization, receiver):
+    endpoint = endpoint_make(organization, url=receiver.url())
+    receiver.secret = endpoint.secret
+    record(organization)
+    receiver.wait_for(1)
+    delivery = WebhookDelivery.objects.get()
+    assert delivery_attempt(delivery_id=delivery.pk) is None
+    assert receiver.requests == 1
