@@ -2,12 +2,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.api_tokens import api_token_revoke, api_tokens_revoke_all
 from accounts.mail import mail_deliver_again
 from accounts.models import (
+    ApiToken,
     AzureOffer,
     DirectoryUser,
     Organization,
@@ -144,6 +147,67 @@ class UserAdmin(SafeDeleteAdmin, BaseUserAdmin):
     @admin.display(description=_("roles"))
     def roles_display(self, obj: User) -> str:
         return ", ".join(obj.get_roles_display())
+
+    def save_model(self, request, obj: User, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # As on the Team page: a deactivated account's tokens stay revoked, even if the
+            # account is reactivated later.
+            api_tokens_revoke_all(account=obj)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """API tokens, read-only but for revoking. The secret's hash is never shown: it opens
+    nothing by itself, but it is no one's business either."""
+
+    # The secret's hash is left out of every list.
+    shown = (
+        "name",
+        "token_prefix",
+        "account",
+        "scopes_display",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_display = shown
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "created_at"]
+    list_select_related = ["account"]
+    search_fields = ["name", "prefix", "account__email", "account__organization__name"]
+    readonly_fields = shown
+    fields = shown
+    actions = ["revoke"]
+
+    @admin.display(description=_("token"))
+    def token_prefix(self, obj: ApiToken) -> str:
+        return f"pb_{obj.prefix}_…"
+
+    @admin.display(description=_("scopes"))
+    def scopes_display(self, obj: ApiToken) -> str:
+        return ", ".join(obj.get_scopes_display())
+
+    def has_revoke_permission(self, request) -> bool:
+        return request.user.has_perm("accounts.change_apitoken")
+
+    @admin.action(description=_("Revoke the selected API tokens"), permissions=["revoke"])
+    def revoke(self, request, queryset) -> None:
+        count = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            try:
+                api_token_revoke(token=token, actor=None)
+            except ValidationError:  # revoked meanwhile, by someone else
+                continue
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d API token revoked.", "%(count)d API tokens revoked.", count
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
 
 
 @admin.register(OutgoingMail)

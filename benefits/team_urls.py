@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from benefits.views import team, team_join
+from benefits.views import team, team_join, team_tokens
 from benefits.webhooks import views as webhooks
 
 app_name = "team"
@@ -23,6 +23,8 @@ urlpatterns = [
         team.invitation_cancel,
         name="invitation_cancel",
     ),
+    path("tokens/", team_tokens.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", team_tokens.token_revoke, name="token_revoke"),
     path("webhooks/", webhooks.endpoint_list, name="webhooks"),
     path("webhooks/new/", webhooks.endpoint_create, name="webhook_create"),
     path("webhooks/<int:endpoint_id>/", webhooks.endpoint_detail, name="webhook_detail"),

@@ -44,6 +44,9 @@ TEAM = {
     "team:member_reactivate": (405, 302),  # refused (already active), back to the page
     "team:invitation_resend": (405, 302),
     "team:invitation_cancel": (200, 302),
+    # API tokens: the page (an empty form: again, with its errors) and a token's revoke.
+    "team:tokens": (200, 200),
+    "team:token_revoke": (200, 302),
     # Webhooks (an endpoint of the organization, and one of its deliveries).
     "team:webhooks": (200, 405),
     "team:webhook_create": (200, 200),  # the form again, with its errors
@@ -258,6 +261,16 @@ def test_two_step_urls_for_each_visitor(client, demo_data, visitor, name):
         assert status == (signed_in if email else 302), f"{visitor} {method.upper()} {name}"
 
 
+def api_token_of(account: User) -> int:
+    """The id of a new API token of ``account``."""
+    from accounts.api_tokens import api_token_create
+
+    token, _raw = api_token_create(
+        account=account, name="Matrix", scopes=["read"], expires_days=None, actor=account
+    )
+    return token.pk
+
+
 def team_urls_of(mpn_id: str) -> dict[str, str]:
     """Each Team URL with ids of the given organization's member (its Admin agent, else its
     first account) and of an open invitation."""
@@ -278,6 +291,7 @@ def team_urls_of(mpn_id: str) -> dict[str, str]:
         actor=admin,
     )
     args = {"member": [member.pk], "invitation": [invitation.pk]}
+    args["token"] = [api_token_of(admin)]
     args |= webhook_args(organization)
     return {
         name: reverse(name, args=args.get(name, args.get(name.split(":")[1].split("_")[0], [])))
@@ -335,6 +349,8 @@ def test_the_team_urls_for_each_visitor(client, demo_data, visitor):
 def test_another_organizations_team_ids_are_404_for_every_method(client, demo_data):
     client.force_login(User.objects.get(email="admin@contoso.example"))
     for name, address in team_urls_of("4711002").items():
+        if name == "team:tokens":
+            continue  # the organization's own tokens: no object in this address
         if name in {"team:members", "team:invite", "team:webhooks", "team:webhook_create"}:
             continue  # no object of an organization in this address
         for method, own in zip(("get", "post"), TEAM[name], strict=True):

@@ -350,7 +350,45 @@ def french_screens(demo_data) -> dict[str, object]:
     screens["two-step passkeys"] = client.get(reverse("mfa_list_webauthn"), headers=FRENCH)
     screens["sign out"] = client.get(reverse("logout"), headers=FRENCH)
     screens.update(unsubscribe_screens())
+    screens.update(api_token_screens())
     screens.update(key_import_screens())
+    return screens
+
+
+def api_token_screens() -> dict[str, object]:
+    """The API tokens page: empty, refused, a token created (shown once), the list, revoking
+    (asked, done, refused), and the tokens in the admin."""
+    from itertools import count
+    from unittest import mock
+
+    numbers = count(1)
+    admin, staff = Client(), Client()
+    admin.force_login(User.objects.get(email="admin@contoso.example"))
+    staff.force_login(User.objects.get(email="staff@partnerbenefits.example"))
+    page = reverse("team:tokens")
+    created = {"name": "Synchronisation", "scopes": ["read", "keys", "credits", "redeem"]}
+    # Tokens made of digits: random letters could spell an English word by chance.
+    with (
+        mock.patch("accounts.api_tokens.new_prefix", side_effect=lambda: f"{next(numbers):012d}"),
+        mock.patch("accounts.api_tokens.new_secret", return_value="7" * 43),
+    ):
+        screens = {
+            "api tokens": admin.get(page, headers=FRENCH),
+            "api tokens, refused": admin.post(page, {"expires_days": "0"}, headers=FRENCH),
+            "api tokens, created": admin.post(
+                page, {**created, "expires_days": 30}, headers=FRENCH
+            ),
+            "api tokens, name taken": admin.post(page, created, headers=FRENCH),
+        }
+    token = User.objects.get(email="admin@contoso.example").api_tokens.get()
+    revoke = reverse("team:token_revoke", args=[token.pk])
+    screens["api tokens, list"] = admin.get(page, headers=FRENCH)
+    screens["api token, revoke"] = admin.get(revoke, headers=FRENCH)
+    screens["api token, revoked"] = admin.post(revoke, headers=FRENCH, follow=True)
+    screens["api token, revoked again"] = admin.post(revoke, headers=FRENCH, follow=True)
+    screens["api token, admin"] = staff.get(
+        reverse("admin:accounts_apitoken_change", args=[token.pk]), headers=FRENCH
+    )
     return screens
 
 
