@@ -202,9 +202,7 @@ class ApiTokenAdmin(ReadOnlyAdmin):
             count += 1
         self.message_user(
             request,
-            ngettext(
-                "%(count)d API token revoked.", "%(count)d API tokens revoked.", count
-            )
+            ngettext("%(count)d API token revoked.", "%(count)d API tokens revoked.", count)
             % {"count": count},
             messages.SUCCESS if count else messages.WARNING,
         )
