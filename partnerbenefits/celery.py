@@ -31,4 +31,9 @@ app.conf.beat_schedule = {
         "task": "benefits.webhooks.tasks.webhook_deliveries_due",
         "schedule": crontab(minute="*"),
     },
+    # API Idempotency-Keys are answered again for API_IDEMPOTENCY_KEEP_HOURS, then forgotten.
+    "api-idempotency-keys-purge": {
+        "task": "benefits.tasks.api_idempotency_keys_purge",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

@@ -32,6 +32,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items or default
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise ImproperlyConfigured(f"{name} must be a whole number above 0, not {value!r}.")
+    return number
+
+
 DEBUG = env_flag("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -72,6 +85,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     # Staff import product keys from CSV or XLSX files in the admin (dry run, then confirm).
     "import_export",
+    # The API (SPEC 11): django-ninja's static files draw its docs page (no CDN).
+    "ninja",
     "accounts",
     "benefits",
     "benefits.notifications",
@@ -381,6 +396,12 @@ if not WEBHOOKS_RETRY_DELAYS or any(delay <= 0 for delay in WEBHOOKS_RETRY_DELAY
         "WEBHOOKS_RETRY_DELAYS must be a comma-separated list of seconds above 0, not "
         f"{_webhook_delays!r}."
     )
+
+# --- API --------------------------------------------------------------------------------------
+# Requests a minute per token (benefits/api/auth.py); past it, 429 with Retry-After.
+API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 600)
+# How long an Idempotency-Key and its response are kept at least (SPEC 11 asks for 24 hours).
+API_IDEMPOTENCY_KEEP_HOURS = env_int("API_IDEMPOTENCY_KEEP_HOURS", 48)
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -1,6 +1,7 @@
 from benefits.models.activity import Activity, AppendOnlyError
 from benefits.models.catalog import Benefit, BenefitType, Offer, Product, ProductKey
 from benefits.models.credit_assignments import CreditAssignment
+from benefits.models.idempotency import IdempotentRequest
 from benefits.models.subscriptions import (
     SUBSCRIPTION_STATUS_LABELS,
     Subscription,
@@ -14,6 +15,7 @@ __all__ = [
     "Benefit",
     "BenefitType",
     "CreditAssignment",
+    "IdempotentRequest",
     "Offer",
     "Product",
     "ProductKey",

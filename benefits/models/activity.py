@@ -61,6 +61,17 @@ class Activity(models.Model):
         verbose_name=_("who"),
     )
     actor_email = models.EmailField(_("who (e-mail)"), blank=True)
+    # A change made through the API names the token used (SPEC 11), and keeps its name should
+    # the token be deleted later.
+    api_token = models.ForeignKey(
+        "accounts.ApiToken",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("API token"),
+    )
+    api_token_name = models.CharField(_("API token (name)"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     benefit = models.ForeignKey(
         "benefits.Benefit",
@@ -147,6 +158,8 @@ class Activity(models.Model):
             raise AppendOnlyError("Activity records cannot be changed.")
         if not self.actor_email and self.actor is not None:
             self.actor_email = self.actor.email
+        if not self.api_token_name and self.api_token is not None:
+            self.api_token_name = self.api_token.name
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -16,7 +16,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.models import AzureOffer, DirectoryUser, User
+from accounts.models import ApiToken, AzureOffer, DirectoryUser, User
 from benefits.models import Activity, Benefit, CreditAssignment
 from benefits.models.credit_assignments import NOT_CREDIT
 from benefits.services import credit_mails
@@ -70,13 +70,21 @@ def seats_full_message(benefit: Benefit) -> str:
 
 @transaction.atomic
 def credit_assign(
-    *, benefit: Benefit, directory_user: DirectoryUser, actor: User, today: date
+    *,
+    benefit: Benefit,
+    directory_user: DirectoryUser,
+    actor: User,
+    today: date,
+    idempotency_key: str = "",
+    api_token: ApiToken | None = None,
 ) -> CreditAssignment:
     """Give ``directory_user`` one seat of ``benefit``.
 
     Holds when: the benefit is current Azure credit with a free seat; the person is enabled,
     in one of the organization's tenants, not on a consumer domain, and holds no other credit
     (nor, for bulk credit, any other Azure offer). Raises ValidationError naming the reason.
+    ``idempotency_key`` and ``api_token`` (each change's): the API request's key and token,
+    kept on the activity record.
     """
     benefit = _lock_benefit(benefit)
     person = _lock_people(benefit, directory_user)[0]
@@ -92,6 +100,8 @@ def credit_assign(
         directory_user=person,
         before={},
         after={"holder": person_snapshot(person)},
+        idempotency_key=idempotency_key,
+        api_token=api_token,
     )
     credit_mails.credit_mail(
         template=credit_mails.ASSIGNED, benefit=benefit, person=person, actor=actor
@@ -102,7 +112,13 @@ def credit_assign(
 
 @transaction.atomic
 def credit_remove(
-    *, benefit: Benefit, directory_user: DirectoryUser, actor: User, today: date
+    *,
+    benefit: Benefit,
+    directory_user: DirectoryUser,
+    actor: User,
+    today: date,
+    idempotency_key: str = "",
+    api_token: ApiToken | None = None,
 ) -> None:
     """Take monthly credit back from ``directory_user``.
 
@@ -120,6 +136,8 @@ def credit_remove(
         directory_user=person,
         before={"holder": person_snapshot(person)},
         after={},
+        idempotency_key=idempotency_key,
+        api_token=api_token,
     )
     credit_mails.credit_mail(
         template=credit_mails.REMOVED, benefit=benefit, person=person, actor=actor
@@ -163,6 +181,8 @@ def credit_transfer(
     to: DirectoryUser,
     actor: User,
     today: date,
+    idempotency_key: str = "",
+    api_token: ApiToken | None = None,
 ) -> CreditAssignment:
     """Move bulk credit from ``holder`` to ``to`` until the benefit's expiration date.
 
@@ -190,6 +210,8 @@ def credit_transfer(
         directory_user=to,
         before={"holder": person_snapshot(holder)},
         after={"holder": person_snapshot(to)},
+        idempotency_key=idempotency_key,
+        api_token=api_token,
     )
     credit_mails.credit_mail(
         template=credit_mails.TRANSFERRED, benefit=benefit, person=to, actor=actor

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from accounts.models import Organization, Tenant, User
+from accounts.models import ApiToken, Organization, Tenant, User
 from accounts.selectors import tenant_list
 from benefits import selectors
 from benefits.models import Activity, ProductKey, Subscription
@@ -65,6 +65,7 @@ def key_redeem(
     token: str,
     actor: User,
     today: date,
+    api_token: ApiToken | None = None,
 ) -> Activity:
     """Redeem ``key`` once, exactly as reviewed (``reviewed``: Preview.fingerprint()).
 
@@ -73,6 +74,7 @@ def key_redeem(
     is refused with SPEC 3.1's message naming when and where. Raises SubscriptionChanged when the
     subscription differs from the review, and ValidationError for any other refusal — including
     a row that vanished and a database that refused the change (nothing is then changed).
+    ``api_token``: the API token the change was made with, named by the activity record.
     """
     try:
         return _redeem_in_one_transaction(
@@ -85,6 +87,7 @@ def key_redeem(
             token=token,
             actor=actor,
             today=today,
+            api_token=api_token,
         )
     # Caught here, after the transaction rolled back, so that the checks below can still read.
     except IntegrityError as error:
@@ -118,6 +121,7 @@ def _redeem_in_one_transaction(
     token: str,
     actor: User,
     today: date,
+    api_token: ApiToken | None,
 ) -> Activity:
     # Always locked in the same order — key, tenant, subscriptions — so presses never deadlock.
     locked = (
@@ -166,12 +170,14 @@ def _redeem_in_one_transaction(
     )
     if preview.fingerprint() != reviewed:
         raise SubscriptionChanged(SUBSCRIPTION_CHANGED, code="changed")
-    record = _apply(preview, actor=actor, today=today, token=token)
+    record = _apply(preview, actor=actor, today=today, token=token, api_token=api_token)
     pages_changed(organization.pk)
     return record
 
 
-def _apply(preview: Preview, *, actor: User, today: date, token: str) -> Activity:
+def _apply(
+    preview: Preview, *, actor: User, today: date, token: str, api_token: ApiToken | None
+) -> Activity:
     key, term, subscription = preview.key, preview.term, preview.subscription
     before: dict[str, object] = {"key": key.masked_key, "action": preview.action}
     if subscription is None:
@@ -208,6 +214,7 @@ def _apply(preview: Preview, *, actor: User, today: date, token: str) -> Activit
         idempotency_key=token,
         subscription=subscription,
         product_key=key,
+        api_token=api_token,
     )
 
 

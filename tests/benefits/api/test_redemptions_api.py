@@ -1,0 +1,104 @@
+"""POST /api/v1/redemptions/preview and /api/v1/redemptions: the wizard's rules, over the API."""
+
+from __future__ import annotations
+
+import pytest
+
+from benefits.api.idempotency import KEY_REUSED
+from benefits.models import Activity, IdempotentRequest
+from benefits.services import redemption
+from tests.conftest import url
+
+pytestmark = pytest.mark.django_db
+
+OFFICE_KEY = "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"  # Contoso's, 25 licenses, unused
+
+
+def post(client, name: str, body: dict, **headers):
+    return client.post(url(name), body, content_type="application/json", headers=headers)
+
+
+def test_preview_shows_the_figures_and_changes_nothing(contoso_api):
+    response = post(
+        contoso_api, "api:redemption_preview", {"key": OFFICE_KEY, "action": "activate"}
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["seats_after"] == 25
+    assert body["key_masked"].endswith("F7CPQ")
+    assert "36XHH" not in response.content.decode()
+    assert not Activity.objects.filter(kind=Activity.Kind.KEY_REDEEMED).exists()
+
+
+def test_redeem_then_the_same_request_again_answers_the_same_once(contoso_api):
+    body = {"key": OFFICE_KEY, "action": "activate"}
+    first = post(contoso_api, "api:redemption_create", body, **{"Idempotency-Key": "k-1"})
+    again = post(contoso_api, "api:redemption_create", body, **{"Idempotency-Key": "k-1"})
+    assert first.status_code == again.status_code == 201, first.content
+    assert first.json() == again.json()
+    assert Activity.objects.filter(kind=Activity.Kind.KEY_REDEEMED).count() == 1
+    record = Activity.objects.get(kind=Activity.Kind.KEY_REDEEMED)
+    assert record.idempotency_key == "k-1"
+    assert IdempotentRequest.objects.get(key="k-1").activity == record
+
+
+def test_same_key_with_another_body_is_refused(contoso_api):
+    post(
+        contoso_api,
+        "api:redemption_create",
+        {"key": OFFICE_KEY, "action": "activate"},
+        **{"Idempotency-Key": "k-2"},
+    )
+    other = post(
+        contoso_api,
+        "api:redemption_create",
+        {"key": "W7QCC-MCX3K-J9X3F-96QVT-YR36V", "action": "activate"},
+        **{"Idempotency-Key": "k-2"},
+    )
+    assert other.status_code == 422
+    assert other["Content-Type"] == "application/problem+json"
+    assert other.json()["detail"] == str(KEY_REUSED)
+
+
+def test_a_used_key_is_a_conflict_with_the_screens_message(contoso_api):
+    body = {"key": OFFICE_KEY, "action": "activate"}
+    post(contoso_api, "api:redemption_create", body, **{"Idempotency-Key": "k-3"})
+    used = post(contoso_api, "api:redemption_create", body, **{"Idempotency-Key": "k-4"})
+    assert used.status_code == 409
+    assert used.json()["detail"].startswith(str(redemption.KEY_USED))
+
+
+def test_redeem_without_idempotency_key_names_the_header(contoso_api):
+    response = post(contoso_api, "api:redemption_create", {"key": OFFICE_KEY, "action": "activate"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "Idempotency-Key"
+
+
+def test_without_a_token_401_problem(client, demo_data):
+    response = post(client, "api:redemption_preview", {"key": OFFICE_KEY, "action": "activate"})
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_french_messages_follow_accept_language(contoso_api):
+    response = post(
+        contoso_api,
+        "api:redemption_preview",
+        {"key": "AAAAA", "action": "activate"},
+        **{"Accept-Language": "fr"},
+    )
+    assert response.status_code == 422
+    assert "clé" in response.json()["detail"].lower()
+
+
+def test_the_activity_record_names_the_token(contoso_api):
+    post(
+        contoso_api,
+        "api:redemption_create",
+        {"key": OFFICE_KEY, "action": "activate"},
+        **{"Idempotency-Key": "k-5"},
+    )
+    record = Activity.objects.get(kind=Activity.Kind.KEY_REDEEMED)
+    assert record.api_token is not None
+    assert record.api_token_name == "tests"
