@@ -110,3 +110,18 @@ def test_another_organizations_benefit_is_404(contoso_api, fabrikam):
     )
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_the_activity_page_says_which_token_made_a_change(
+    contoso_api, monthly_credit, contoso_admin
+):
+    send(
+        contoso_api,
+        "post",
+        url("api:holder_assign", monthly_credit.pk),
+        {"directory_user_id": directory_user("Adele Vance").pk},
+    )
+    contoso_api.defaults.pop("HTTP_AUTHORIZATION")
+    contoso_api.force_login(contoso_admin)
+    page = contoso_api.get(url("activity"))
+    assert "through the API (token “tests”)" in page.content.decode()
