@@ -337,3 +337,35 @@ def test_the_command_refusals(admin_user, arguments, message):
     assert message in str(raised.value)
     assert out.getvalue() == ""
     assert not ApiToken.objects.exists()
+
+
+# --- The database's last defence, and the race it closes ------------------------------------
+
+
+def test_the_database_refuses_a_second_unrevoked_token_of_the_same_name(admin_user):
+    from django.db import IntegrityError, transaction
+
+    def row(name: str, prefix: str, **fields) -> ApiToken:
+        return ApiToken.objects.create(
+            account=admin_user, name=name, prefix=prefix, secret_hash="x", **fields
+        )
+
+    row("CI", "a" * 12, revoked_at=timezone.now())
+    row("CI", "b" * 12)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        row("ci", "c" * 12)
+
+
+def test_two_creations_with_one_name_at_once_make_one_token(postgres):
+    from tests.conftest import run_at_once
+
+    account = UserFactory.create(roles=[Role.GLOBAL_ADMIN.value])
+    outcomes = run_at_once(4, lambda _index: create(account, name="Race"))
+    made = [outcome for outcome in outcomes if isinstance(outcome, tuple)]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, ValidationError)]
+    assert len(made) == 1
+    assert len(refused) == 3
+    assert {" ".join(error.messages) for error in refused} == {
+        str(NAME_TAKEN % {"email": account.email, "name": "Race"})
+    }
+    assert ApiToken.objects.filter(account=account).count() == 1
