@@ -15,7 +15,7 @@ from ninja.operation import Operation
 
 from benefits.api.auth import TokenAuth, TokenRateThrottle
 from benefits.api.problems import problems_documented, problems_install
-from benefits.api.routers import credits, directory, redemptions
+from benefits.api.routers import activity, benefits, credits, directory, redemptions, subscriptions
 
 DESCRIPTION = """Everything a partner admin does in the benefits area, from their own scripts.
 
@@ -72,3 +72,6 @@ problems_install(api)
 api.add_router("/", directory.router)
 api.add_router("/", credits.router)
 api.add_router("/", redemptions.router)
+api.add_router("/", benefits.router)
+api.add_router("/", subscriptions.router)
+api.add_router("/", activity.router)

@@ -19,11 +19,7 @@ from common.pagecache import page_key
 @benefits_access_required
 def products(request: PortalRequest) -> HttpResponse:
     today = timezone.localdate()
-    subscriptions = (
-        selectors.subscription_list(organization=request.organization)
-        .listed_on(today)
-        .order_by("tenant__primary_domain", "product__name", "pk")
-    )
+    subscriptions = selectors.subscription_listed(organization=request.organization, today=today)
 
     @functools.cache
     def rows() -> list[tuple]:
