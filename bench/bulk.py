@@ -6,6 +6,7 @@ import sys
 from dataclasses import dataclass, field
 
 from django.db import connection, models
+from django.db.models.fields import NOT_PROVIDED
 
 # --- Progress ---------------------------------------------------------------------------------
 
@@ -65,17 +66,33 @@ def _column(model: type[models.Model], name: str) -> str:
     return field.column
 
 
+def _unlisted_defaults(model: type[models.Model], listed: list[str]) -> dict[str, object]:
+    """Columns the builder doesn't write that Django fills with a plain default but the
+    database would leave NULL (no db_default): a column added to a model later (the activity
+    record's API token name, say) must not break the fill."""
+    names = {_column(model, name) for name in listed}
+    defaults: dict[str, object] = {}
+    for column in model._meta.concrete_fields:
+        if column.column in names or column.null or column.db_default is not NOT_PROVIDED:
+            continue
+        value = column.get_default()  # "" for text without a default, as Django saves it
+        if isinstance(value, str | int | bool):
+            defaults[column.column] = value
+    return defaults
+
+
 def copy_rows(table: Rows, label: str) -> None:
     meta = table.model._meta
-    columns = ", ".join(
-        connection.ops.quote_name(_column(table.model, name)) for name in table.fields
-    )
+    defaults = _unlisted_defaults(table.model, table.fields)
+    names = [_column(table.model, name) for name in table.fields] + list(defaults)
+    columns = ", ".join(connection.ops.quote_name(name) for name in names)
     sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
+    extra = tuple(defaults.values())
     progress = Progress(label, len(table.rows))
     with connection.cursor() as cursor, cursor.copy(sql) as copy:
         for start in range(0, len(table.rows), 5000):
             for row in table.rows[start : start + 5000]:
-                copy.write_row(row)
+                copy.write_row(row + extra)
             progress.advance(len(table.rows[start : start + 5000]))
     if not table.rows:
         progress.advance(0)

@@ -16,6 +16,7 @@ import os
 import random
 import re
 import time
+import uuid
 from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -121,10 +122,16 @@ class PartnerAdmin(FastHttpUser):
             "Referer": f"https://{origin.netloc}/",
         }
         self.client.cookiejar.set_policy(BehindTheProxy())
-        self.slot = PLAN["slots"][PartnerAdmin._next_slot % len(PLAN["slots"])]
+        index = PartnerAdmin._next_slot
+        self.slot = PLAN["slots"][index % len(PLAN["slots"])]
+        # The API's users: a token each (no session) and keys of their own.
+        api = PLAN["api"]
+        self.api_slot = api["slots"][index % len(api["slots"])]
+        self.api_headers = {"Authorization": f"Bearer {api['tokens'][index % len(api['tokens'])]}"}
         PartnerAdmin._next_slot += 1
         try:
-            self.sign_in()
+            if not SCENARIO.startswith("api-"):
+                self.sign_in()
         finally:
             Window.user_ready()
         Window.everyone_in.wait()
@@ -272,15 +279,47 @@ def redemption(user: PartnerAdmin) -> None:
         raise failure
 
 
-def _redemption_done(elapsed_ms: float, failure: Exception | None) -> None:
+def _redemption_done(elapsed_ms: float, failure: Exception | None, name: str = REDEMPTION) -> None:
     Window.environment.events.request.fire(
         request_type="FLOW",
-        name=REDEMPTION,
+        name=name,
         response_time=elapsed_ms,
         response_length=0,
         exception=failure,
         context={},
     )
+
+
+def api_benefits(user: PartnerAdmin) -> None:
+    """The first page of the large organization's 500 benefits, as a script lists them."""
+    user.get("/api/v1/benefits", "api-benefits", b'"items"', headers=user.api_headers)
+
+
+def api_people(user: PartnerAdmin) -> None:
+    prefix = random.choice(PLAN["picker_prefixes"])  # noqa: S311 - not a secret
+    user.get(f"/api/v1/people?q={prefix}", "api-people", b"[", headers=user.api_headers)
+
+
+def api_redemption(user: PartnerAdmin) -> None:
+    """One request: a fresh key added to the user's subscription, with a fresh
+    Idempotency-Key (a script's first try, never a replay)."""
+    slot = user.api_slot
+    if not slot["keys"]:
+        _redemption_done(
+            0, StepFailed(f"no fresh key left for {slot['subscription']}"), "api-redemption"
+        )
+        gevent.sleep(1)
+        return
+    body = {"key": slot["keys"].pop(), "action": "add", "subscription_id": slot["subscription"]}
+    headers = {
+        **user.api_headers,
+        "Content-Type": "application/json",
+        "Idempotency-Key": str(uuid.uuid4()),
+    }
+    user.send(
+        "POST", "/api/v1/redemptions", "api-redemption", expect=b'"subscription_id"',
+        status=201, data=json.dumps(body), headers=headers,
+    )  # fmt: skip
 
 
 SCENARIOS = {
@@ -294,4 +333,7 @@ SCENARIOS = {
     "activity": activity,
     "report": report,
     "redemption": redemption,
+    "api-benefits": api_benefits,
+    "api-people": api_people,
+    "api-redemption": api_redemption,
 }

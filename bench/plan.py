@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import Organization
+from bench.api_plan import api_keys_each, api_plan, split_keys
 from bench.shape import ADMIN_EMAIL, ADMIN_PASSWORD, LARGE_MPN_ID
 from benefits.licensing import KEY_ALPHABET, KEY_GROUP_SIZE, KEY_LENGTH
 from benefits.models import Benefit, Product, ProductKey, Subscription
@@ -42,12 +43,15 @@ def make_plan(*, users: int, duration: float) -> dict:
     # locked for this one.
     cache.delete_many(ratelimit.cache_keys(admin.pk))
     details = _details_benefit(organization)
+    keys_each = int(duration * REDEMPTIONS_PER_USER_SECOND) + 10
     slots = redemption_slots(
         organization=organization,
         users=users,
-        keys_each=int(duration * REDEMPTIONS_PER_USER_SECOND) + 10,
+        keys_each=keys_each + api_keys_each(duration),
         spare=details,
     )
+    # The page's redemption and the API's each get keys of their own (bench/api_plan.py).
+    slots, api_slots = split_keys(slots, first=keys_each)
     return {
         "email": ADMIN_EMAIL,
         "password": ADMIN_PASSWORD,
@@ -56,6 +60,7 @@ def make_plan(*, users: int, duration: float) -> dict:
         "filtered_query": FILTERED_QUERY,
         "picker_prefixes": PICKER_PREFIXES,
         "slots": slots,
+        "api": api_plan(admin=admin, users=users, slots=api_slots),
     }
 
 

@@ -54,6 +54,10 @@ SCENARIOS = [
     "activity",
     "report",
     "redemption",
+    # The REST API (SPEC 11), with a token per simulated user: two reads, then a write.
+    "api-benefits",
+    "api-people",
+    "api-redemption",
     # Not pages: the daily digest job on a Celery worker (bench/digests.py).
     "digests",
 ]
