@@ -9,8 +9,11 @@ Generated ids and keys are random, so they would almost always be "not found": m
 pointed at Contoso's real benefits, people, tenants, subscriptions and keys instead
 (``_point_at_contoso``), so that assignments, transfers, previews and redemptions really happen.
 
-Deterministic (the same cases every run) and small enough for ``make test`` (about 10 s here);
-SCHEMATHESIS_EXAMPLES=500 searches deeper.
+Then workflows (stateful): chains along links added to the document (list → detail, assign →
+remove or transfer, preview → redeem with the previewed figures → the same redemption again).
+
+Deterministic (the same cases every run) and small enough for ``make test`` (about 25 s here);
+SCHEMATHESIS_EXAMPLES=500 SCHEMATHESIS_WORKFLOWS=200 search deeper.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -118,8 +123,8 @@ def _pointed(values: dict[str, Any], real: dict[str, list[Any]]) -> None:
     choice is as deterministic as the generation); the eighth stays as generated."""
     for name, value in values.items():
         pool = real.get(name)
-        if not pool:
-            continue
+        if not pool or value in pool:
+            continue  # nothing to point at, or already real (a link gave it)
         seed = value if isinstance(value, int) else len(str(value))
         if seed % 8:
             values[name] = pool[seed % len(pool)]
@@ -174,11 +179,17 @@ def not_a_server_error_problem(ctx, response, case) -> None:
 def api_call(contoso_admin, settings, monkeypatch):
     """How each case is sent: the token, and a WSGI handler built under the tests' settings.
     Key guesses are not limited here (test_redemptions_api checks the limit): every unknown
-    key would otherwise turn the rest of the run into 429s."""
+    key would otherwise turn the rest of the run into 429s. As Django's test client does, the
+    handler doesn't close the database connection around each request: it holds the test's
+    transaction."""
     monkeypatch.setattr(ratelimit, "LIMIT", 10**6)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     APP.handler = WSGIHandler()
-    return {"headers": bearer(contoso_admin, ["read", "credits", "redeem"])}
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield {"headers": bearer(contoso_admin, ["read", "credits", "redeem"])}
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
@@ -201,3 +212,104 @@ def test_the_document_served_is_the_one_tested(client):
     operations = [op for path in served["paths"].values() for op in path.values()]
     assert operations
     assert all(op.get("security") for op in operations)
+
+
+# --- Workflows (stateful): one request's answer feeds the next, as a script chains them -------
+
+# OpenAPI links the document doesn't carry (ninja writes none), added for the workflows only.
+LINKS = {
+    ("benefits_list", "200"): {
+        "detail": {
+            "operationId": "benefit_detail",
+            "parameters": {"benefit_id": "$response.body#/items/0/id"},
+        }
+    },
+    ("holder_assign", "201"): {
+        "remove": {
+            "operationId": "holder_remove",
+            "parameters": {
+                "benefit_id": "$response.body#/benefit_id",
+                "directory_user_id": "$response.body#/directory_user_id",
+            },
+        },
+        "transfer": {
+            "operationId": "holder_transfer",
+            "parameters": {
+                "benefit_id": "$response.body#/benefit_id",
+                "directory_user_id": "$response.body#/directory_user_id",
+            },
+        },
+    },
+    # The wizard's order: the review's figures, then the redemption they promise.
+    ("redemption_preview", "200"): {
+        "redeem": {
+            "operationId": "redemption_create",
+            "requestBody": {
+                "key": "$request.body#/key",
+                "action": "$request.body#/action",
+                "tenant_id": "$response.body#/tenant_id",
+                "subscription_id": "$response.body#/subscription_id",
+                "expected_end_date": "$response.body#/end_date_after",
+                "expected_seats": "$response.body#/seats_after",
+            },
+        }
+    },
+    # The same request again, as a client retrying: answered the same, changing nothing.
+    ("redemption_create", "201"): {
+        "again": {
+            "operationId": "redemption_create",
+            "parameters": {"header.Idempotency-Key": "$request.header.Idempotency-Key"},
+            "requestBody": "$request.body",
+        }
+    },
+}
+
+
+def _linked(document: dict) -> dict:
+    linked = json.loads(json.dumps(document))
+    for methods in linked["paths"].values():
+        for operation in methods.values():
+            for (source, status), links in LINKS.items():
+                if operation["operationId"] == source:
+                    operation["responses"][status]["links"] = links
+    return linked
+
+
+workflows = schemathesis.openapi.from_dict(_linked(DOCUMENT))
+workflows.app = APP
+workflows.config.generation.update(
+    deterministic=True, with_security_parameters=False, allow_extra_parameters=False
+)
+
+
+def test_api_workflows_answer_as_the_document_says(api_call):
+    """Chains along the links (list → detail, assign → remove or transfer, preview → redeem
+    → the same redemption again), each answer checked as above."""
+    headers = api_call["headers"]
+
+    class Workflow(workflows.as_state_machine()):  # type: ignore[misc]
+        def before_call(self, case: schemathesis.Case) -> None:
+            _point_at_contoso(case)
+
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:
+            case.validate_response(
+                response,
+                excluded_checks=[positive_data_acceptance],
+                additional_checks=[valid_data_not_refused_as_invalid, not_a_server_error_problem],
+                headers=headers,
+                transport_kwargs=kwargs,
+            )
+
+    Workflow.run(
+        settings=hypothesis_settings(
+            max_examples=int(os.environ.get("SCHEMATHESIS_WORKFLOWS", "15")),
+            stateful_step_count=6,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
