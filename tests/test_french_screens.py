@@ -234,6 +234,7 @@ def walk(client: Client) -> dict[str, object]:
     get("activity csv", reverse("activity_export"), **{"from": "01/01/2026"})
     walk_team(get, post)
     walk_notifications(get, post)
+    walk_webhooks(get, post)
     get("password", reverse("password_change"))
     post("password refused", reverse("password_change"), {"old_password": "x"})
     get("not found", reverse("benefits:benefit_detail", args=[999999]))
@@ -290,6 +291,63 @@ def walk_notifications(get, post) -> None:
     get("notification preferences", preferences)
     post("notification preferences refused", preferences, {"kinds": ["nope"], "language": "xx"})
     post("notification preferences saved", preferences, {"kinds": ["benefit_expiring"]})
+
+
+def walk_webhooks(get, post) -> None:
+    """/team/webhooks/: the list, the form and its refusals, the secret, an endpoint's page
+    with its delivery log, the confirmations."""
+    from django.test import override_settings
+
+    from benefits.models import Activity
+    from benefits.services.activity import activity_record
+    from benefits.webhooks.models import WebhookEndpoint
+
+    webhooks = reverse("team:webhooks")
+    create = reverse("team:webhook_create")
+    get("webhooks, none", webhooks)
+    get("webhooks, add", create)
+    post("webhooks, add refused", create, {"url": "http://hooks.example.com/", "kinds": []})
+    post("webhooks, private refused", create, {"url": "https://10.0.0.1/", "kinds": ["nope"]})
+    with override_settings(WEBHOOKS_ALLOW_PRIVATE_ADDRESSES=True):
+        post("webhooks, added", create, {"url": "https://localhost/in", "kinds": ["roles_changed"]})
+    endpoint = WebhookEndpoint.objects.get(url="https://localhost/in")
+    admin = User.objects.get(email="admin@contoso.example")
+    activity_record(
+        kind=Activity.Kind.ROLES_CHANGED,
+        actor=admin,
+        organization=endpoint.organization,
+        before={"member": "agent@contoso.example", "roles": []},
+        after={"member": "agent@contoso.example", "roles": ["admin_agent"]},
+    )
+    detail = reverse("team:webhook_detail", args=[endpoint.pk])
+    get("webhooks, endpoint", detail)
+    post("webhooks, kinds refused", detail, {"kinds": []})
+    post("webhooks, disabled", reverse("team:webhook_disable", args=[endpoint.pk]), {})
+    get("webhooks, endpoint disabled", detail)
+    get("webhooks, list", webhooks)
+    get("webhooks, new secret", reverse("team:webhook_secret", args=[endpoint.pk]))
+    post("webhooks, secret changed", reverse("team:webhook_secret", args=[endpoint.pk]), {})
+    get("webhooks, delete", reverse("team:webhook_delete", args=[endpoint.pk]))
+
+
+def webhook_failing_for_days(organization) -> None:
+    """An endpoint of ``organization`` failing for 4 days, disabled: its team admins are told."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from benefits.webhooks.delivery import endpoints_failing_disable
+    from benefits.webhooks.models import WebhookEndpoint
+
+    now = timezone.now()
+    WebhookEndpoint.objects.create(
+        organization=organization,
+        url="https://hooks.contoso.example/in",
+        kinds=["credit_assigned"],
+        secret="whsec_" + "A" * 44,
+        failing_since=now - timedelta(days=4),
+    )
+    assert endpoints_failing_disable(now=now)
 
 
 def walk_invitation(screens: dict[str, object]) -> None:
@@ -621,6 +679,10 @@ def test_every_mail_is_in_french_with_no_english_left(
     sent["credit_assigned"], sent["credit_removed"] = mailoutbox[3], mailoutbox[4]
     sent["credit_transferred"] = mailoutbox[6]
     [sent["digest"]] = [m for m in mailoutbox[8:] if m.to == [admin.email]]  # after the credits
+    before = len(mailoutbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        webhook_failing_for_days(organization)
+    [sent["webhook_disabled"]] = [m for m in mailoutbox[before:] if m.to == [admin.email]]
     assert sorted(sent) == MAIL_TEMPLATES, "a mail the portal sends is missing from this walk"
     assert set(digest.counts) == set(NoticeKind.values)  # each kind in French
     # A template's other wording: the previous holder of a transferred credit.

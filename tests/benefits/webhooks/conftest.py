@@ -46,7 +46,7 @@ def endpoint_make(organization, *, url: str = "https://hooks.example.com/in", ki
 
 def record(organization, *, actor=None, kind: str = Activity.Kind.ROLES_CHANGED, **snapshot):
     """One activity record of ``organization`` (a team change), as the services write them."""
-    actor = actor or UserFactory(organization=organization, roles=[Role.GLOBAL_ADMIN.value])
+    actor = actor or UserFactory.create(organization=organization, roles=[Role.GLOBAL_ADMIN.value])
     return activity_record(
         kind=kind,
         actor=actor,

@@ -29,6 +29,8 @@ class Receiver:
     down_for: int = 0
     # Answer every request with this instead (a redirect: 302).
     answer: int | None = None
+    # Seconds to wait before answering (a slow receiver).
+    delay: float = 0.0
     accepted: list[Received] = field(default_factory=list)
     requests: int = 0
     refused_signatures: int = 0
@@ -50,6 +52,7 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                time.sleep(receiver.delay)
                 headers = {key.lower(): value for key, value in self.headers.items()}
                 with receiver._lock:
                     receiver.requests += 1

@@ -218,3 +218,22 @@ def test_a_second_task_for_the_same_delivery_sends_nothing(organization, receive
     delivery = WebhookDelivery.objects.get()
     assert delivery_attempt(delivery_id=delivery.pk) is None
     assert receiver.requests == 1
+
+
+def test_two_workers_on_one_delivery_send_it_once(postgres, organization, receiver, settings):
+    from django.db import transaction
+
+    from tests.conftest import run_at_once
+
+    endpoint = endpoint_make(organization, url=receiver.url())
+    receiver.secret = endpoint.secret
+    receiver.delay = 0.5  # both tries overlap
+    with transaction.atomic():
+        record(organization)
+        delivery = WebhookDelivery.objects.get()
+        # Kept from the worker the commit would hand it to: the two below race for it.
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(status="failed")
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status="pending")
+    outcomes = run_at_once(2, lambda _index: delivery_attempt(delivery_id=delivery.pk))
+    assert sum(outcome is not None for outcome in outcomes) == 1, outcomes
+    assert receiver.requests == 1

@@ -60,7 +60,7 @@ def public_dns(monkeypatch):
 
 
 def create(organization, url: str, kinds=("credit_assigned",)):
-    actor = UserFactory(organization=organization)
+    actor = UserFactory.create(organization=organization)
     return services.endpoint_create(organization=organization, actor=actor, url=url, kinds=kinds)
 
 
@@ -199,7 +199,7 @@ def test_each_wanted_record_gets_one_delivery_per_active_endpoint(
 
 def test_a_rolled_back_change_leaves_no_delivery(organization, django_capture_on_commit_callbacks):
     endpoint_make(organization)
-    actor = UserFactory(organization=organization)
+    actor = UserFactory.create(organization=organization)
 
     def change_that_fails() -> None:
         with transaction.atomic():
@@ -215,7 +215,7 @@ def test_a_rolled_back_change_leaves_no_delivery(organization, django_capture_on
 
 
 def test_a_record_costs_one_lookup_when_no_endpoint_wants_it(organization):
-    actor = UserFactory(organization=organization)
+    actor = UserFactory.create(organization=organization)
     endpoint_make(organization, kinds=["credit_assigned"])
     with CaptureQueriesContext(connection) as queries:
         record(organization, actor=actor)
@@ -319,8 +319,10 @@ def test_the_default_retries_span_about_a_day():
 def test_the_team_admins_are_told_when_a_failing_endpoint_is_disabled(organization):
     from benefits.webhooks.delivery import endpoints_failing_disable
 
-    admin = UserFactory(organization=organization, roles=[Role.USER_ADMIN.value], language="fr")
-    UserFactory(organization=organization, roles=[Role.ADMIN_AGENT.value])  # benefits only
+    admin = UserFactory.create(
+        organization=organization, roles=[Role.USER_ADMIN.value], language="fr"
+    )
+    UserFactory.create(organization=organization, roles=[Role.ADMIN_AGENT.value])  # benefits only
     now = timezone.now()
     failing = endpoint_make(organization, failing_since=now - timedelta(days=3, minutes=1))
     recent = endpoint_make(organization, failing_since=now - timedelta(days=2, hours=23))

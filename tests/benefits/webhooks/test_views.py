@@ -35,7 +35,7 @@ def test_the_team_page_links_to_webhooks(partner_client):
 @pytest.mark.parametrize("role", [Role.ADMIN_AGENT, Role.MPN_PARTNER_ADMIN])
 def test_benefits_only_roles_get_403(client, organization, role):
     endpoint = endpoint_make(organization)
-    client.force_login(UserFactory(organization=organization, roles=[role.value]))
+    client.force_login(UserFactory.create(organization=organization, roles=[role.value]))
     assert client.get(url("team:webhooks")).status_code == 403
     assert client.get(url("team:webhook_detail", endpoint.pk)).status_code == 403
     assert client.post(url("team:webhook_disable", endpoint.pk)).status_code == 403

@@ -1,0 +1,86 @@
+"""A real Celery worker process (``celery -A partnerbenefits worker``, as in production) on
+PostgreSQL and a real Redis broker delivers webhooks to a real receiver: every event exactly
+once across an outage of a few tries, signed, and nothing once the endpoint is disabled."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+
+import kombu.pools
+import pytest
+import redis
+from django.db import transaction
+
+from benefits.webhooks import services
+from benefits.webhooks.models import WebhookDelivery
+from partnerbenefits.celery import app
+from tests.benefits.webhooks.conftest import endpoint_make, record
+from tests.celery_workers import worker_start, workers_stop
+from tests.conftest import require_service
+
+BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL") or "redis://127.0.0.1:6379/9"
+
+
+def forget_connections() -> None:
+    app._pool = None
+    app.amqp._producer_pool = None
+    kombu.pools.reset()
+
+
+@pytest.fixture
+def broker(postgres) -> Iterator[str]:
+    """The test process publishes to the real broker instead of running tasks itself."""
+    client = redis.Redis.from_url(BROKER_URL, socket_connect_timeout=1)
+    try:
+        client.flushdb()
+    except redis.exceptions.ConnectionError:
+        require_service(False, f"needs a Redis server at {BROKER_URL}")
+    before = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
+    app.conf.update(task_always_eager=False, broker_url=BROKER_URL)
+    forget_connections()
+    try:
+        yield BROKER_URL
+    finally:
+        app.conf.update(before)
+        forget_connections()
+        client.flushdb()
+
+
+@pytest.fixture
+def worker(broker, smtp_server):
+    process = worker_start(
+        broker_url=broker,
+        smtp=smtp_server,
+        WEBHOOKS_ALLOW_PRIVATE_ADDRESSES="1",
+        WEBHOOKS_RETRY_DELAYS="0.2,0.2,0.4,0.4,0.4",
+    )
+    yield process
+    workers_stop([process])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_delivers_every_event_once_across_an_outage(organization, receiver, worker):
+    endpoint = endpoint_make(organization, url=receiver.url())
+    receiver.secret = endpoint.secret
+    receiver.down_for = 3  # the first three requests get 503
+    with transaction.atomic():
+        activities = [record(organization) for _ in range(5)]
+    received = receiver.wait_for(5, timeout=60)
+    time.sleep(1.5)  # anything sent twice would arrive now
+    ids = receiver.event_ids()
+    assert len(ids) == 5
+    assert len(set(ids)) == 5
+    assert {r.payload["data"]["id"] for r in received} == {a.pk for a in activities}
+    assert receiver.refused_signatures == 0
+    assert receiver.requests == 5 + 3
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"succeeded"}
+    assert worker.poll() is None
+
+    # Disabled: what is recorded next is never sent.
+    services.endpoint_disable(endpoint=endpoint)
+    record(organization)
+    time.sleep(1.5)
+    assert receiver.requests == 8
+    assert not WebhookDelivery.objects.filter(status="pending").exists()
