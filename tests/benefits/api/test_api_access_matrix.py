@@ -10,6 +10,7 @@ The operations are read from the OpenAPI document: one that this matrix doesn't 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -268,7 +269,7 @@ def call(client, name: str, request: Request, headers: dict[str, str]):
     extra = dict(headers)
     if method in {"POST", "DELETE", "PUT", "PATCH"}:
         # A fresh key per call: each call is a new request, never a replay of an earlier one.
-        extra["Idempotency-Key"] = f"matrix-{name}-{ApiToken.objects.count()}-{id(request)}"
+        extra["Idempotency-Key"] = f"matrix-{uuid.uuid4()}"
     body = json.dumps(request.body) if request.body is not None else None
     return client.generic(
         method,
