@@ -103,6 +103,9 @@ class WebhookDelivery(models.Model):
         _("next try"), null=True, blank=True, default=timezone.now
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # When the safety net last handed it to a worker: it waits a while before doing so again,
+    # so a backlog of due deliveries isn't queued once more every minute.
+    queued_at = models.DateTimeField(_("handed over again"), null=True, blank=True)
     # Failures since it was made or last resent: where it stands in the retry delays.
     retries = models.PositiveIntegerField(_("retries"), default=0)
     last_attempt_at = models.DateTimeField(_("last try"), null=True, blank=True)

@@ -15,6 +15,7 @@ import logging
 from datetime import timedelta
 
 from celery import Task, shared_task
+from django.db.models import Q
 from django.utils import timezone
 
 from benefits.webhooks.delivery import delivery_attempt, endpoints_failing_disable
@@ -57,11 +58,13 @@ def webhook_deliveries_due(overdue_seconds: float | None = None) -> int:
     endpoints_failing_disable(now=now)
     overdue = OVERDUE_AFTER if overdue_seconds is None else timedelta(seconds=overdue_seconds)
     due = WebhookDelivery.objects.filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lte=now - overdue),
         status=WebhookDelivery.Status.PENDING,
         next_attempt_at__lte=now - overdue,
         endpoint__is_active=True,
     ).order_by("next_attempt_at", "pk")
     delivery_ids = list(due.values_list("pk", flat=True)[:BATCH])
+    WebhookDelivery.objects.filter(pk__in=delivery_ids).update(queued_at=now)
     for delivery_id in delivery_ids:
         deliver_webhook.delay(delivery_id)
     if delivery_ids:

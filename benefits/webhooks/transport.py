@@ -36,6 +36,11 @@ class Outcome:
         return self.status is not None and 200 <= self.status < 300
 
 
+def tls_context() -> ssl.SSLContext:
+    """The system's trusted certificates, the host name checked against the URL's."""
+    return ssl.create_default_context()
+
+
 def _connect_to(address: IPAddress, target: tuple[str, int], timeout: float, source=None):
     """http.client's ``_create_connection`` that dials the checked address, not the name."""
     return socket.create_connection((str(address), target[1]), timeout, source)
@@ -54,7 +59,7 @@ def post(*, url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     connection: http.client.HTTPConnection
     if https:
         connection = http.client.HTTPSConnection(
-            host, port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context()
+            host, port, timeout=TIMEOUT_SECONDS, context=tls_context()
         )
     else:
         connection = http.client.HTTPConnection(host, port, timeout=TIMEOUT_SECONDS)

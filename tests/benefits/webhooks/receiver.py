@@ -5,6 +5,7 @@ signature as a partner would (``standardwebhooks.Webhook(secret).verify``), answ
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ class Receiver:
     requests: int = 0
     refused_signatures: int = 0
     hosts: list[str] = field(default_factory=list)
+    sni: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
 
@@ -46,7 +48,8 @@ class Receiver:
     def url(self, path: str = "/hooks", host: str = "127.0.0.1") -> str:
         return f"http://{host}:{self.port}{path}"
 
-    def start(self) -> Receiver:
+    def start(self, *, tls: ssl.SSLContext | None = None) -> Receiver:
+        """Serve on a free loopback port; over TLS with ``tls`` (its names seen in ``sni``)."""
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -84,6 +87,13 @@ class Receiver:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+
+            def seen(_socket: ssl.SSLObject, name: str | None, _context: ssl.SSLContext) -> None:
+                self.sni.append(name or "")
+
+            tls.sni_callback = seen
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 

@@ -237,3 +237,58 @@ def test_two_workers_on_one_delivery_send_it_once(postgres, organization, receiv
     outcomes = run_at_once(2, lambda _index: delivery_attempt(delivery_id=delivery.pk))
     assert sum(outcome is not None for outcome in outcomes) == 1, outcomes
     assert receiver.requests == 1
+
+
+@pytest.fixture
+def tls_receiver(loopback_allowed, tmp_path, monkeypatch):
+    """An HTTPS receiver on 127.0.0.1 whose certificate names hooks.test only; the portal's
+    TLS context trusts that certificate, and hooks.test and other.test resolve to 127.0.0.1."""
+    import socket
+    import ssl
+    import subprocess
+
+    from benefits.webhooks import addresses, transport
+    from tests.benefits.webhooks.receiver import Receiver
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=hooks.test"),
+            *("-addext", "subjectAltName=DNS:hooks.test"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    real_lookup = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host in {"hooks.test", "other.test"}:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+        return real_lookup(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(addresses.socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(transport, "tls_context", lambda: ssl.create_default_context(cafile=cert))
+    server = Receiver().start(tls=server_context)
+    yield server
+    server.stop()
+
+
+def test_tls_checks_the_urls_host_name_on_the_checked_address(organization, tls_receiver):
+    endpoint = endpoint_make(organization, url=f"https://hooks.test:{tls_receiver.port}/in")
+    tls_receiver.secret = endpoint.secret
+    record(organization)
+    tls_receiver.wait_for(1)
+    assert tls_receiver.sni == ["hooks.test"]  # SNI names the host, not the address
+    assert tls_receiver.hosts == [f"hooks.test:{tls_receiver.port}"]
+
+
+def test_a_certificate_for_another_name_is_a_failure(organization, tls_receiver):
+    endpoint_make(organization, url=f"https://other.test:{tls_receiver.port}/in")
+    record(organization)
+    delivery = WebhookDelivery.objects.get()
+    assert tls_receiver.requests == 0
+    assert delivery.last_error.startswith("TLS")
+    assert delivery.status == WebhookDelivery.Status.PENDING
