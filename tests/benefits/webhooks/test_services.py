@@ -344,3 +344,22 @@ def test_the_team_admins_are_told_when_a_failing_endpoint_is_disabled(organizati
     assert [mail.to for mail in mails] == [admin.email]
     assert failing.url in mails[0].text
     assert "désactivé" in mails[0].subject
+
+
+def test_a_key_import_is_sent_too(contoso, office_benefit):
+    """Staff's key import writes its records through the same function: they reach the outbox."""
+    from benefits.services.key_import import KeyRow, key_import_apply
+    from tests.benefits.factories import random_key
+
+    endpoint = endpoint_make(contoso, kinds=["keys_imported"])
+    staff = UserFactory.create(email="importer@partnerbenefits.example", organization=None)
+    rows = [
+        KeyRow(number=line, key=random_key(7_000 + line), licenses=5, benefit=office_benefit.pk)
+        for line in (2, 3)
+    ]
+    key_import_apply(rows=rows, actor=staff)
+    delivery = endpoint.deliveries.get()
+    payload = webhook_payload(activity=delivery.activity, message_id=delivery.message_id)
+    assert payload["type"] == "keys_imported"
+    assert payload["data"]["benefit_id"] == office_benefit.pk
+    assert payload["data"]["after"]["keys"] == 2
