@@ -20,7 +20,9 @@ from tests.benefits.webhooks.conftest import endpoint_make, record
 from tests.celery_workers import worker_start, workers_stop
 from tests.conftest import require_service
 
-BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL") or "redis://127.0.0.1:6379/9"
+# A Redis database of its own (the mail worker's test uses 9, the digests' 10): tests run side by
+# side never take each other's tasks, nor empty each other's queue.
+BROKER_URL = os.environ.get("CELERY_TEST_WEBHOOK_BROKER_URL") or "redis://127.0.0.1:6379/11"
 
 
 def forget_connections() -> None:
