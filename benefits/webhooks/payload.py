@@ -21,6 +21,7 @@ def activity_data(activity: Activity) -> dict[str, Any]:
         "kind": activity.kind,
         "created_at": activity.created_at.isoformat(),
         "actor_email": activity.actor_email,
+        "api_token_name": activity.api_token_name,  # "" when the change was made on a screen
         "benefit_id": activity.benefit_id,
         "subscription_id": activity.subscription_id,
         "directory_user_id": activity.directory_user_id,

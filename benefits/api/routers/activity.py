@@ -3,7 +3,7 @@ days), a page at a time.
 
 Each record is described by the webhooks' own builder (benefits.webhooks.payload
 ``activity_data``), so a script reading the log and an endpoint receiving its events see the
-same fields; the API adds the name of the token that made a change. Snapshots (``before``,
+same fields, the name of the API token that made a change among them. Snapshots (``before``,
 ``after``) never hold a full product key: the services write only its last group.
 """
 
@@ -82,11 +82,7 @@ def activity_list(request: ApiRequest, params: Query[ActivityParams]) -> dict:
         context={},
     )
     return {
-        "items": [activity_out(record) for record in page.items],
+        "items": [activity_data(record) for record in page.items],
         "next": page_link(request, page.next),
         "previous": page_link(request, page.previous),
     }
-
-
-def activity_out(record: Activity) -> dict[str, Any]:
-    return {**activity_data(record), "api_token_name": record.api_token_name}

@@ -273,6 +273,7 @@ def test_the_payload_is_the_records_public_fields(organization):
             "kind": "roles_changed",
             "created_at": activity.created_at.isoformat(),
             "actor_email": activity.actor_email,
+            "api_token_name": "",
             "benefit_id": None,
             "subscription_id": None,
             "directory_user_id": None,
