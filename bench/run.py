@@ -58,9 +58,13 @@ SCENARIOS = [
     "api-benefits",
     "api-people",
     "api-redemption",
-    # Not pages: the daily digest job on a Celery worker (bench/digests.py).
+    # Not pages: the daily digest job on a Celery worker (bench/digests.py), and 1,000 activity
+    # records sent to a webhook endpoint by one (bench/webhooks.py).
     "digests",
+    "webhooks",
 ]
+# Measured on a Celery worker after the pages, not by simulated users.
+WORKER_SCENARIOS = {"digests", "webhooks"}
 WARMUP_SECONDS = 2
 SIGN_IN_ALLOWANCE_SECONDS = 120
 
@@ -91,7 +95,7 @@ def main() -> int:
         with Portal(port, keep_alive=keep_alive, log=work_dir / "gunicorn.log") as portal:
             measured = []
             for scenario in scenarios:
-                if scenario == "digests":
+                if scenario in WORKER_SCENARIOS:
                     continue
                 print(f"Scenario {scenario}: {users} users for {duration:g} s…", file=sys.stderr)
                 measured.append(
@@ -133,11 +137,28 @@ def main() -> int:
                 f"{digest_figures.digests_expected}, {digest_figures.duplicates} twice",
             )
         )
+    webhook_figures = None
+    if "webhooks" in scenarios:
+        from bench import webhooks
+
+        print("Scenario webhooks: 1,000 events to one endpoint…", file=sys.stderr)
+        webhook_figures = webhooks.measure(environment=dict(os.environ))
+        targets.append(
+            report.Target(
+                f"webhooks: all {webhooks.EVENTS} delivered once within {webhooks.MAX_SECONDS:g} s",
+                webhook_figures.passed,
+                f"{webhook_figures.seconds:.1f} s, {webhook_figures.received} of "
+                f"{webhook_figures.events}, {webhook_figures.requests} requests",
+            )
+        )
     print()
     print(report.table(results, memory, targets))
     if digest_figures is not None:
         print()
         print(digests.report(digest_figures))
+    if webhook_figures is not None:
+        print()
+        print(webhooks.report(webhook_figures))
     stamp = datetime.now(UTC)
     path = RESULTS_DIR / f"{stamp:%Y%m%dT%H%M%SZ}.json"
     report.write_json(
@@ -153,6 +174,7 @@ def main() -> int:
             "data_shape": shape_fingerprint(),
             "redis": bool(os.environ.get("REDIS_URL")),
             "digests": asdict(digest_figures) if digest_figures else None,
+            "webhooks": asdict(webhook_figures) if webhook_figures else None,
         },
         results=results,
         memory=memory,
