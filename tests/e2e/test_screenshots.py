@@ -27,6 +27,10 @@ SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
         ("team", "team:members", None),
         ("notifications", "notifications:list", None),
         ("two-step", "mfa_activate_totp", None),
+        ("report", "benefits:report", None),
+        ("api-tokens", "team:tokens", None),
+        ("webhooks", "team:webhook_create", None),
+        ("api-docs", "api:openapi-view", None),
     ],
 )
 def test_screenshot(page, name, url_name, expand):
@@ -39,9 +43,11 @@ def test_screenshot(page, name, url_name, expand):
         page.get_by_label("Product key", exact=True).fill("36XHH-2D2TT-9HB6D-FV6M9-F7CPQ")
         page.get_by_role("button", name="Validate").click()
         page.get_by_test_id("arithmetic").wait_for()
+    if name == "api-docs":
+        page.locator(".opblock").first.wait_for()
     if expand:
         page.get_by_role("button", name=re.compile(rf"View details\W+{expand}")).click()
         page.locator(".pb-details code").first.wait_for()
     target = Path(SCREENSHOTS_DIR)
     target.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=target / f"{name}.png", full_page=bool(expand) or name == "redeem-review")
+    page.screenshot(path=target / f"{name}.png", full_page=bool(expand) or name in {"redeem-review", "report"})
