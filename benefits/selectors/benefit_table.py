@@ -66,7 +66,9 @@ def benefit_table(
     descending = query.sort.startswith("-")
     field = SORTABLE.get(query.sort.lstrip("-"), SORTABLE[DEFAULT_SORT])
     ordering = [f"-{field}" if descending else field, "product__name", "pk"]
-    return benefits.annotate(
-        offer_label=_label_of("offer", Offer.choices),
-        type_label=_label_of("benefit_type", BenefitType.choices),
-    ).order_by(*ordering)
+    # Only the label the rows are sorted by is computed: each is a CASE over every choice.
+    if field == "offer_label":
+        benefits = benefits.annotate(offer_label=_label_of("offer", Offer.choices))
+    elif field == "type_label":
+        benefits = benefits.annotate(type_label=_label_of("benefit_type", BenefitType.choices))
+    return benefits.order_by(*ordering)

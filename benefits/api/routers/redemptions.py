@@ -130,10 +130,8 @@ def redemption_create(
             today=timezone.localdate(),
             api_token=request.auth,
         )
-        done = selectors.redemption_record_get(
-            organization=request.organization, record_id=record.pk
-        )
-        return Outcome(201, _redemption_out(done or record), record)
+        # The record holds the subscription as redeemed, with its tenant and product.
+        return Outcome(201, _redemption_out(record), record)
 
     return idempotent(
         request, key=idempotency_key, payload=payload.model_dump(mode="json"), write=redeem

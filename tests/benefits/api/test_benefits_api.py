@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django import forms
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from benefits.api.problems import INVALID, NOT_FOUND
 from benefits.forms import BenefitListForm
 from benefits.models import Benefit, BenefitType, Offer, Product
 from benefits.services import credits
+from common.pagecache import page_cache
 from tests.benefits.api.conftest import bearer
 from tests.benefits.api.paging import walk
 from tests.benefits.factories import ProductFactory
@@ -300,6 +302,9 @@ def test_walking_the_pages_sees_every_benefit_once_in_order(
 ):
     """Ties on every column (few names, quantities and dates): a walk forwards, then back,
     sees each benefit exactly once, in the list page's order."""
+    # Each example's rows are rolled back, not committed: no commit gives the organization's
+    # cached pages a new version (common.pagecache), so each example starts with none.
+    page_cache().clear()
     with transaction.atomic():
         headers = bearer(admin_user, [Scope.READ])
         today = timezone.localdate()
@@ -341,3 +346,26 @@ def test_a_changed_cursor_is_told_in_french(contoso_api):
     with translation.override("fr"):
         assert response.json()["detail"] == str(CURSOR_INVALID)
     assert response.json()["detail"].startswith("Ce curseur")
+
+
+def test_the_list_is_cached_until_a_change_commits(
+    contoso_api, monthly_credit, contoso_admin, django_capture_on_commit_callbacks
+):
+    def seats_held() -> int:
+        items = contoso_api.get(url("api:benefits_list")).json()["items"]
+        return next(item for item in items if item["id"] == monthly_credit.pk)["credit"][
+            "seats_held"
+        ]
+
+    before = seats_held()
+    with CaptureQueriesContext(connection) as queries:
+        assert seats_held() == before
+    assert len(queries) == 1  # the token only: the page came from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        credits.credit_assign(
+            benefit=monthly_credit,
+            directory_user=directory_user("Adele Vance"),
+            actor=contoso_admin,
+            today=timezone.localdate(),
+        )
+    assert seats_held() == before + 1
