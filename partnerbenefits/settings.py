@@ -400,7 +400,8 @@ if not WEBHOOKS_RETRY_DELAYS or any(delay <= 0 for delay in WEBHOOKS_RETRY_DELAY
 # --- API --------------------------------------------------------------------------------------
 # Requests a minute per token (benefits/api/auth.py); past it, 429 with Retry-After.
 API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 600)
-# How long an Idempotency-Key and its response are kept at least (SPEC 11 asks for 24 hours).
+# How long an API Idempotency-Key and its answer are kept (24 hours at least, for clients that
+# retry the next day).
 API_IDEMPOTENCY_KEEP_HOURS = env_int("API_IDEMPOTENCY_KEEP_HOURS", 48)
 
 # --- Internationalisation ---------------------------------------------------------------------

@@ -8,7 +8,8 @@ and stores the answer, refusals included, next to the activity record the change
   body, however many arrive at once, and nothing changes twice;
 - the same key with anything else is refused (422) and changes nothing;
 - a request that failed without an answer (a server error) leaves no row: it can be retried.
-Rows are kept at least API_IDEMPOTENCY_KEEP_HOURS (``idempotency_purge``).
+Rows are kept API_IDEMPOTENCY_KEEP_HOURS (benefits.services.idempotency), the activity
+records' keys for ever: a key seen again after its row went is refused like any reused key.
 """
 
 from __future__ import annotations
@@ -17,19 +18,17 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Header, Status
 
 from benefits.api.auth import ApiRequest
 from benefits.api.problems import ApiProblem, problem_body, refusal_detail, refusal_status
 from benefits.models import Activity, IdempotentRequest
+from benefits.services.redemption import ONE_PER_TOKEN, constraint_violated
 
 KEY_REUSED = _(
     "This Idempotency-Key was already used for a different request. Use a new key for each "
@@ -75,6 +74,11 @@ def idempotent(
             except ValidationError as refusal:
                 status = refusal_status(refusal)
                 outcome = Outcome(status, problem_body(status, refusal_detail(refusal)))
+            except IntegrityError as error:
+                # The key's row was forgotten, but the change it made still carries the key.
+                if constraint_violated(error, Activity) != ONE_PER_TOKEN:
+                    raise
+                outcome = Outcome(422, problem_body(422, KEY_REUSED))
             claimed.status_code = outcome.status
             claimed.response = outcome.body
             claimed.activity = outcome.activity
@@ -112,10 +116,3 @@ def _fingerprint(request: ApiRequest, payload: dict[str, Any]) -> str:
         [request.method, request.path, payload], sort_keys=True, default=str, separators=(",", ":")
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def idempotency_purge(*, now: Any = None) -> int:
-    """Forget the keys older than API_IDEMPOTENCY_KEEP_HOURS; how many were removed."""
-    cutoff = (now or timezone.now()) - timedelta(hours=settings.API_IDEMPOTENCY_KEEP_HOURS)
-    removed, _counts = IdempotentRequest.objects.filter(created_at__lt=cutoff).delete()
-    return removed

@@ -13,7 +13,9 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django import forms
 from django.conf import settings
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import Promise
@@ -25,10 +27,15 @@ from ninja.errors import ValidationError as RequestInvalid
 CONTENT_TYPE = "application/problem+json"
 TYPE_BASE = "/api/v1/problems/"
 
-# Refusals that mean "the state changed, look again" rather than "this can't be done".
+# The services' refusal codes that mean "the state changed, look again" (409) rather than
+# "this can't be done" (422): a used key, a subscription changed since the preview, a spent
+# review token, a row gone, a full credit, a holder who no longer holds it or is gone. A test
+# checks that each is raised by a service.
 CONFLICT_CODES = frozenset(
-    {"used", "seats_full", "subscription_changed", "token_spent", "not_holder", "holder_gone"}
+    {"used", "changed", "token_spent", "gone", "seats_full", "not_a_holder", "person_gone"}
 )
+# The database refused the change: nothing was changed, try again (503).
+UNAVAILABLE_CODES = frozenset({"not_saved"})
 
 TITLES = {
     400: _("Bad request"),
@@ -40,6 +47,7 @@ TITLES = {
     422: _("Request refused"),
     429: _("Too many requests"),
     500: _("Server error"),
+    503: _("Try again"),
 }
 SLUGS = {
     400: "bad-request",
@@ -51,6 +59,7 @@ SLUGS = {
     422: "unprocessable",
     429: "too-many-requests",
     500: "server-error",
+    503: "unavailable",
 }
 NO_TOKEN = _(
     "Send a valid API token as 'Authorization: Bearer <token>'. A token stops working when it "
@@ -96,6 +105,16 @@ class ApiProblem(Exception):
         self.headers = headers or {}
 
 
+# The problems each kind of operation declares (and may answer with).
+READ_ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 422: Problem, 429: Problem}
+WRITE_ERRORS: dict[int, type[Schema]] = {
+    **READ_ERRORS,
+    404: Problem,
+    409: Problem,
+    503: Problem,
+}
+
+
 def problem_body(
     status: int, detail: str | Promise, errors: list[dict[str, str]] | None = None
 ) -> dict[str, Any]:
@@ -128,6 +147,8 @@ def problem_response(
 
 def refusal_status(error: ValidationError) -> int:
     codes = {item.code for item in error.error_list} if hasattr(error, "error_list") else set()
+    if codes & UNAVAILABLE_CODES:
+        return 503
     return 409 if codes & CONFLICT_CODES else 422
 
 
@@ -144,8 +165,44 @@ def _request_errors(raw: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
             for part in item.get("loc", ())
             if part not in {"body", "payload", "query", "header", "path"}
         ]
-        fields.append({"field": ".".join(location[-2:]) or "body", "message": str(item["msg"])})
+        fields.append({"field": ".".join(location[-2:]) or "body", "message": _message(item)})
     return fields
+
+
+def _message(item: dict[str, Any]) -> str:
+    """A pydantic error in the words of Django's own forms and validators, which speak the
+    reader's language (pydantic's messages exist in English only)."""
+    kind, context, given = item.get("type", ""), item.get("ctx") or {}, item.get("input")
+    if kind == "missing":
+        return str(forms.Field.default_error_messages["required"])
+    if kind.startswith("int_"):
+        return str(forms.IntegerField.default_error_messages["invalid"])
+    if kind.startswith("date"):
+        return str(forms.DateField.default_error_messages["invalid"])
+    if kind in {"enum", "literal_error"}:
+        invalid_choice = forms.ChoiceField.default_error_messages["invalid_choice"]
+        return str(invalid_choice) % {"value": given}
+    if kind == "string_too_long":
+        limit = context.get("max_length", 0)
+        return str(validators.MaxLengthValidator(limit).message) % {
+            "limit_value": limit,
+            "show_value": len(str(given)),
+        }
+    if kind == "string_too_short":
+        limit = context.get("min_length", 0)
+        return str(validators.MinLengthValidator(limit).message) % {
+            "limit_value": limit,
+            "show_value": len(str(given)),
+        }
+    if kind in {"less_than_equal", "less_than"}:
+        return str(validators.MaxValueValidator.message) % {
+            "limit_value": context.get("le", context.get("lt"))
+        }
+    if kind in {"greater_than_equal", "greater_than"}:
+        return str(validators.MinValueValidator.message) % {
+            "limit_value": context.get("ge", context.get("gt"))
+        }
+    return str(validators.RegexValidator.message)
 
 
 def problems_install(api: NinjaAPI) -> None:

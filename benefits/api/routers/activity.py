@@ -16,15 +16,13 @@ from accounts.models import Scope
 from benefits import selectors
 from benefits.api.auth import ApiRequest, TokenAuth
 from benefits.api.cursor import cursor_read, keyset_page, page_link
-from benefits.api.problems import Problem
+from benefits.api.problems import READ_ERRORS
 from benefits.api.queries import CURSOR, PAGE_SIZE, choice, form_valid
 from benefits.forms import ActivityFilterForm
 from benefits.models import Activity
 from benefits.webhooks.payload import activity_data
 
 router = Router(tags=["Activity"])
-
-READ_ERRORS = {401: Problem, 403: Problem, 422: Problem, 429: Problem}
 
 
 class ActivityParams(Schema):

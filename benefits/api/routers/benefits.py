@@ -20,7 +20,7 @@ from accounts.models import Scope
 from benefits import selectors
 from benefits.api.auth import ApiRequest, TokenAuth
 from benefits.api.cursor import Cursor, cursor_read, keyset_page, page_link
-from benefits.api.problems import Problem
+from benefits.api.problems import READ_ERRORS, Problem
 from benefits.api.queries import CURSOR, PAGE_SIZE, choice, form_valid
 from benefits.forms import SEARCH_MAX_LENGTH, STATUS_CHOICES, BenefitListForm
 from benefits.models import Benefit, BenefitType, Offer, Product, ProductKey
@@ -28,7 +28,6 @@ from common.pagecache import TIMEOUT, page_cache, page_key
 
 router = Router(tags=["Benefits"])
 
-READ_ERRORS = {401: Problem, 403: Problem, 422: Problem, 429: Problem}
 SORTS = [key for name in selectors.SORTABLE for key in (name, f"-{name}")]
 
 

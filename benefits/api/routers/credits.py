@@ -5,6 +5,7 @@ needs an ``Idempotency-Key`` (benefits.api.idempotency), stored with its activit
 """
 
 from datetime import datetime
+from typing import cast
 
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -14,13 +15,11 @@ from accounts.models import DirectoryUser, Scope
 from benefits import selectors
 from benefits.api.auth import ApiRequest, TokenAuth
 from benefits.api.idempotency import IdempotencyKey, Outcome, idempotent
-from benefits.api.problems import Problem
-from benefits.models import CreditAssignment
+from benefits.api.problems import WRITE_ERRORS
+from benefits.models import Activity, CreditAssignment
 from benefits.services import credits
 
 router = Router(tags=["Azure credit"])
-
-WRITE_ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem, 429: Problem}
 
 
 class HolderIn(Schema):
@@ -141,7 +140,10 @@ def _held(
     request: ApiRequest, assignment: CreditAssignment, *, key: str, status: int = 201
 ) -> Outcome:
     person = assignment.directory_user
-    record = selectors.activity_by_idempotency_key(organization=request.organization, key=key)
+    # The service recorded the change with the request's key in the same transaction.
+    record = cast(
+        Activity, selectors.activity_by_idempotency_key(organization=request.organization, key=key)
+    )
     body = HolderOut(
         benefit_id=assignment.benefit_id,
         directory_user_id=person.pk,
@@ -149,6 +151,6 @@ def _held(
         user_principal_name=person.user_principal_name,
         tenant_domain=person.tenant.primary_domain,
         assigned_at=assignment.assigned_at,
-        activity_id=record.pk if record else 0,
+        activity_id=record.pk,
     ).model_dump(mode="json")
     return Outcome(status, body, record)

@@ -9,12 +9,9 @@ from pydantic import Field
 from accounts import selectors as people
 from accounts.models import Scope
 from benefits.api.auth import ApiRequest, TokenAuth
-from benefits.api.problems import Problem
+from benefits.api.problems import READ_ERRORS
 
 router = Router(tags=["Tenants and people"])
-
-# Every operation declares the problems it can answer with.
-READ_ERRORS = {401: Problem, 403: Problem, 422: Problem, 429: Problem}
 
 
 class TenantOut(Schema):

@@ -11,6 +11,7 @@ from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
 from ninja import Router, Schema, Status
@@ -21,7 +22,7 @@ from accounts.models import Scope
 from benefits import selectors
 from benefits.api.auth import ApiRequest, TokenAuth
 from benefits.api.idempotency import IdempotencyKey, Outcome, idempotent
-from benefits.api.problems import ApiProblem, Problem
+from benefits.api.problems import WRITE_ERRORS, ApiProblem
 from benefits.models import Activity, ProductKey, Subscription
 from benefits.services import redemption
 from benefits.services.redemption import Action, Preview
@@ -29,8 +30,7 @@ from common import ratelimit
 
 router = Router(tags=["Redemptions"])
 
-PREVIEW_ERRORS = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
-REDEEM_ERRORS = {**PREVIEW_ERRORS, 429: Problem, 503: Problem}
+NO_TENANT = _("Your organization has no tenant to activate a subscription in.")
 
 
 class RedemptionIn(Schema):
@@ -93,7 +93,7 @@ class RedemptionOut(Schema):
 
 @router.post(
     "/redemptions/preview",
-    response={200: PreviewOut, **PREVIEW_ERRORS, 429: Problem, 503: Problem},
+    response={200: PreviewOut, **WRITE_ERRORS},
     summary="Preview a redemption: the figures the review shows; nothing changes",
     auth=TokenAuth(Scope.REDEEM),
 )
@@ -104,7 +104,7 @@ def redemption_preview(request: ApiRequest, payload: RedemptionIn) -> dict:
 
 @router.post(
     "/redemptions",
-    response={201: RedemptionOut, **REDEEM_ERRORS},
+    response={201: RedemptionOut, **WRITE_ERRORS},
     summary="Redeem a product key once (requires an Idempotency-Key)",
     auth=TokenAuth(Scope.REDEEM),
 )
@@ -117,7 +117,7 @@ def redemption_create(
         expected = (payload.expected_end_date, payload.expected_seats)
         shown = (preview.term.end_date, preview.term.seats)
         if any(want is not None and want != got for want, got in zip(expected, shown, strict=True)):
-            raise ValidationError(redemption.SUBSCRIPTION_CHANGED, code="changed")
+            raise redemption.SubscriptionChanged(redemption.SUBSCRIPTION_CHANGED, code="changed")
         record = redemption.key_redeem(
             organization=request.organization,
             key=preview.key,
@@ -148,7 +148,7 @@ def _preview(request: ApiRequest, payload: RedemptionIn) -> Preview:
         elif (primary := tenants.first()) is not None:
             tenant = primary
         else:
-            raise ValidationError(redemption.NO_SUBSCRIPTION, code="no_subscription")
+            raise ValidationError(NO_TENANT, code="no_tenant")
         subscription = None
     elif payload.subscription_id is None:
         raise ValidationError(redemption.NO_SUBSCRIPTION, code="no_subscription")
@@ -157,28 +157,30 @@ def _preview(request: ApiRequest, payload: RedemptionIn) -> Preview:
             organization=organization, subscription_id=payload.subscription_id
         )
         tenant = subscription.tenant
-    return redemption.redemption_preview(
+    preview = redemption.redemption_preview(
         key=key,
         action=payload.action,
         tenant=tenant,
         subscription=subscription,
         today=timezone.localdate(),
     )
+    # As in the wizard's Key step: a key counts as a wrong guess until a preview accepts it.
+    ratelimit.succeeded(request.user.pk)
+    return preview
 
 
 @sensitive_variables()
 def _key_found(request: ApiRequest, raw: str) -> ProductKey:
-    """The organization's key for ``raw``; each unknown key counts against the account's limit
-    of guesses, shared with the wizard's Key step (common.ratelimit)."""
+    """The organization's key for ``raw``, the lookup counted against the account's limit of
+    guesses, shared with the wizard's Key step (common.ratelimit); ``_preview`` gives it back
+    once the key is accepted."""
     try:
         minutes = ratelimit.attempt(request.user.pk)
     except ratelimit.Unavailable as error:  # fail closed: no guess goes uncounted
         raise ApiProblem(503, str(ratelimit.PAUSED_MESSAGES[ratelimit.KEY_VALIDATION])) from error
     if minutes:
         raise ApiProblem(429, _too_many(minutes), headers={"Retry-After": str(minutes * 60)})
-    key = redemption.key_find(organization=request.organization, raw=raw)
-    ratelimit.succeeded(request.user.pk)
-    return key
+    return redemption.key_find(organization=request.organization, raw=raw)
 
 
 def _too_many(minutes: int) -> str:

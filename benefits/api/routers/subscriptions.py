@@ -11,13 +11,11 @@ from accounts.models import Scope
 from benefits import selectors
 from benefits.api.auth import ApiRequest, TokenAuth
 from benefits.api.cursor import cursor_read, keyset_page, page_link
-from benefits.api.problems import Problem
+from benefits.api.problems import READ_ERRORS
 from benefits.api.queries import CURSOR, PAGE_SIZE
 from benefits.models import SUBSCRIPTION_STATUS_LABELS, Subscription
 
 router = Router(tags=["Subscriptions"])
-
-READ_ERRORS = {401: Problem, 403: Problem, 422: Problem, 429: Problem}
 
 
 class SubscriptionParams(Schema):

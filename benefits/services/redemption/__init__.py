@@ -26,6 +26,7 @@ from benefits.services.redemption.redeem import (
     SUBSCRIPTION_CHANGED,
     TOKEN_SPENT,
     SubscriptionChanged,
+    constraint_violated,
     key_redeem,
 )
 
@@ -47,6 +48,7 @@ __all__ = [
     "Action",
     "Preview",
     "SubscriptionChanged",
+    "constraint_violated",
     "key_check",
     "key_find",
     "key_find_by_id",

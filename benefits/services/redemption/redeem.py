@@ -91,7 +91,7 @@ def key_redeem(
         )
     # Caught here, after the transaction rolled back, so that the checks below can still read.
     except IntegrityError as error:
-        violated = _constraint_violated(error, Activity)
+        violated = constraint_violated(error, Activity)
         if violated == ONE_PER_TOKEN:
             earlier = selectors.redemption_by_token(organization=organization, token=token)
             if earlier is not None and earlier.product_key_id == key.pk:
@@ -218,7 +218,7 @@ def _apply(
     )
 
 
-def _constraint_violated(error: IntegrityError, model: type[models.Model]) -> str | None:
+def constraint_violated(error: IntegrityError, model: type[models.Model]) -> str | None:
     """The name of ``model``'s unique constraint that ``error`` reports, if it says which:
     PostgreSQL names it; SQLite lists the constrained columns."""
     name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)

@@ -1,0 +1,90 @@
+"""How the API answers the services' refusals: 409 when the state changed, 422 when the request
+can't be done, in the reader's language; a key reused after it was forgotten is refused."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from benefits.api.idempotency import KEY_REUSED
+from benefits.api.problems import CONFLICT_CODES, UNAVAILABLE_CODES
+from benefits.models import IdempotentRequest
+from benefits.services import redemption
+from tests.conftest import directory_user, url
+
+pytestmark = pytest.mark.django_db
+
+OFFICE_KEY = "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"
+
+
+def post(client, name: str, body: dict, *args, **headers):
+    return client.post(url(name, *args), body, content_type="application/json", headers=headers)
+
+
+def test_every_conflict_code_is_one_a_service_raises():
+    services = Path(settings.BASE_DIR, "benefits", "services")
+    raised = {
+        code
+        for source in services.rglob("*.py")
+        for code in re.findall(r'code="([a-z_]+)"', source.read_text())
+    }
+    assert CONFLICT_CODES | UNAVAILABLE_CODES <= raised
+
+
+def test_a_preview_gone_stale_is_a_conflict(contoso_api, office_benefit):
+    subscription = office_benefit.product.subscriptions.filter(
+        tenant__organization=office_benefit.organization
+    ).first()
+    if subscription is None:
+        pytest.skip("the demo has no Office 365 E3 subscription to extend")
+    body = {"key": OFFICE_KEY, "action": "extend", "subscription_id": subscription.pk}
+    preview = post(contoso_api, "api:redemption_preview", body)
+    assert preview.status_code == 200, preview.content
+    stale = "2000-01-01"
+    response = post(
+        contoso_api,
+        "api:redemption_create",
+        {**body, "expected_end_date": stale},
+        **{"Idempotency-Key": "stale"},
+    )
+    assert response.status_code == 409
+    assert response.json()["detail"] == str(redemption.SUBSCRIPTION_CHANGED)
+
+
+def test_a_key_seen_again_after_it_was_forgotten_is_refused(contoso_api, monthly_credit):
+    address = url("api:holder_assign", monthly_credit.pk)
+    adele = directory_user("Adele Vance")
+    first = contoso_api.post(
+        address,
+        {"directory_user_id": adele.pk},
+        content_type="application/json",
+        headers={"Idempotency-Key": "old"},
+    )
+    assert first.status_code == 201
+    IdempotentRequest.objects.all().delete()  # as the purge does after the keeping time
+    again = contoso_api.post(
+        address,
+        {"directory_user_id": directory_user("Alex Wilber").pk},
+        content_type="application/json",
+        headers={"Idempotency-Key": "old"},
+    )
+    assert again.status_code == 422, again.content
+    assert again.json()["detail"] == str(KEY_REUSED)
+    assert monthly_credit.assignments.count() == 1
+
+
+def test_invalid_fields_are_told_in_the_readers_language(contoso_api):
+    response = post(
+        contoso_api, "api:redemption_preview", {"action": "activate"}, **{"Accept-Language": "fr"}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "key", "message": "Ce champ est obligatoire."}]
+    wrong = post(
+        contoso_api,
+        "api:redemption_preview",
+        {"key": OFFICE_KEY, "action": "sideways"},
+        **{"Accept-Language": "fr"},
+    )
+    assert wrong.json()["errors"][0]["field"] == "action"
+    assert wrong.json()["errors"][0]["message"].startswith("Sélectionnez un choix valide.")
