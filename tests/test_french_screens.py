@@ -430,7 +430,7 @@ def api_token_screens() -> dict[str, object]:
         mock.patch("accounts.api_tokens.new_prefix", side_effect=lambda: f"{next(numbers):012d}"),
         mock.patch("accounts.api_tokens.new_secret", return_value="7" * 43),
     ):
-        screens = {
+        screens: dict[str, object] = {
             "api tokens": admin.get(page, headers=FRENCH),
             "api tokens, refused": admin.post(page, {"expires_days": "0"}, headers=FRENCH),
             "api tokens, created": admin.post(

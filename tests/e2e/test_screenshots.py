@@ -50,4 +50,6 @@ def test_screenshot(page, name, url_name, expand):
         page.locator(".pb-details code").first.wait_for()
     target = Path(SCREENSHOTS_DIR)
     target.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=target / f"{name}.png", full_page=bool(expand) or name in {"redeem-review", "report"})
+    page.screenshot(
+        path=target / f"{name}.png", full_page=bool(expand) or name in {"redeem-review", "report"}
+    )
