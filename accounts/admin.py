@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.api_tokens import api_token_revoke, api_tokens_revoke_all
+from accounts.models.tokens import TOKEN_START
 from accounts.mail import mail_deliver_again
 from accounts.models import (
     ApiToken,
@@ -182,7 +183,7 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("token"))
     def token_prefix(self, obj: ApiToken) -> str:
-        return f"pb_{obj.prefix}_…"
+        return f"{TOKEN_START}{obj.prefix}_…"
 
     @admin.display(description=_("scopes"))
     def scopes_display(self, obj: ApiToken) -> str:
