@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.api_tokens import api_token_revoke, api_tokens_revoke_all
-from accounts.models.tokens import TOKEN_START
 from accounts.mail import mail_deliver_again
 from accounts.models import (
     ApiToken,
@@ -20,6 +19,7 @@ from accounts.models import (
     Tenant,
     User,
 )
+from accounts.models.tokens import TOKEN_START
 from common.admin import ReadOnlyAdmin, SafeDeleteAdmin
 
 
