@@ -26,7 +26,7 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
     },
     # Webhook deliveries whose next try is due (the long waits are kept in the database, not on
-    # the broker) or whose task was lost; endpoints failing for 3 days are disabled.
+    # the broker) or whose task was lost.
     "webhook-deliveries-due": {
         "task": "benefits.webhooks.tasks.webhook_deliveries_due",
         "schedule": crontab(minute="*"),

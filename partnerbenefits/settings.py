@@ -396,6 +396,21 @@ if not WEBHOOKS_RETRY_DELAYS or any(delay <= 0 for delay in WEBHOOKS_RETRY_DELAY
         "WEBHOOKS_RETRY_DELAYS must be a comma-separated list of seconds above 0, not "
         f"{_webhook_delays!r}."
     )
+# The longest one delivery try may take, in seconds, all told: the lookup, connecting (to each
+# of the host's addresses in turn), the TLS handshake, sending, and the answer's status line and
+# headers (benefits/webhooks/transport.py; no single wait is longer than 10 s). A try holds a
+# worker and the delivery's row lock meanwhile, so a receiver that answers a byte at a time is
+# cut off here. The worker's task limits follow from it (benefits/webhooks/tasks.py).
+_webhook_attempt = os.environ.get("WEBHOOKS_ATTEMPT_SECONDS", "").strip() or "15"
+try:
+    WEBHOOKS_ATTEMPT_SECONDS = float(_webhook_attempt)
+except ValueError:
+    WEBHOOKS_ATTEMPT_SECONDS = -1.0
+if not 0 < WEBHOOKS_ATTEMPT_SECONDS <= 300:
+    raise ImproperlyConfigured(
+        "WEBHOOKS_ATTEMPT_SECONDS must be a number of seconds above 0 and at most 300 "
+        f"(default 15), not {_webhook_attempt!r}."
+    )
 
 # --- API --------------------------------------------------------------------------------------
 # Requests a minute per token (benefits/api/auth.py); past it, 429 with Retry-After.

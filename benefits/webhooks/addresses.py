@@ -30,13 +30,45 @@ class AddressRefused(Exception):
     """The host can't be reached by a webhook; the message says why (no secret in it)."""
 
 
+# IPv6 addresses that reach the IPv4 address in their last 32 bits: IPv4-mapped, NAT64's
+# well-known prefix (RFC 6052: an IPv6-only network's DNS64 hands these out for IPv4-only hosts)
+# and the deprecated IPv4-compatible form. Python 3.11's is_global says True for the last two
+# whatever they carry (64:ff9b::a9fe:a9fe is 169.254.169.254, ::127.0.0.1 loopback): only
+# is_reserved (all of ::/8) refused them, so the IPv4 address inside is checked in its own right.
+_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+# NAT64 for a site's own translator (RFC 8215): the IPv4 address may sit anywhere in it, and
+# whatever it reaches is the site's own network.
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address ``address`` leads to, if it carries one: IPv4-mapped, NAT64 and
+    IPv4-compatible in its last 32 bits, 6to4 (2002::/16) and Teredo (2001::/32, its client)."""
+    if address in _MAPPED or address in _NAT64 or address in _IPV4_COMPATIBLE:
+        return ipaddress.IPv4Address(int(address) & 0xFFFF_FFFF)
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]
+    return None
+
+
 def address_refused(address: IPAddress) -> bool:
-    """True for every address a webhook must not reach (anything not globally routable)."""
+    """True for every address a webhook must not reach (anything not globally routable, or an
+    IPv6 address that leads to such an IPv4 address)."""
     if isinstance(address, ipaddress.IPv6Address):
-        # ::ffff:10.0.0.1 and the like reach the IPv4 address inside.
-        embedded = address.ipv4_mapped or address.sixtofour
-        if embedded is not None:
-            return address_refused(embedded)
+        if address in _LOCAL_NAT64:
+            return True
+        inside = embedded_ipv4(address)
+        if inside is not None and address_refused(inside):
+            return True
+        # IPv4-mapped and NAT64 addresses reach nothing but the IPv4 address inside: a public one
+        # is allowed (an IPv6-only network reaching an IPv4-only receiver). The others must be
+        # public as IPv6 addresses too (the IPv4-compatible form, deprecated, never is).
+        if address in _MAPPED or address in _NAT64:
+            return False
     return (
         address.is_private
         or address.is_loopback

@@ -6,7 +6,7 @@ that waits past its visibility timeout (an hour) to a second worker, and keeps n
 so the hours-long waits of the later retries are kept in the database (``next_attempt_at``)
 and the safety net enqueues each when it is due. The same net catches a first try whose task
 was lost. Tasks are idempotent (delivery.py locks the row and checks it is still due), so a
-task handed over twice sends once.
+task handed over twice sends once; the net skips the rows a try holds rather than wait for it.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ import logging
 from datetime import timedelta
 
 from celery import Task, shared_task
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from benefits.webhooks.delivery import delivery_attempt, endpoints_failing_disable
+from benefits.webhooks.delivery import delivery_attempt
 from benefits.webhooks.models import WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -30,9 +32,22 @@ COUNTDOWN_MAX_SECONDS = 50 * 60
 OVERDUE_AFTER = timedelta(minutes=2)
 # At most this many handed over per run; the next run (a minute later) takes the rest.
 BATCH = 5000
+# A try ends by itself within WEBHOOKS_ATTEMPT_SECONDS (transport.py); these are the last resort
+# should something else hang (a DNS lookup, the database). The soft limit raises inside the try,
+# which writes it down as a failed attempt (delivery.py) so the retry schedule goes on; the hard
+# one ends the worker's process should even that hang.
+SOFT_TIME_LIMIT = settings.WEBHOOKS_ATTEMPT_SECONDS + 45
+TIME_LIMIT = SOFT_TIME_LIMIT + 30
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=TIME_LIMIT,
+)
 def deliver_webhook(self: Task, delivery_id: int) -> None:
     """Try the delivery ``delivery_id`` once (if still due) and schedule its next try."""
     attempt = delivery_attempt(delivery_id=delivery_id)
@@ -52,10 +67,9 @@ def deliver_webhook(self: Task, delivery_id: int) -> None:
 @shared_task(acks_late=True, ignore_result=True)
 def webhook_deliveries_due(overdue_seconds: float | None = None) -> int:
     """Hand a worker every pending delivery of an active endpoint due ``overdue_seconds`` ago
-    (default ``OVERDUE_AFTER``), and disable the endpoints failing for 3 days. Returns how many
-    deliveries were handed over."""
+    (default ``OVERDUE_AFTER``) that no try holds now. Returns how many were handed over.
+    Endpoints are disabled by their failed tries (delivery.py), not here."""
     now = timezone.now()
-    endpoints_failing_disable(now=now)
     overdue = OVERDUE_AFTER if overdue_seconds is None else timedelta(seconds=overdue_seconds)
     due = WebhookDelivery.objects.filter(
         Q(queued_at__isnull=True) | Q(queued_at__lte=now - overdue),
@@ -63,8 +77,13 @@ def webhook_deliveries_due(overdue_seconds: float | None = None) -> int:
         next_attempt_at__lte=now - overdue,
         endpoint__is_active=True,
     ).order_by("next_attempt_at", "pk")
-    delivery_ids = list(due.values_list("pk", flat=True)[:BATCH])
-    WebhookDelivery.objects.filter(pk__in=delivery_ids).update(queued_at=now)
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            # A row a try holds is in flight: waiting for it would stall the net for as long.
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        delivery_ids = list(due.values_list("pk", flat=True)[:BATCH])
+        WebhookDelivery.objects.filter(pk__in=delivery_ids).update(queued_at=now)
+    # Handed over once committed: a worker quicker than the commit would find them locked.
     for delivery_id in delivery_ids:
         deliver_webhook.delay(delivery_id)
     if delivery_ids:

@@ -171,7 +171,13 @@ def test_a_receiver_that_never_answers_times_out(loopback_allowed, monkeypatch):
     assert "0.3" in outcome.error
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "10.0.0.1", "169.254.169.254", "[::1]", "localhost"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        *("127.0.0.1", "10.0.0.1", "169.254.169.254", "[::1]", "localhost"),
+        *("[64:ff9b::a9fe:a9fe]", "[::127.0.0.1]"),  # 169.254.169.254 by NAT64, and loopback
+    ],
+)
 def test_private_addresses_are_not_contacted_when_the_setting_is_off(
     organization, receiver, settings, host
 ):

@@ -1,6 +1,7 @@
 """The safety net (run every minute by celery beat): it hands a worker the deliveries whose
 next try is due — a lost task, or a wait too long to keep on the broker — once per while, never
-those of a disabled endpoint, and it disables the endpoints failing for 3 days."""
+those of a disabled endpoint, nor those a try holds (it doesn't wait for one). Endpoints are
+disabled by failed tries, not by the net (test_failures.py)."""
 
 from __future__ import annotations
 
@@ -49,10 +50,42 @@ def test_the_longest_wait_on_the_broker_stays_under_its_visibility_timeout():
     assert COUNTDOWN_MAX_SECONDS < 60 * 60
 
 
-def test_endpoints_failing_for_three_days_are_disabled_by_the_net(organization, handed):
-    endpoint = endpoint_make(
-        organization, failing_since=timezone.now() - timedelta(days=3, hours=1)
-    )
-    webhook_deliveries_due()
-    endpoint.refresh_from_db()
-    assert not endpoint.is_active
+@pytest.mark.django_db(transaction=True)
+def test_the_net_skips_a_delivery_a_try_holds_without_waiting(postgres, organization, handed):
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    endpoint_make(organization)
+    held_activity, free_activity = record(organization), record(organization)
+    handed.clear()  # the hand-overs of their own commits
+    WebhookDelivery.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=5))
+    held = WebhookDelivery.objects.get(activity=held_activity)
+    free = WebhookDelivery.objects.get(activity=free_activity)
+    locked, release = threading.Event(), threading.Event()
+
+    def a_try_in_flight() -> None:
+        try:
+            with transaction.atomic():
+                WebhookDelivery.objects.select_for_update().get(pk=held.pk)
+                locked.set()
+                release.wait(5)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=a_try_in_flight)
+    thread.start()
+    try:
+        assert locked.wait(5)
+        started = time.monotonic()
+        handed_over = webhook_deliveries_due()
+        took = time.monotonic() - started
+    finally:
+        release.set()
+        thread.join()
+    assert handed_over == 1
+    assert handed == [free.pk]
+    assert took < 2
+    held.refresh_from_db()
+    assert held.queued_at is None  # handed over once the try lets it go, if still due

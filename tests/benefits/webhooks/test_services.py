@@ -107,6 +107,9 @@ def test_plain_http_elsewhere_is_refused_even_with_debug(organization, settings,
         ("https://169.254.169.254/latest/meta-data/", "169.254.169.254"),
         ("https://[::1]/in", "::1"),
         ("https://[::ffff:10.0.0.1]/in", "::ffff:10.0.0.1"),
+        ("https://[64:ff9b::a9fe:a9fe]/in", "64:ff9b::a9fe:a9fe"),  # NAT64 of 169.254.169.254
+        ("https://[::127.0.0.1]/in", "::127.0.0.1"),  # IPv4-compatible loopback
+        ("https://[2002:a00:1::]/in", "2002:a00:1::"),  # 6to4 of 10.0.0.1
         ("https://224.0.0.1/in", "224.0.0.1"),
         ("https://0.0.0.0/in", "0.0.0.0"),  # noqa: S104
         ("https://100.64.0.1/in", "100.64.0.1"),
