@@ -7,10 +7,16 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import kombu.pools
+import redis
+
+from partnerbenefits.celery import app
 from tests.benefits.live_server import _database_url
+from tests.conftest import require_service
 
 ROOT = Path(__file__).resolve().parents[1]
 # One task at a time, on the default queue, quiet, and no chatter between workers.
@@ -51,3 +57,33 @@ def workers_stop(processes: Iterable[subprocess.Popen]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def forget_connections() -> None:
+    """Close and forget the app's broker connections (kombu keeps them in a registry of the
+    process; even tasks run in the process take one), so the next are made for the broker URL
+    now configured."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    kombu.pools.reset()
+
+
+@contextmanager
+def real_broker(url: str) -> Iterator[redis.Redis]:
+    """While it lasts, the test process publishes tasks to the Redis broker at ``url`` (emptied
+    before and after) instead of running them itself. Fails with CI=true, skips otherwise, when
+    no Redis answers there."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        client.flushdb()
+    except redis.exceptions.ConnectionError:
+        require_service(False, f"needs a Redis server at {url}")
+    before = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
+    app.conf.update(task_always_eager=False, broker_url=url)
+    forget_connections()
+    try:
+        yield client
+    finally:
+        app.conf.update(before)
+        forget_connections()
+        client.flushdb()

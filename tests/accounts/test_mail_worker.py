@@ -9,49 +9,24 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import kombu.pools
 import pytest
-import redis
 from django.db import transaction
 
 from accounts.mail import send_mail
 from accounts.models import OutgoingMail
 from accounts.tasks import deliver_mail
-from partnerbenefits.celery import app
-from tests.celery_workers import worker_start, workers_stop
-from tests.conftest import require_service
+from tests.celery_workers import real_broker, worker_start, workers_stop
 
 # A Redis database of its own: a test run never picks up another's tasks.
 BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL") or "redis://127.0.0.1:6379/9"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
-def forget_connections() -> None:
-    """Close and forget the app's broker connections (kombu keeps them in a registry of the
-    process; even tasks run in the process take one), so the next are made for the broker URL
-    now configured."""
-    app._pool = None
-    app.amqp._producer_pool = None
-    kombu.pools.reset()
-
-
 @pytest.fixture
 def broker(postgres) -> Iterator[str]:
     """The test process publishes to the real broker instead of running tasks itself."""
-    client = redis.Redis.from_url(BROKER_URL, socket_connect_timeout=1)
-    try:
-        client.flushdb()
-    except redis.exceptions.ConnectionError:
-        require_service(False, f"needs a Redis server at {BROKER_URL}")
-    before = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
-    app.conf.update(task_always_eager=False, broker_url=BROKER_URL)
-    forget_connections()
-    try:
+    with real_broker(BROKER_URL):
         yield BROKER_URL
-    finally:
-        app.conf.update(before)
-        forget_connections()
-        client.flushdb()
 
 
 @pytest.fixture

@@ -26,12 +26,9 @@ from accounts.models import OutgoingMail, Role
 from accounts.tasks import retry_unsent_mail
 from benefits.notifications.models import NoticeSent
 from benefits.notifications.tasks import send_daily_digests
-from partnerbenefits.celery import app
 from tests.accounts.factories import OrganizationFactory, UserFactory
-from tests.accounts.test_mail_worker import forget_connections
 from tests.benefits.factories import BenefitFactory, ProductKeyFactory
-from tests.celery_workers import worker_start, workers_stop
-from tests.conftest import require_service
+from tests.celery_workers import real_broker, worker_start, workers_stop
 from tests.smtp import ACCEPTED, REFUSED, SmtpServer
 
 # A Redis database of their own, apart from the mail worker's tests (9); one test at a time
@@ -79,27 +76,12 @@ def smtp() -> Iterator[SlowSmtpServer]:
 
 @pytest.fixture
 def broker(postgres) -> Iterator[redis.Redis]:
-    """The test process publishes to the real broker instead of running tasks itself."""
-    client = redis.Redis.from_url(BROKER_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        require_service(False, f"needs a Redis server at {BROKER_URL}")
+    """The test process publishes to the real broker instead of running tasks itself; one
+    test process at a time uses it (the lock)."""
     with LOCK.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        client.flushdb()
-        before = {
-            "task_always_eager": app.conf.task_always_eager,
-            "broker_url": app.conf.broker_url,
-        }
-        app.conf.update(task_always_eager=False, broker_url=BROKER_URL)
-        forget_connections()
-        try:
+        with real_broker(BROKER_URL) as client:
             yield client
-        finally:
-            app.conf.update(before)
-            forget_connections()
-            client.flushdb()
 
 
 @pytest.fixture

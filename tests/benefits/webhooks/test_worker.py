@@ -8,46 +8,24 @@ import os
 import time
 from collections.abc import Iterator
 
-import kombu.pools
 import pytest
-import redis
 from django.db import transaction
 
 from benefits.webhooks import services
 from benefits.webhooks.models import WebhookDelivery
-from partnerbenefits.celery import app
 from tests.benefits.webhooks.conftest import endpoint_make, record
-from tests.celery_workers import worker_start, workers_stop
-from tests.conftest import require_service
+from tests.celery_workers import real_broker, worker_start, workers_stop
 
 # A Redis database of its own (the mail worker's test uses 9, the digests' 10): tests run side by
 # side never take each other's tasks, nor empty each other's queue.
 BROKER_URL = os.environ.get("CELERY_TEST_WEBHOOK_BROKER_URL") or "redis://127.0.0.1:6379/11"
 
 
-def forget_connections() -> None:
-    app._pool = None
-    app.amqp._producer_pool = None
-    kombu.pools.reset()
-
-
 @pytest.fixture
 def broker(postgres) -> Iterator[str]:
     """The test process publishes to the real broker instead of running tasks itself."""
-    client = redis.Redis.from_url(BROKER_URL, socket_connect_timeout=1)
-    try:
-        client.flushdb()
-    except redis.exceptions.ConnectionError:
-        require_service(False, f"needs a Redis server at {BROKER_URL}")
-    before = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
-    app.conf.update(task_always_eager=False, broker_url=BROKER_URL)
-    forget_connections()
-    try:
+    with real_broker(BROKER_URL):
         yield BROKER_URL
-    finally:
-        app.conf.update(before)
-        forget_connections()
-        client.flushdb()
 
 
 @pytest.fixture
