@@ -5,7 +5,6 @@ One module per subject; every name is importable from here (``from benefits impo
 then ``selectors.benefit_list(...)``), which is how the rest of the portal reads them."""
 
 from benefits.selectors.activity import (
-    activity_by_idempotency_key,
     activity_list,
     redemption_by_token,
     redemption_record_get,
@@ -39,7 +38,6 @@ __all__ = [
     "BenefitListQuery",
     "BenefitStatus",
     "BenefitsSummary",
-    "activity_by_idempotency_key",
     "activity_list",
     "benefit_details",
     "benefit_get",

@@ -69,10 +69,3 @@ def redemption_by_token(*, organization: Organization, token: str) -> Activity |
         .select_related("subscription__tenant", "subscription__product", "benefit__product")
         .first()
     )
-
-
-def activity_by_idempotency_key(*, organization: Organization, key: str) -> Activity | None:
-    """The record the API request with this Idempotency-Key wrote (any kind), or None."""
-    if not key:
-        return None
-    return Activity.objects.filter(organization=organization, idempotency_key=key).first()

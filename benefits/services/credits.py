@@ -77,8 +77,8 @@ def credit_assign(
     today: date,
     idempotency_key: str = "",
     api_token: ApiToken | None = None,
-) -> CreditAssignment:
-    """Give ``directory_user`` one seat of ``benefit``.
+) -> Activity:
+    """Give ``directory_user`` one seat of ``benefit``; the activity record of the change.
 
     Holds when: the benefit is current Azure credit with a free seat; the person is enabled,
     in one of the organization's tenants, not on a consumer domain, and holds no other credit
@@ -92,8 +92,8 @@ def credit_assign(
     _check_eligible(benefit, person)
     if benefit.assignments.count() >= benefit.quantity:
         raise ValidationError(seats_full_message(benefit), code="seats_full")
-    assignment = _hold(benefit, person, actor)
-    activity_record(
+    _hold(benefit, person, actor)
+    record = activity_record(
         kind=Activity.Kind.CREDIT_ASSIGNED,
         actor=actor,
         benefit=benefit,
@@ -107,7 +107,7 @@ def credit_assign(
         template=credit_mails.ASSIGNED, benefit=benefit, person=person, actor=actor
     )
     pages_changed(benefit.organization_id)
-    return assignment
+    return record
 
 
 @transaction.atomic
@@ -119,8 +119,8 @@ def credit_remove(
     today: date,
     idempotency_key: str = "",
     api_token: ApiToken | None = None,
-) -> None:
-    """Take monthly credit back from ``directory_user``.
+) -> Activity:
+    """Take monthly credit back from ``directory_user``; the activity record of the change.
 
     Holds when credit_remove_check passes on the locked rows: bulk credit is never removed.
     Raises ValidationError naming the reason.
@@ -129,7 +129,7 @@ def credit_remove(
     person = _lock_people(benefit, directory_user)[0]
     credit_remove_check(benefit=benefit, directory_user=person, today=today)
     CreditAssignment.objects.filter(benefit=benefit, directory_user=person).delete()
-    activity_record(
+    record = activity_record(
         kind=Activity.Kind.CREDIT_REMOVED,
         actor=actor,
         benefit=benefit,
@@ -143,6 +143,7 @@ def credit_remove(
         template=credit_mails.REMOVED, benefit=benefit, person=person, actor=actor
     )
     pages_changed(benefit.organization_id)
+    return record
 
 
 def credit_remove_check(*, benefit: Benefit, directory_user: DirectoryUser, today: date) -> None:
@@ -183,8 +184,9 @@ def credit_transfer(
     today: date,
     idempotency_key: str = "",
     api_token: ApiToken | None = None,
-) -> CreditAssignment:
-    """Move bulk credit from ``holder`` to ``to`` until the benefit's expiration date.
+) -> Activity:
+    """Move bulk credit from ``holder`` to ``to`` until the benefit's expiration date; the
+    activity record of the change.
 
     Holds when: the benefit is current bulk credit, ``holder`` holds it, and ``to`` is someone
     else, eligible exactly as for an assignment. Raises ValidationError naming the reason.
@@ -202,8 +204,8 @@ def credit_transfer(
     ).delete()
     if not deleted:
         raise ValidationError(NOT_A_HOLDER, code="not_a_holder")
-    assignment = _hold(benefit, to, actor)
-    activity_record(
+    _hold(benefit, to, actor)
+    record = activity_record(
         kind=Activity.Kind.CREDIT_TRANSFERRED,
         actor=actor,
         benefit=benefit,
@@ -220,7 +222,7 @@ def credit_transfer(
         template=credit_mails.REMOVED, benefit=benefit, person=holder, actor=actor, transferred=True
     )
     pages_changed(benefit.organization_id)
-    return assignment
+    return record
 
 
 def _lock_benefit(benefit: Benefit) -> Benefit:

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 def assign(contoso_admin):
     """assign(benefit, "Adele Vance"): the service, as Contoso's admin, today."""
 
-    def assign(benefit: Benefit, name: str) -> CreditAssignment:
+    def assign(benefit: Benefit, name: str) -> Activity:
         return credits.credit_assign(
             benefit=benefit,
             directory_user=directory_user(name),
@@ -61,7 +61,7 @@ def remove(contoso_admin):
 
 @pytest.fixture
 def transfer(contoso_admin, bulk_credit):
-    def transfer(holder: str, to: str, benefit: Benefit | None = None) -> CreditAssignment:
+    def transfer(holder: str, to: str, benefit: Benefit | None = None) -> Activity:
         return credits.credit_transfer(
             benefit=benefit or bulk_credit,
             holder=directory_user(holder),

@@ -16,7 +16,7 @@ from benefits import selectors
 from benefits.api.auth import ApiRequest, TokenAuth
 from benefits.api.idempotency import IdempotencyKey, Outcome, idempotent
 from benefits.api.problems import WRITE_ERRORS
-from benefits.models import Activity, CreditAssignment
+from benefits.models import Activity
 from benefits.services import credits
 
 router = Router(tags=["Azure credit"])
@@ -53,7 +53,7 @@ def holder_assign(
     person = _person(request, payload.directory_user_id)
 
     def assign() -> Outcome:
-        assignment = credits.credit_assign(
+        record = credits.credit_assign(
             benefit=benefit,
             directory_user=person,
             actor=request.user,
@@ -61,7 +61,7 @@ def holder_assign(
             idempotency_key=idempotency_key,
             api_token=request.auth,
         )
-        return _held(request, assignment, key=idempotency_key)
+        return _held(record)
 
     return idempotent(request, key=idempotency_key, payload=payload.dict(), write=assign)
 
@@ -82,16 +82,13 @@ def holder_remove(
     person = _person(request, directory_user_id)
 
     def remove() -> Outcome:
-        credits.credit_remove(
+        record = credits.credit_remove(
             benefit=benefit,
             directory_user=person,
             actor=request.user,
             today=timezone.localdate(),
             idempotency_key=idempotency_key,
             api_token=request.auth,
-        )
-        record = selectors.activity_by_idempotency_key(
-            organization=request.organization, key=idempotency_key
         )
         return Outcome(204, {}, record)
 
@@ -116,7 +113,7 @@ def holder_transfer(
     to = _person(request, payload.to_directory_user_id)
 
     def transfer() -> Outcome:
-        assignment = credits.credit_transfer(
+        record = credits.credit_transfer(
             benefit=benefit,
             holder=holder,
             to=to,
@@ -125,7 +122,7 @@ def holder_transfer(
             idempotency_key=idempotency_key,
             api_token=request.auth,
         )
-        return _held(request, assignment, key=idempotency_key, status=200)
+        return _held(record, status=200)
 
     return idempotent(request, key=idempotency_key, payload=payload.dict(), write=transfer)
 
@@ -136,21 +133,16 @@ def _person(request: ApiRequest, directory_user_id: int) -> DirectoryUser:
     )
 
 
-def _held(
-    request: ApiRequest, assignment: CreditAssignment, *, key: str, status: int = 201
-) -> Outcome:
-    person = assignment.directory_user
-    # The service recorded the change with the request's key in the same transaction.
-    record = cast(
-        Activity, selectors.activity_by_idempotency_key(organization=request.organization, key=key)
-    )
+def _held(record: Activity, *, status: int = 201) -> Outcome:
+    """The new holder, from the activity record the service wrote (its people in memory)."""
+    person = cast(DirectoryUser, record.directory_user)  # a credit record always names one
     body = HolderOut(
-        benefit_id=assignment.benefit_id,
+        benefit_id=cast(int, record.benefit_id),
         directory_user_id=person.pk,
         display_name=person.display_name,
         user_principal_name=person.user_principal_name,
         tenant_domain=person.tenant.primary_domain,
-        assigned_at=assignment.assigned_at,
+        assigned_at=record.created_at,
         activity_id=record.pk,
     ).model_dump(mode="json")
     return Outcome(status, body, record)
