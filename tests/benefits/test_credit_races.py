@@ -56,7 +56,7 @@ def assign_each(benefit: Benefit, people: list[DirectoryUser], admin) -> list:
 
 
 def successes(outcomes: list) -> int:
-    return sum(isinstance(outcome, CreditAssignment) for outcome in outcomes)
+    return sum(isinstance(outcome, Activity) for outcome in outcomes)
 
 
 def test_the_last_seat_goes_to_exactly_one_of_many_admins(scene):
@@ -107,10 +107,10 @@ def test_one_person_cannot_end_up_with_two_credits(postgres, slow_write, monkeyp
         ),
     )
     assert successes(outcomes) == 1
-    loser = next(o for o in outcomes if not isinstance(o, CreditAssignment))
+    loser = next(o for o in outcomes if not isinstance(o, Activity))
     assert isinstance(loser, ValidationError)
     assert loser.code == "one_credit_per_person"
-    winner = next(o for o in outcomes if isinstance(o, CreditAssignment))
+    winner = next(o for o in outcomes if isinstance(o, Activity))
     assert loser.messages == [
         ALREADY_HOLDS_OTHER % {"name": person.display_name, "credit": winner.benefit.product.name}
     ]
