@@ -112,7 +112,7 @@ def test_one_person_cannot_end_up_with_two_credits(postgres, slow_write, monkeyp
     assert loser.code == "one_credit_per_person"
     winner = next(o for o in outcomes if isinstance(o, Activity))
     assert loser.messages == [
-        ALREADY_HOLDS_OTHER % {"name": person.display_name, "credit": winner.benefit.product.name}
+        ALREADY_HOLDS_OTHER % {"name": person.display_name, "credit": winner.before["product"]}
     ]
     assert CreditAssignment.objects.filter(directory_user=person).count() == 1
     assert Activity.objects.count() == 1
