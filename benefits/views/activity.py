@@ -111,6 +111,22 @@ CSV_COLUMNS = [
     _("Before"),
     _("After"),
 ]
+# What a line is made of: the record's own fields and those of the objects it names.
+EXPORT_FIELDS = (
+    "pk",
+    "created_at",
+    "actor_email",
+    "kind",
+    "before",
+    "after",
+    "benefit__product__name",
+    "subscription_id",
+    "subscription__product__name",
+    "subscription__tenant__primary_domain",
+    "directory_user_id",
+    "directory_user__display_name",
+    "directory_user__user_principal_name",
+)
 # Records read from the database at a time: the export holds one such batch, never the log.
 EXPORT_CHUNK_SIZE = 2000
 # Lines handed to the server at a time: a few kilobytes, rather than one write per record.
@@ -131,11 +147,11 @@ def activity_export(request: PortalRequest) -> HttpResponse:
         # A refused range: the log says why, for the same address.
         return redirect(f"{reverse('activity')}?{request.GET.urlencode()}")
     filters = form.filters()
+    # Plain rows of the columns written, not model instances: three fewer objects per record
+    # (the record, its benefit and product) make a long export about twice as fast.
     records = (
         selectors.activity_list(organization=request.organization, **filters)
-        .select_related(
-            "benefit__product", "subscription__product", "subscription__tenant", "directory_user"
-        )
+        .values(*EXPORT_FIELDS)
         .iterator(chunk_size=EXPORT_CHUNK_SIZE)
     )
     response = StreamingHttpResponse(
@@ -171,17 +187,18 @@ class _Echo:
         return value
 
 
-def csv_lines(records: Iterable[Activity], *, language: str, zone) -> Iterator[str]:
-    """The CSV, LINES_PER_WRITE lines at a time: a byte-order mark (so spreadsheet programs
-    read the French accents as UTF-8), the headings, then one line per record. It runs after
-    the view has returned, so the reader's language and time zone are passed in (and set only
-    while lines are written, not while the server sends them)."""
+def csv_lines(records: Iterable[dict], *, language: str, zone) -> Iterator[str]:
+    """The CSV of ``records`` (rows of EXPORT_FIELDS), LINES_PER_WRITE lines at a time: a
+    byte-order mark (so spreadsheet programs read the French accents as UTF-8), the headings,
+    then one line per record. It runs after the view has returned, so the reader's language
+    and time zone are passed in (and set only while lines are written, not while the server
+    sends them)."""
     writer = csv.writer(_Echo())
     with translation.override(language):
         yield "\ufeff" + writer.writerow([str(label) for label in CSV_COLUMNS])
         # Translated once: get_kind_display() translates every label at every call.
         kinds = {kind: str(label) for kind, label in Activity.Kind.choices}
-    batch: list[Activity] = []
+    batch: list[dict] = []
     for record in records:
         batch.append(record)
         if len(batch) == LINES_PER_WRITE:
@@ -191,7 +208,7 @@ def csv_lines(records: Iterable[Activity], *, language: str, zone) -> Iterator[s
         yield _lines(writer, batch, language, zone, kinds)
 
 
-def _lines(writer, records: list[Activity], language: str, zone, kinds: dict) -> str:
+def _lines(writer, records: list[dict], language: str, zone, kinds: dict) -> str:
     with translation.override(language):
         return "".join(
             writer.writerow([_without_keys(cell) for cell in _row(record, zone, kinds)])
@@ -199,26 +216,27 @@ def _lines(writer, records: list[Activity], language: str, zone, kinds: dict) ->
         )
 
 
-def _row(record: Activity, zone, kinds: dict) -> list[str]:
-    subscription, person = record.subscription, record.directory_user
-    state = record.after or record.before
+def _row(record: dict, zone, kinds: dict) -> list[str]:
+    before, after = record["before"], record["after"]
+    state = after or before
     holder = state.get("holder") or {}
+    in_subscription = record["subscription_id"] is not None
     return [
-        str(record.pk),
-        timezone.localtime(record.created_at, zone).isoformat(timespec="seconds"),
-        record.actor_email,
-        kinds.get(record.kind, record.kind),
-        record.before.get("product")
-        or (record.benefit.product.name if record.benefit is not None else ""),
-        subscription.product.name if subscription is not None else "",
-        subscription.tenant.primary_domain
-        if subscription is not None
+        str(record["pk"]),
+        timezone.localtime(record["created_at"], zone).isoformat(timespec="seconds"),
+        record["actor_email"],
+        kinds.get(record["kind"], record["kind"]),
+        before.get("product") or record["benefit__product__name"] or "",
+        record["subscription__product__name"] if in_subscription else "",
+        record["subscription__tenant__primary_domain"]
+        if in_subscription
         else state.get("tenant") or holder.get("tenant", ""),
-        f"{person.display_name} ({person.user_principal_name})"
-        if person is not None
+        f"{record['directory_user__display_name']} "
+        f"({record['directory_user__user_principal_name']})"
+        if record["directory_user_id"] is not None
         else state.get("member") or "",
-        state_text(record.before),
-        state_text(record.after),
+        state_text(before),
+        state_text(after),
     ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import time
 import tracemalloc
@@ -278,23 +279,27 @@ def test_the_page_links_to_the_download_with_its_filters(contoso_client, history
 
 
 def _bulk_records(organization: Organization, benefit: Benefit, count: int) -> None:
-    start = timezone.now()
-    batch = 10_000
-    for first in range(0, count, batch):
-        Activity.objects.bulk_create(
+    """``count`` credit records of ``benefit``, a second apart, written by PostgreSQL itself
+    in one statement (the ORM's bulk_create takes a quarter of a minute for 100,000)."""
+    after = {"product": "Azure monthly credit", "holder": {"name": "Adele Vance"}}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {Activity._meta.db_table}
+                (organization_id, benefit_id, kind, actor_email, api_token_name, created_at,
+                 before, after)
+            SELECT %s, %s, %s, %s, '', %s - n * interval '1 second', '{{}}'::jsonb, %s::jsonb
+            FROM generate_series(0, %s - 1) AS n
+            """,  # noqa: S608 - the table's name only; every value is a parameter
             [
-                Activity(
-                    organization=organization,
-                    kind=Activity.Kind.CREDIT_ASSIGNED,
-                    benefit=benefit,
-                    actor_email="admin@contoso.example",
-                    created_at=start - timedelta(seconds=n),
-                    before={},
-                    after={"product": "Azure monthly credit", "holder": {"name": "Adele Vance"}},
-                )
-                for n in range(first, min(first + batch, count))
+                organization.pk,
+                benefit.pk,
+                Activity.Kind.CREDIT_ASSIGNED,
+                "admin@contoso.example",
+                timezone.now(),
+                json.dumps(after),
+                count,
             ],
-            batch_size=2000,
         )
 
 
