@@ -9,10 +9,10 @@ used meanwhile) raises ``Stale`` and the person goes back to the step named, wit
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.utils import timezone
 
-from accounts import selectors as accounts_selectors
 from accounts.permissions import PortalRequest
 from benefits import selectors
 from benefits.models import ProductKey
@@ -107,21 +107,17 @@ class Wizard:
         state = self.state
         if state.action not in Action.values:
             raise Stale(CHOOSE, CHOOSE_FIRST)
-        if state.action == Action.ACTIVATE:
-            tenants = accounts_selectors.tenant_list(organization=self.organization)
-            # No tenant chosen (a link to Activate): the primary one, listed first.
-            tenant = tenants.filter(pk=state.tenant_id) if state.tenant_id else tenants
-            chosen = tenant.first()
-            if chosen is None:
-                raise Stale(CHOOSE, CHOOSE_FIRST)
-            return Choice(state.action, None, chosen)
         try:
-            subscription = selectors.subscription_get(
-                organization=self.organization, subscription_id=state.subscription_id
+            # No tenant chosen (a link to Activate): the primary one.
+            tenant, subscription = redemption.redemption_target(
+                organization=self.organization,
+                action=state.action,
+                tenant_id=state.tenant_id,
+                subscription_id=state.subscription_id,
             )
-        except Http404 as gone:
+        except (Http404, ValidationError) as gone:
             raise Stale(CHOOSE, CHOOSE_FIRST) from gone
-        return Choice(state.action, subscription, subscription.tenant)
+        return Choice(state.action, subscription, tenant)
 
     def reviewed_key(self) -> ProductKey:
         try:

@@ -262,3 +262,50 @@ def test_a_review_confirmed_after_midnight_is_not_redeemed_with_other_figures(co
     with pytest.raises(redemption.SubscriptionChanged):
         redeem(contoso, reviewed)
     assert not ProductKey.objects.get(pk=key.pk).is_redeemed
+
+
+# --- Where a redemption goes: one rule for the wizard's Choose step and the API --------------
+
+
+def target(contoso, action: str, **chosen):
+    return redemption.redemption_target(
+        organization=contoso["organization"], action=action, **chosen
+    )
+
+
+def test_activate_goes_to_the_tenant_chosen_or_else_the_primary_one(contoso):
+    other = Tenant.objects.create(
+        organization=contoso["organization"],
+        display_name="Contoso Labs",
+        primary_domain="contosolabs.onmicrosoft.com",
+        tenant_id=uuid.uuid4(),
+    )
+    assert target(contoso, Action.ACTIVATE, tenant_id=other.pk) == (other, None)
+    assert target(contoso, Action.ACTIVATE) == (contoso["tenant"], None)
+    # Activate ignores a subscription named by mistake: a new one is made.
+    assert target(contoso, Action.ACTIVATE, subscription_id=contoso["office"].pk)[1] is None
+
+
+def test_extend_and_add_go_to_the_subscription_chosen_in_its_own_tenant(contoso):
+    office = contoso["office"]
+    for action in (Action.EXTEND, Action.ADD):
+        assert target(contoso, action, subscription_id=office.pk) == (office.tenant, office)
+
+
+def test_nothing_chosen_and_nothing_to_choose_is_refused_saying_what_to_do(contoso):
+    assert refusal(lambda: target(contoso, Action.EXTEND)) == redemption.NO_SUBSCRIPTION
+    Tenant.objects.filter(organization=contoso["organization"]).delete()
+    assert refusal(lambda: target(contoso, Action.ACTIVATE)) == redemption.NO_TENANT
+
+
+def test_another_organizations_tenant_or_subscription_is_not_found(contoso, fabrikam):
+    from django.http import Http404
+
+    tenant = Tenant.objects.filter(organization=fabrikam).first()
+    subscription = Subscription.objects.filter(tenant__organization=fabrikam).first()
+    assert tenant is not None
+    assert subscription is not None
+    with pytest.raises(Http404):
+        target(contoso, Action.ACTIVATE, tenant_id=tenant.pk)
+    with pytest.raises(Http404):
+        target(contoso, Action.ADD, subscription_id=subscription.pk)

@@ -9,17 +9,13 @@ limit as the wizard's Key step.
 from datetime import date, datetime
 from typing import cast
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from accounts import selectors as people
 from accounts.models import Scope
-from benefits import selectors
 from benefits.api.auth import ApiRequest, TokenAuth
 from benefits.api.idempotency import IdempotencyKey, Outcome, idempotent
 from benefits.api.problems import WRITE_ERRORS, ApiProblem
@@ -29,8 +25,6 @@ from benefits.services.redemption import Action, Preview
 from common import ratelimit
 
 router = Router(tags=["Redemptions"])
-
-NO_TENANT = _("Your organization has no tenant to activate a subscription in.")
 
 
 class RedemptionIn(Schema):
@@ -139,24 +133,13 @@ def redemption_create(
 
 
 def _preview(request: ApiRequest, payload: RedemptionIn) -> Preview:
-    organization = request.organization
     key = _key_found(request, payload.key)
-    if payload.action == Action.ACTIVATE:
-        tenants = people.tenant_list(organization=organization)
-        if payload.tenant_id is not None:
-            tenant = people.tenant_get(organization=organization, tenant_id=payload.tenant_id)
-        elif (primary := tenants.first()) is not None:
-            tenant = primary
-        else:
-            raise ValidationError(NO_TENANT, code="no_tenant")
-        subscription = None
-    elif payload.subscription_id is None:
-        raise ValidationError(redemption.NO_SUBSCRIPTION, code="no_subscription")
-    else:
-        subscription = selectors.subscription_get(
-            organization=organization, subscription_id=payload.subscription_id
-        )
-        tenant = subscription.tenant
+    tenant, subscription = redemption.redemption_target(
+        organization=request.organization,
+        action=payload.action,
+        tenant_id=payload.tenant_id,
+        subscription_id=payload.subscription_id,
+    )
     preview = redemption.redemption_preview(
         key=key,
         action=payload.action,

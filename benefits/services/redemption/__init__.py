@@ -8,6 +8,7 @@ from benefits.services.redemption.preview import (
     KEY_USED,
     KEY_USED_WHERE,
     NO_SUBSCRIPTION,
+    NO_TENANT,
     NOT_STARTED,
     PRODUCT_MISMATCH,
     Action,
@@ -17,6 +18,7 @@ from benefits.services.redemption.preview import (
     key_find_by_id,
     key_used_error,
     redemption_preview,
+    redemption_target,
 )
 from benefits.services.redemption.redeem import (
     NO_LONGER_REDEEMABLE,
@@ -40,6 +42,7 @@ __all__ = [
     "NOT_STARTED",
     "NO_LONGER_REDEEMABLE",
     "NO_SUBSCRIPTION",
+    "NO_TENANT",
     "ONE_PER_TOKEN",
     "PRODUCT_MISMATCH",
     "SINGLE_USE",
@@ -55,4 +58,5 @@ __all__ = [
     "key_redeem",
     "key_used_error",
     "redemption_preview",
+    "redemption_target",
 ]

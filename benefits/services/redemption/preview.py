@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Organization, Tenant
-from accounts.selectors import parse_id
+from accounts.selectors import parse_id, tenant_get, tenant_list
 from benefits import licensing, selectors
 from benefits.errors import translated
 from benefits.models import ProductKey, Subscription
@@ -34,6 +34,7 @@ NOT_STARTED = _(
     "then you can extend its end date."
 )
 NO_SUBSCRIPTION = _("Choose the subscription to extend or add to.")
+NO_TENANT = _("Your organization has no tenant to activate a subscription in.")
 # The refusal code of a key for a subscription that has ended: the wizard offers activation.
 INACTIVE = "inactive"
 
@@ -103,6 +104,32 @@ def key_find(*, organization: Organization, raw: str) -> ProductKey:
     if key is None:
         raise ValidationError(KEY_NOT_FOUND, code="not_found")
     return key
+
+
+def redemption_target(
+    *,
+    organization: Organization,
+    action: str,
+    tenant_id: object = None,
+    subscription_id: object = None,
+) -> tuple[Tenant, Subscription | None]:
+    """Where a redemption goes, as the wizard's Choose step and the API name it: Activate into
+    the tenant chosen (the primary one when none is), Extend and Add into the subscription
+    chosen, in its own tenant. Http404 for an id the organization lacks; ValidationError when
+    nothing is chosen and nothing can be."""
+    if action == Action.ACTIVATE:
+        if tenant_id is not None:
+            return tenant_get(organization=organization, tenant_id=tenant_id), None
+        primary = tenant_list(organization=organization).first()  # the primary one is first
+        if primary is None:
+            raise ValidationError(NO_TENANT, code="no_tenant")
+        return primary, None
+    if subscription_id is None:
+        raise ValidationError(NO_SUBSCRIPTION, code="no_subscription")
+    subscription = selectors.subscription_get(
+        organization=organization, subscription_id=subscription_id
+    )
+    return subscription.tenant, subscription
 
 
 @sensitive_variables()  # the key read, and the row while it is being read
