@@ -53,10 +53,33 @@ def warn_unavailable(what: str, error: BaseException) -> None:
     )
 
 
+# INCRBY only if the key exists, in one step (a counter that expired is not created again).
+INCR_EXISTING = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+    return redis.call('INCRBY', KEYS[1], ARGV[1])
+end
+return false
+"""
+
+
 class RedisCacheClient(redis.RedisCacheClient):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, object] = {}  # by id() of a pool, which lives as long
+        self._incr_scripts: dict[int, Any] = {}  # by id() of a client, which lives as long
+
+    def incr(self, key, delta):
+        """Django's sends EXISTS then INCRBY: two round trips for every counter change (rate
+        limits count each key guess and each API request), and a key that expires between
+        them comes back as a counter without expiry. A server-side script does both at once
+        (EVALSHA, the script sent once per connection pool)."""
+        client = self.get_client(key, write=True)
+        if id(client) not in self._incr_scripts:
+            self._incr_scripts[id(client)] = client.register_script(INCR_EXISTING)
+        value = self._incr_scripts[id(client)](keys=[key], args=[delta])
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return value
 
     # django-stubs describe only the public side of Django's client: its pool and client class
     # are private attributes, hence the ignores.

@@ -56,6 +56,33 @@ def test_the_cache_stores_and_counts_in_redis(redis_settings):
     assert redis.Redis.from_url(REDIS_URL).exists(cache.make_and_validate_key("greeting"))
 
 
+def test_a_counter_changes_in_one_round_trip_and_never_comes_back_without_expiry(
+    redis_settings, monkeypatch
+):
+    """incr and decr send one command (a script doing EXISTS and INCRBY at once), keep the
+    counter's expiry, and refuse a counter that is gone without creating it again."""
+    from django.core.cache import cache
+
+    sent: list[str] = []
+    send_command = redis.connection.AbstractConnection.send_command
+
+    def recording(connection, *args, **kwargs):
+        sent.append(str(args[0]))
+        return send_command(connection, *args, **kwargs)
+
+    cache.add("failures", 0, 60)
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_command", recording)
+    assert cache.incr("failures") == 1
+    assert cache.decr("failures", 3) == -2
+    assert [name for name in sent if name != "SCRIPT LOAD"] == ["EVALSHA", "EVALSHA"]
+    raw = redis.Redis.from_url(REDIS_URL)
+    assert 0 < raw.ttl(cache.make_and_validate_key("failures")) <= 60
+
+    with pytest.raises(ValueError, match="not found"):
+        cache.incr("expired")
+    assert not raw.exists(cache.make_and_validate_key("expired"))
+
+
 def test_one_redis_client_serves_every_command(redis_settings):
     from django.core.cache import cache
 
