@@ -108,7 +108,6 @@ class Wizard:
         if state.action not in Action.values:
             raise Stale(CHOOSE, CHOOSE_FIRST)
         try:
-            # No tenant chosen (a link to Activate): the primary one.
             tenant, subscription = redemption.redemption_target(
                 organization=self.organization,
                 action=state.action,

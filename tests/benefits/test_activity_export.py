@@ -116,6 +116,67 @@ def test_the_columns_say_when_who_what_and_to_whom(contoso_client, history):
     assert transferred[5]  # the person's tenant
 
 
+def test_each_column_comes_from_its_own_place(contoso_client, contoso):
+    """Whole lines, with values that differ wherever two columns could be mixed up: the
+    subscription's product and tenant (not the benefit's product, not a tenant the record
+    kept), the person's name and sign-in name, and records naming none of them."""
+    benefit = Benefit.objects.get(organization=contoso, product__name__startswith="Azure monthly")
+    power_bi = Subscription.objects.get(tenant__organization=contoso, product__name="Power BI Pro")
+    person = DirectoryUser.objects.get(tenant__organization=contoso, display_name="Lee Gu")
+    named = Activity.objects.create(
+        organization=contoso,
+        kind=Activity.Kind.CREDIT_ASSIGNED,
+        actor_email="admin@contoso.example",
+        benefit=benefit,
+        subscription=power_bi,
+        directory_user=person,
+        after={"tenant": "kept.example", "seats": 3},
+    )
+    member = Activity.objects.create(
+        organization=contoso,
+        kind=Activity.Kind.ROLES_CHANGED,
+        actor_email="admin@contoso.example",
+        before={"member": "megan@contoso.example", "roles": []},
+        after={"member": "megan@contoso.example", "roles": ["global_admin"]},
+    )
+    imported = Activity.objects.create(
+        organization=contoso,
+        kind=Activity.Kind.KEYS_IMPORTED,
+        actor_email="staff@partner.example",
+        before={"product": "Visio Plan 2"},  # a record with no benefit names its product
+        after={"keys": 12},
+    )
+    rows = {int(row[0]): row for row in rows_of(contoso_client.get(URL))[1:]}
+    assert rows[named.pk][2:] == [
+        "admin@contoso.example",
+        "Credit assigned",
+        benefit.product.name,
+        "Power BI Pro",
+        power_bi.tenant.primary_domain,
+        f"Lee Gu ({person.user_principal_name})",
+        "",
+        "3 licenses (kept.example, key )",
+    ]
+    assert rows[member.pk][2:8] == [
+        "admin@contoso.example",
+        "Roles changed",
+        "",
+        "",
+        "",
+        "megan@contoso.example",
+    ]
+    assert rows[imported.pk][2:] == [
+        "staff@partner.example",
+        "Product keys imported",
+        "Visio Plan 2",
+        "",
+        "",
+        "",
+        "",
+        "keys: 12",
+    ]
+
+
 def test_no_full_product_key_ever(contoso_client, history, contoso):
     # A record that kept a full key by mistake (an import, an old version): masked all the same.
     Activity.objects.create(

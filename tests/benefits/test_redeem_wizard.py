@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Tenant, User
 from benefits.models import Activity, ProductKey, Subscription
 from benefits.services.redemption import NO_SUBSCRIPTION
 from tests.benefits.wizard import set_wizard_state, wizard_state
@@ -407,3 +407,21 @@ def test_each_session_keeps_its_own_wizard(contoso_client):
     assert wizard_state(contoso_client)["step"] == "review"
     assert 'value="choose"' in text(other_session.get(URL))
     assert wizard_state(contoso_client)["step"] == "review"
+
+
+def test_a_choice_that_vanished_goes_back_to_choose_saying_so(contoso_client):
+    """The subscription chosen deleted (staff, in the admin) before the key is typed, or the
+    tenant gone before an activation's key: back to Choose with the reason, nothing redeemed."""
+    from benefits.wizard.base import CHOOSE_FIRST
+
+    start(contoso_client, "Power BI Pro", "extend")
+    Subscription.objects.filter(pk=sub("Power BI Pro").pk).delete()
+    page = text(validate(contoso_client, PBI_10, HTMX))
+    assert str(CHOOSE_FIRST) in page
+    assert 'value="choose"' in page
+
+    contoso_client.get(URL, {"action": "activate"})
+    Tenant.objects.filter(primary_domain__endswith=".onmicrosoft.com").delete()
+    page = text(validate(contoso_client, O365_25, HTMX))
+    assert str(CHOOSE_FIRST) in page
+    assert not ProductKey.objects.filter(key=O365_25, redeemed_at__isnull=False).exists()

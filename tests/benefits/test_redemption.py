@@ -10,6 +10,7 @@ from fractions import Fraction
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.db import DatabaseError
+from django.http import Http404
 from django.utils import formats, timezone
 
 from accounts.models import Tenant, User
@@ -299,8 +300,6 @@ def test_nothing_chosen_and_nothing_to_choose_is_refused_saying_what_to_do(conto
 
 
 def test_another_organizations_tenant_or_subscription_is_not_found(contoso, fabrikam):
-    from django.http import Http404
-
     tenant = Tenant.objects.filter(organization=fabrikam).first()
     subscription = Subscription.objects.filter(tenant__organization=fabrikam).first()
     assert tenant is not None

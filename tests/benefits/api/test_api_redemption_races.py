@@ -35,8 +35,8 @@ __all__ = ["start_gunicorn"]  # the fixture, used by name
 
 CLIENTS = 12
 # Over HTTP the guess limit can't be lifted: a used key counts as a failed guess, so the other
-# keys' round stays under the account's ten.
-OTHER_CLIENTS = 8
+# keys' round stays under the account's limit.
+OTHER_CLIENTS = ratelimit.LIMIT - 2
 KEY = "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"  # Contoso's, 25 licenses, unused
 BODY = {"key": KEY, "action": "activate"}
 
@@ -131,19 +131,20 @@ def test_over_http_same_key_once_and_other_keys_conflict(start_gunicorn, demo_da
     headers = bearer(User.objects.get(email="admin@contoso.example"), ["redeem"])
     base = start_gunicorn(DJANGO_SECRET_KEY=settings.SECRET_KEY)
     url = base + reverse("api:redemption_create")
-    barriers = {count: threading.Barrier(count) for count in (CLIENTS, OTHER_CLIENTS)}
 
-    def post(key: str, clients: int = CLIENTS):
-        barriers[clients].wait(timeout=30)
+    def post(key: str, barrier: threading.Barrier):
+        barrier.wait(timeout=30)
         response = requests.post(
             url, json=BODY, headers={**headers, "Idempotency-Key": key}, timeout=60
         )
         return response.status_code, response.json()
 
-    same = _threads(CLIENTS, lambda index: post("http-retry"))
+    retries = threading.Barrier(CLIENTS)
+    same = _threads(CLIENTS, lambda index: post("http-retry", retries))
     assert [status for status, _body in same] == [201] * CLIENTS
     assert all(outcome == same[0] for outcome in same)
-    others = _threads(OTHER_CLIENTS, lambda index: post(f"http-client-{index}", OTHER_CLIENTS))
+    clients = threading.Barrier(OTHER_CLIENTS)
+    others = _threads(OTHER_CLIENTS, lambda index: post(f"http-client-{index}", clients))
     assert [status for status, _body in others] == [409] * OTHER_CLIENTS  # redeemed above
     assert redemptions() == 1
     assert ProductKey.objects.get(key=KEY).redeemed_at is not None

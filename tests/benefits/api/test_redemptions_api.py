@@ -102,3 +102,24 @@ def test_the_activity_record_names_the_token(contoso_api):
     record = Activity.objects.get(kind=Activity.Kind.KEY_REDEEMED)
     assert record.api_token is not None
     assert record.api_token_name == "tests"
+
+
+def test_where_the_key_goes_is_refused_saying_what_to_choose(contoso_api, contoso):
+    """The screens' own rule and words (redemption_target): Extend and Add need a subscription;
+    Activate needs a tenant, the primary one when none is named; another organization's is
+    404 like any of its objects."""
+    from accounts.models import Tenant
+
+    extend = post(contoso_api, "api:redemption_preview", {"key": OFFICE_KEY, "action": "extend"})
+    assert extend.status_code == 422
+    assert extend.json()["detail"] == str(redemption.NO_SUBSCRIPTION)
+    elsewhere = Tenant.objects.exclude(organization=contoso).first()
+    assert elsewhere is not None
+    body = {"key": OFFICE_KEY, "action": "activate", "tenant_id": elsewhere.pk}
+    assert post(contoso_api, "api:redemption_preview", body).status_code == 404
+    Tenant.objects.filter(organization=contoso).delete()
+    activate = post(
+        contoso_api, "api:redemption_preview", {"key": OFFICE_KEY, "action": "activate"}
+    )
+    assert activate.status_code == 422
+    assert activate.json()["detail"] == str(redemption.NO_TENANT)
