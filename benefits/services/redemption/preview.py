@@ -115,8 +115,9 @@ def redemption_target(
 ) -> tuple[Tenant, Subscription | None]:
     """Where a redemption goes, as the wizard's Choose step and the API name it: Activate into
     the tenant chosen (the primary one when none is), Extend and Add into the subscription
-    chosen, in its own tenant. Http404 for an id the organization lacks; ValidationError when
-    nothing is chosen and nothing can be."""
+    chosen, in its own tenant. ValidationError when nothing is chosen and nothing can be. An id
+    the organization lacks is the selectors' Http404, left to pass: another organization's
+    tenant or subscription is "not found" on pages and in the API alike."""
     if action == Action.ACTIVATE:
         if tenant_id is not None:
             return tenant_get(organization=organization, tenant_id=tenant_id), None
