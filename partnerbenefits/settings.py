@@ -45,6 +45,22 @@ def env_int(name: str, default: int) -> int:
     return number
 
 
+def env_seconds(name: str, default: float, maximum: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= maximum:
+        raise ImproperlyConfigured(
+            f"{name} must be a number of seconds above 0 and at most {maximum:g} "
+            f"(default {default:g}), not {value!r}."
+        )
+    return seconds
+
+
 DEBUG = env_flag("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -365,16 +381,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # (partnerbenefits/celery.py has the schedule, in UTC).
 # A refused mail is tried again after this many seconds, then twice as long each time
 # (accounts/tasks.py: at least 5 tries over an hour). The tests' workers use about 1.
-_mail_retry_backoff = os.environ.get("MAIL_RETRY_BACKOFF_SECONDS", "").strip() or "60"
-try:
-    MAIL_RETRY_BACKOFF_SECONDS = float(_mail_retry_backoff)
-except ValueError:
-    MAIL_RETRY_BACKOFF_SECONDS = -1.0
-if not 0 < MAIL_RETRY_BACKOFF_SECONDS <= 600:
-    raise ImproperlyConfigured(
-        "MAIL_RETRY_BACKOFF_SECONDS must be a number of seconds above 0 and at most 600 "
-        f"(default 60), not {_mail_retry_backoff!r}."
-    )
+MAIL_RETRY_BACKOFF_SECONDS = env_seconds("MAIL_RETRY_BACKOFF_SECONDS", 60, maximum=600)
 
 # --- Webhooks ---------------------------------------------------------------------------------
 # Deliveries to private, loopback, link-local, multicast or reserved addresses are refused
@@ -401,16 +408,7 @@ if not WEBHOOKS_RETRY_DELAYS or any(delay <= 0 for delay in WEBHOOKS_RETRY_DELAY
 # headers (benefits/webhooks/transport.py; no single wait is longer than 10 s). A try holds a
 # worker and the delivery's row lock meanwhile, so a receiver that answers a byte at a time is
 # cut off here. The worker's task limits follow from it (benefits/webhooks/tasks.py).
-_webhook_attempt = os.environ.get("WEBHOOKS_ATTEMPT_SECONDS", "").strip() or "15"
-try:
-    WEBHOOKS_ATTEMPT_SECONDS = float(_webhook_attempt)
-except ValueError:
-    WEBHOOKS_ATTEMPT_SECONDS = -1.0
-if not 0 < WEBHOOKS_ATTEMPT_SECONDS <= 300:
-    raise ImproperlyConfigured(
-        "WEBHOOKS_ATTEMPT_SECONDS must be a number of seconds above 0 and at most 300 "
-        f"(default 15), not {_webhook_attempt!r}."
-    )
+WEBHOOKS_ATTEMPT_SECONDS = env_seconds("WEBHOOKS_ATTEMPT_SECONDS", 15, maximum=300)
 
 # --- API --------------------------------------------------------------------------------------
 # Requests a minute per token (benefits/api/auth.py); past it, 429 with Retry-After.

@@ -160,3 +160,16 @@ def test_production_with_mail_settings_has_no_mail_warning():
     output = deploy_check(**COMPLETE)
     for check_id in (NO_PORTAL_BASE_URL, MAIL_NOT_DELIVERED, SENDER_ON_LOCALHOST):
         assert check_id not in output
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "limits"),
+    [
+        ("MAIL_RETRY_BACKOFF_SECONDS", "0", "at most 600 (default 60)"),
+        ("MAIL_RETRY_BACKOFF_SECONDS", "soon", "at most 600 (default 60)"),
+        ("WEBHOOKS_ATTEMPT_SECONDS", "301", "at most 300 (default 15)"),
+    ],
+)
+def test_a_number_of_seconds_out_of_range_stops_the_start_saying_what_fits(name, value, limits):
+    message = start_failure(**COMPLETE, **{name: value})
+    assert f"{name} must be a number of seconds above 0 and {limits}, not {value!r}." in message
