@@ -128,6 +128,6 @@ def test_the_beat_runs_the_digests_at_six_utc_and_the_safety_net_every_quarter_h
     assert schedule["retry-unsent-mail"]["task"] == "accounts.tasks.retry_unsent_mail"
     assert schedule["retry-unsent-mail"]["schedule"] == crontab(minute="*/15")
     assert str(app.timezone) == "UTC"
-    import benefits.notifications.tasks  # noqa: F401 - the worker finds it by autodiscovery
+    app.loader.import_default_modules()  # what a worker does at start: every app's tasks
 
     assert {entry["task"] for entry in schedule.values()} <= set(app.tasks)
