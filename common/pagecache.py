@@ -12,6 +12,8 @@ for the version instead of the queries that build its tables.
 Who says it: the services, explicitly, for each change they make; the QuerySet of every model a
 page shows (``PageCacheQuerySet``), for ``update()``, ``bulk_create()`` and ``delete()``; and,
 as a safety net for the admin and the shell, the models' save and delete signals (``track``).
+Said several times in one transaction, it still writes each organization's version once, at
+the commit.
 
 What can be stale, and for how long:
 - Between a commit and its callback, a reader may still get the previous copy: milliseconds.
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import uuid
 from collections.abc import Iterable
 from typing import cast
@@ -57,13 +60,30 @@ def page_cache() -> BaseCache:
     return caches[CACHE_ALIAS]
 
 
+class _Said(threading.local):
+    """The organizations said changed in this thread since its last bump."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+
+
+_said = _Said()
+
+
 def pages_changed(*organization_ids: int | None) -> None:
     """The pages of these organizations show something new once the current transaction
-    commits (at once outside a transaction; never if it rolls back)."""
-    ids = frozenset(pk for pk in organization_ids if pk is not None)
+    commits (at once outside a transaction; never if it rolls back).
+
+    A change says it several times (the service, then the signals of each row it saved): each
+    call adds to the thread's set and asks for a bump at commit, and the first bump of the
+    commit takes the whole set, so each organization gets one new version per commit. Ids said
+    in a transaction or savepoint that rolled back stay in the set until the thread's next
+    bump: a needless new version later, never a change left unsaid."""
+    ids = {pk for pk in organization_ids if pk is not None}
     if ids:
+        _said.ids |= ids
         # robust: a cache that fails here must not turn a committed change into an error page.
-        transaction.on_commit(lambda: _new_versions(ids), robust=True)
+        transaction.on_commit(_bump_said, robust=True)
 
 
 def page_key(organization_id: int, *parts: object) -> str:
@@ -91,6 +111,12 @@ def _version(organization_id: int) -> str:
         version = None
     # A cache that keeps nothing (or failed) gives a key that never matches: no stale page.
     return version or uuid.uuid4().hex
+
+
+def _bump_said() -> None:
+    ids, _said.ids = _said.ids, set()
+    if ids:
+        _new_versions(ids)
 
 
 def _new_versions(organization_ids: Iterable[int]) -> None:

@@ -53,19 +53,27 @@ def cache_keys(user_id: int | str, scope: str = KEY_VALIDATION) -> tuple[str, st
 def attempt(user_id: int | str, scope: str = KEY_VALIDATION) -> int:
     """Counts an attempt as a failure until ``succeeded`` says otherwise. 0 when the account
     may try; otherwise the minutes left, rounded up (the attempt is then not counted).
-    Raises ``Unavailable`` when the counter can't be read or written."""
+    Raises ``Unavailable`` when the counter can't be read or written.
+
+    Counted first, then compared: the count comes back from the same atomic step that adds to
+    it, so attempts made at the same moment each get a count of their own and no more than
+    ``LIMIT`` pass in a window (a read before the count would let them all see the same
+    number). One cache command while the window is open."""
     count_key, window_key = cache_keys(user_id, scope)
     try:
-        if (cache.get(count_key) or 0) >= LIMIT:
+        try:
+            count = cache.incr(count_key)
+        except ValueError:  # no window open: this failure starts one; both entries expire with it
+            cache.add(window_key, time.time(), WINDOW_SECONDS)
+            cache.add(count_key, 0, WINDOW_SECONDS)
+            count = cache.incr(count_key)
+        if count > LIMIT:
+            cache.decr(count_key)  # refused, so not an attempt
             started = cache.get(window_key) or time.time()
             return max(1, math.ceil((started + WINDOW_SECONDS - time.time()) / 60))
-        # The window starts at the first failure; both entries expire with it.
-        if cache.add(window_key, time.time(), WINDOW_SECONDS):
-            cache.set(count_key, 0, WINDOW_SECONDS)
-        try:
-            cache.incr(count_key)
-        except ValueError:  # expired between the two calls
-            cache.set(count_key, 1, WINDOW_SECONDS)
+    except ValueError as error:  # the counter expired between two of these steps
+        warn_unavailable("Rate-limit counters", error)
+        raise Unavailable from error
     except CACHE_ERRORS as error:
         warn_unavailable("Rate-limit counters", error)
         raise Unavailable from error

@@ -60,14 +60,16 @@ def smtp_server(settings):
 
 @pytest.fixture
 def postgres(transactional_db):
-    """For race tests that need PostgreSQL row locks: they run in the PostgreSQL pass of the
-    suite (DATABASE_URL set) and are skipped in the SQLite pass."""
+    """For tests that need PostgreSQL itself: row locks (the races), a database that other
+    processes share (gunicorn, Celery workers; SQLite's test database lives in this process's
+    memory), or its indexes and scale. They run in the PostgreSQL pass of the suite
+    (DATABASE_URL set) and are skipped in the SQLite pass."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         if os.environ.get("DATABASE_URL"):
             pytest.fail("DATABASE_URL is set but the tests are not running on PostgreSQL")
-        pytest.skip("needs PostgreSQL row locks: run with DATABASE_URL=postgres://…")
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://…")
 
 
 def run_at_once(count: int, action) -> list:

@@ -80,8 +80,11 @@ class TokenRateThrottle(BaseThrottle):
             return True
         key = f"api-rate:{token.pk}:{int(time.time() // 60)}"
         try:
-            cache.add(key, 0, 90)
-            count = cache.incr(key)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # the token's first request this minute (one command after it)
+                cache.add(key, 0, 90)
+                count = cache.incr(key)
         except ValueError:  # expired between the two calls
             return True
         except CACHE_ERRORS as error:

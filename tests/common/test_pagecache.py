@@ -45,6 +45,28 @@ def test_a_change_gives_a_new_version_once_committed(contoso):
     assert version(contoso) != before
 
 
+def test_a_change_said_many_times_gives_each_organization_one_new_version(
+    contoso, fabrikam, monkeypatch
+):
+    """A service says it, then the signal of each row it saved says it again: one write of
+    the versions at the commit, naming each organization once."""
+    writes: list[set[int]] = []
+    write = pagecache._new_versions
+
+    def recording(ids) -> None:
+        writes.append(set(ids))
+        write(ids)
+
+    monkeypatch.setattr(pagecache, "_new_versions", recording)
+    before = version(contoso)
+    with transaction.atomic():
+        pagecache.pages_changed(contoso.pk)
+        office(contoso).save()
+        pagecache.pages_changed(contoso.pk, fabrikam.pk)
+    assert writes == [{contoso.pk, fabrikam.pk}]
+    assert version(contoso) != before
+
+
 @transaction.atomic
 def save_then_fail(benefit: Benefit) -> None:
     benefit.save()

@@ -217,3 +217,39 @@ def test_people_stay_signed_in_when_redis_goes_down(redis_settings, client, admi
         response = client.get(reverse("home"))
     assert response.status_code == 200
     assert response.context["user"] == admin_user
+
+
+@pytest.mark.django_db(transaction=True)  # committed, so the page version is written
+def test_a_redemption_over_the_api_takes_four_redis_round_trips(
+    redis_settings, client, contoso_admin, office_benefit, monkeypatch
+):
+    """The token's counter for this minute, the account's key-check counter (counted, then
+    given back), and one write of the page version however many rows said it changed."""
+    from benefits.models import ProductKey
+    from tests.benefits.api.conftest import bearer
+    from tests.benefits.factories import ProductKeyFactory
+    from tests.conftest import url
+
+    headers = bearer(contoso_admin)
+    keys: list[ProductKey] = ProductKeyFactory.create_batch(2, benefit=office_benefit)
+
+    def redeem(key: ProductKey) -> None:
+        response = client.post(
+            url("api:redemption_create"),
+            {"key": key.key, "action": "activate"},
+            content_type="application/json",
+            headers={**headers, "Idempotency-Key": key.key},
+        )
+        assert response.status_code == 201, response.content
+
+    redeem(keys[0])  # starts the minute's and the window's counters, loads the script
+    sent: list[str] = []
+    send_packed_command = redis.connection.AbstractConnection.send_packed_command
+
+    def recording(connection, command, *args, **kwargs):
+        sent.append(str(command)[:80])
+        return send_packed_command(connection, command, *args, **kwargs)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", recording)
+    redeem(keys[1])
+    assert len(sent) == 4, sent
