@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import DirectoryUser
 from benefits.models import Activity, Benefit, CreditAssignment
 from benefits.services import credits
-from benefits.services.credits import ALREADY_HOLDS_OTHER
+from benefits.services.credits import ALREADY_HOLDS_OTHER, changes
 from tests.accounts.factories import DirectoryUserFactory, TenantFactory, UserFactory
 from tests.benefits.factories import BenefitFactory
 from tests.conftest import run_at_once
@@ -26,13 +26,13 @@ PEOPLE = 8
 def slow_write(monkeypatch):
     """A pause between the checks and the write, wide enough for every thread to pass its
     checks before any writes: the window a missing lock would leave open."""
-    hold = credits._hold
+    hold = changes._hold
 
     def slow_hold(benefit, person, actor):
         time.sleep(0.3)
         return hold(benefit, person, actor)
 
-    monkeypatch.setattr(credits, "_hold", slow_hold)
+    monkeypatch.setattr(changes, "_hold", slow_hold)
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_the_last_seat_goes_to_exactly_one_of_many_admins(scene):
 def test_control_without_the_lock_the_seat_is_given_many_times(scene, monkeypatch):
     benefit, people, admin = scene
     monkeypatch.setattr(
-        credits,
+        changes,
         "_lock_benefit",
         lambda benefit: Benefit.objects.select_related("product").get(pk=benefit.pk),
     )
@@ -93,7 +93,7 @@ def test_one_person_cannot_end_up_with_two_credits(postgres, slow_write, monkeyp
     person = DirectoryUserFactory.create(tenant=tenant)
     admin = UserFactory.create(organization=tenant.organization)
     monkeypatch.setattr(
-        credits,
+        changes,
         "_lock_people",
         lambda benefit, *people: [
             DirectoryUser.objects.select_related("tenant").get(pk=p.pk) for p in people

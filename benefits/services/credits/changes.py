@@ -1,9 +1,10 @@
 """Azure credit: assign it to a person, remove it (monthly credit), transfer it (bulk credit).
 
 Each change locks the benefit row (and the people involved), re-checks every rule of SPEC 3.3
-inside the transaction, writes, and records the activity in the same transaction, so two admins
-can't both take the last seat and a refusal leaves no trace. The person concerned is mailed in
-that transaction too (benefits.services.credit_mails): the mail leaves only once it commits.
+(``rules``) inside the transaction, writes, and records the activity in the same transaction,
+so two admins can't both take the last seat and a refusal leaves no trace. The person concerned
+is mailed in that transaction too (benefits.services.credit_mails): the mail leaves only once it
+commits.
 """
 
 from __future__ import annotations
@@ -12,60 +13,24 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import formats
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from accounts.models import ApiToken, AzureOffer, DirectoryUser, User
+from accounts.models import ApiToken, DirectoryUser, User
 from benefits.models import Activity, Benefit, CreditAssignment
-from benefits.models.credit_assignments import NOT_CREDIT
 from benefits.services import credit_mails
 from benefits.services.activity import activity_record, person_snapshot
+from benefits.services.credits.rules import (
+    ALREADY_HOLDS_OTHER,
+    GONE,
+    MONTHLY_NOT_TRANSFERABLE,
+    NOT_A_HOLDER,
+    PERSON_GONE,
+    TRANSFER_TO_HOLDER,
+    check_changeable,
+    check_eligible,
+    credit_remove_check,
+    seats_full_message,
+)
 from common.pagecache import pages_changed
-
-CONSUMER_DOMAINS = frozenset({"outlook.com", "hotmail.com", "live.com", "gmail.com", "yahoo.com"})
-
-EXPIRED = _("This credit expired on %(date)s; nothing about it can be changed any more.")
-DISABLED = _(
-    "%(name)s's account is disabled in %(tenant)s. Enable it in Azure AD first, "
-    "or choose someone else."
-)
-CONSUMER_DOMAIN = _(
-    "%(name)s's address %(address)s is on a free consumer domain (%(domain)s). Azure credit "
-    "goes to work or school accounts: choose someone with an address of your organization."
-)
-ALREADY_HOLDS_THIS = _("%(name)s already holds this credit.")
-ALREADY_HOLDS_OTHER = _(
-    "%(name)s already holds %(credit)s; a person can hold one Azure credit at a time. "
-    "Remove that credit first, or choose someone else."
-)
-OTHER_OFFER = _(
-    "%(name)s already holds %(offer)s; bulk credit can't be combined with other offers."
-)
-BULK_NOT_REMOVABLE = _("Bulk credit can't be removed. Transfer it to another person instead.")
-MONTHLY_NOT_TRANSFERABLE = _(
-    "Monthly credit isn't transferred: remove the holder, then assign someone else."
-)
-TRANSFER_TO_HOLDER = _("%(name)s already holds this credit; choose someone else.")
-NOT_A_HOLDER = _("This person no longer holds this credit; the list has been refreshed.")
-GONE = _("This credit no longer exists.")
-PERSON_GONE = _(
-    "This person is no longer in your organization's tenants; the list has been refreshed."
-)
-
-
-def seats_full_message(benefit: Benefit) -> str:
-    if benefit.credit_period == Benefit.Period.ANNUAL:
-        return ngettext(
-            "All %(count)d seat of this credit is assigned. Transfer it to change who holds it.",
-            "All %(count)d seats of this credit are assigned. Transfer one to change who holds it.",
-            benefit.quantity,
-        ) % {"count": benefit.quantity}
-    return ngettext(
-        "All %(count)d seat of this credit is assigned. Remove someone first.",
-        "All %(count)d seats of this credit are assigned. Remove someone first.",
-        benefit.quantity,
-    ) % {"count": benefit.quantity}
 
 
 @transaction.atomic
@@ -88,8 +53,8 @@ def credit_assign(
     """
     benefit = _lock_benefit(benefit)
     person = _lock_people(benefit, directory_user)[0]
-    _check_changeable(benefit, today)
-    _check_eligible(benefit, person)
+    check_changeable(benefit, today)
+    check_eligible(benefit, person)
     if benefit.assignments.count() >= benefit.quantity:
         raise ValidationError(seats_full_message(benefit), code="seats_full")
     _hold(benefit, person, actor)
@@ -146,34 +111,6 @@ def credit_remove(
     return record
 
 
-def credit_remove_check(*, benefit: Benefit, directory_user: DirectoryUser, today: date) -> None:
-    """The rules of a removal, in one place: the credit is current monthly credit of the
-    person's organization and the person holds it. Raises ValidationError naming the reason.
-
-    credit_remove runs it on the locked rows; the confirmation page runs it unlocked (through
-    credit_remove_refusal) to say at once when the removal would be refused.
-    """
-    _check_changeable(benefit, today)
-    if benefit.credit_period == Benefit.Period.ANNUAL:
-        raise ValidationError(BULK_NOT_REMOVABLE, code="bulk_not_removable")
-    holds = CreditAssignment.objects.filter(
-        benefit=benefit,
-        directory_user=directory_user,
-        directory_user__tenant__organization_id=benefit.organization_id,
-    )
-    if not holds.exists():
-        raise ValidationError(NOT_A_HOLDER, code="not_a_holder")
-
-
-def credit_remove_refusal(*, benefit: Benefit, directory_user: DirectoryUser, today: date) -> str:
-    """Why credit_remove would refuse, or "" (credit_remove_check without a lock)."""
-    try:
-        credit_remove_check(benefit=benefit, directory_user=directory_user, today=today)
-    except ValidationError as refusal:
-        return " ".join(refusal.messages)
-    return ""
-
-
 @transaction.atomic
 def credit_transfer(
     *,
@@ -193,12 +130,12 @@ def credit_transfer(
     """
     benefit = _lock_benefit(benefit)
     holder, to = _lock_people(benefit, holder, to)
-    _check_changeable(benefit, today)
+    check_changeable(benefit, today)
     if benefit.credit_period != Benefit.Period.ANNUAL:
         raise ValidationError(MONTHLY_NOT_TRANSFERABLE, code="monthly_not_transferable")
     if holder.pk == to.pk:
         raise ValidationError(TRANSFER_TO_HOLDER % {"name": to.display_name}, code="same_person")
-    _check_eligible(benefit, to)
+    check_eligible(benefit, to)
     deleted, _rows = CreditAssignment.objects.filter(
         benefit=benefit, directory_user=holder
     ).delete()
@@ -253,45 +190,6 @@ def _lock_people(benefit: Benefit, *people: DirectoryUser) -> list[DirectoryUser
     if len(locked) != len(set(ids)):
         raise ValidationError(PERSON_GONE, code="person_gone")
     return [locked[pk] for pk in ids]
-
-
-def _check_changeable(benefit: Benefit, today: date) -> None:
-    if not benefit.is_usage_based:
-        raise ValidationError(NOT_CREDIT, code="not_credit")
-    if benefit.expiration_date < today:
-        raise ValidationError(
-            EXPIRED % {"date": formats.date_format(benefit.expiration_date)}, code="expired"
-        )
-
-
-def _check_eligible(benefit: Benefit, person: DirectoryUser) -> None:
-    name = person.display_name
-    if not person.is_enabled:
-        raise ValidationError(
-            DISABLED % {"name": name, "tenant": person.tenant.primary_domain}, code="disabled"
-        )
-    domain = person.user_principal_name.rsplit("@", 1)[-1].lower()
-    if domain in CONSUMER_DOMAINS:
-        raise ValidationError(
-            CONSUMER_DOMAIN
-            % {"name": name, "address": person.user_principal_name, "domain": domain},
-            code="consumer_domain",
-        )
-    held = (
-        CreditAssignment.objects.filter(directory_user=person)
-        .select_related("benefit__product")
-        .first()
-    )
-    if held is not None:
-        if held.benefit_id == benefit.pk:
-            raise ValidationError(ALREADY_HOLDS_THIS % {"name": name}, code="already_holds")
-        raise ValidationError(
-            ALREADY_HOLDS_OTHER % {"name": name, "credit": held.benefit.product.name},
-            code="one_credit_per_person",
-        )
-    if benefit.credit_period == Benefit.Period.ANNUAL and person.other_offers:
-        offer = dict(AzureOffer.choices).get(person.other_offers[0], person.other_offers[0])
-        raise ValidationError(OTHER_OFFER % {"name": name, "offer": offer}, code="other_offer")
 
 
 def _hold(benefit: Benefit, person: DirectoryUser, actor: User) -> CreditAssignment:
