@@ -61,7 +61,9 @@ def page_cache() -> BaseCache:
 
 
 class _Said(threading.local):
-    """The organizations said changed in this thread since its last bump."""
+    """The organizations said changed in this thread since its last bump. Per thread, as the
+    database connection and its transaction are: a bump runs only after this thread's commit,
+    so it never takes what a transaction still open elsewhere said."""
 
     def __init__(self) -> None:
         self.ids: set[int] = set()

@@ -13,6 +13,7 @@ never an unlimited guess, never a server error.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 
@@ -58,22 +59,21 @@ def attempt(user_id: int | str, scope: str = KEY_VALIDATION) -> int:
     Counted first, then compared: the count comes back from the same atomic step that adds to
     it, so attempts made at the same moment each get a count of their own and no more than
     ``LIMIT`` pass in a window (a read before the count would let them all see the same
-    number). One cache command while the window is open."""
+    number). One cache command while the window is open. It relies on the cache's ``incr``
+    being atomic and keeping the expiry: Django's memory cache and ``common.redis_cache`` are;
+    Django's own Redis, database and file caches are not."""
     count_key, window_key = cache_keys(user_id, scope)
     try:
         try:
             count = cache.incr(count_key)
         except ValueError:  # no window open: this failure starts one; both entries expire with it
             cache.add(window_key, time.time(), WINDOW_SECONDS)
-            cache.add(count_key, 0, WINDOW_SECONDS)
-            count = cache.incr(count_key)
+            # Another attempt may have started it in the meantime: then count on from its count.
+            count = 1 if cache.add(count_key, 1, WINDOW_SECONDS) else cache.incr(count_key)
         if count > LIMIT:
-            cache.decr(count_key)  # refused, so not an attempt
+            _give_back(count_key)  # refused, so not an attempt
             started = cache.get(window_key) or time.time()
             return max(1, math.ceil((started + WINDOW_SECONDS - time.time()) / 60))
-    except ValueError as error:  # the counter expired between two of these steps
-        warn_unavailable("Rate-limit counters", error)
-        raise Unavailable from error
     except CACHE_ERRORS as error:
         warn_unavailable("Rate-limit counters", error)
         raise Unavailable from error
@@ -85,8 +85,11 @@ def succeeded(user_id: int | str, scope: str = KEY_VALIDATION) -> None:
     reached it stays counted, the safe side."""
     count_key, _window_key = cache_keys(user_id, scope)
     try:
-        cache.decr(count_key)
-    except ValueError:  # the window ended meanwhile: nothing to give back
-        pass
+        _give_back(count_key)
     except CACHE_ERRORS as error:
         warn_unavailable("Rate-limit counters", error)
+
+
+def _give_back(count_key: str) -> None:
+    with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give back
+        cache.decr(count_key)

@@ -228,6 +228,15 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_pages_said():
+    """Every test starts with no organization said changed: a test whose transaction rolled
+    back (pytest-django's ``db``) leaves its organizations for the thread's next commit."""
+    from common import pagecache
+
+    pagecache._said.ids.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Every test starts in the portal's default language: a test that activated French (the
     French walk) must not leave its worker answering the next test in French."""

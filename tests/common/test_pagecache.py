@@ -67,6 +67,34 @@ def test_a_change_said_many_times_gives_each_organization_one_new_version(
     assert version(contoso) != before
 
 
+def test_a_change_made_by_a_commit_callback_gets_its_own_new_version(contoso, fabrikam):
+    """A callback that runs after the commit and makes a change in a transaction of its own
+    (a mail's outcome, say): that change's commit gives its organization a new version."""
+    before = version(fabrikam)
+
+    def change_fabrikam() -> None:
+        with transaction.atomic():
+            pagecache.pages_changed(fabrikam.pk)
+
+    with transaction.atomic():
+        transaction.on_commit(change_fabrikam)
+        pagecache.pages_changed(contoso.pk)
+    assert version(fabrikam) != before
+
+
+def test_what_a_rollback_said_is_written_at_the_next_commit(contoso, fabrikam):
+    """Never lost, at worst a needless new version: the organizations said in a transaction
+    that rolled back go with the thread's next commit."""
+    before = version(contoso)
+    with transaction.atomic():
+        pagecache.pages_changed(contoso.pk)
+        transaction.set_rollback(True)
+    assert version(contoso) == before
+    with transaction.atomic():
+        pagecache.pages_changed(fabrikam.pk)
+    assert version(contoso) != before
+
+
 @transaction.atomic
 def save_then_fail(benefit: Benefit) -> None:
     benefit.save()

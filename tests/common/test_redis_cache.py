@@ -4,6 +4,7 @@ real Redis server (REDIS_URL, or the local default)."""
 from __future__ import annotations
 
 import os
+from types import SimpleNamespace
 
 import pytest
 import redis
@@ -12,7 +13,15 @@ from django.urls import reverse
 from tests.accounts.factories import TEST_PASSWORD
 from tests.conftest import require_service
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+# A database of its own for each test process (pytest-xdist's gw0, gw1…), so that one's
+# FLUSHDB (cache.clear()) never empties another's counters mid-test. Databases 9 to 11 and 14
+# belong to the Celery tests' brokers and to `make bench`.
+FREE_DATABASES = (15, 13, 8, 7, 6, 5, 4, 3)
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = (
+    os.environ.get("REDIS_URL")
+    or f"redis://127.0.0.1:6379/{FREE_DATABASES[WORKER % len(FREE_DATABASES)]}"
+)
 
 
 @pytest.fixture
@@ -225,11 +234,15 @@ def test_a_redemption_over_the_api_takes_four_redis_round_trips(
 ):
     """The token's counter for this minute, the account's key-check counter (counted, then
     given back), and one write of the page version however many rows said it changed."""
+    from benefits.api import auth
     from benefits.models import ProductKey
     from tests.benefits.api.conftest import bearer
     from tests.benefits.factories import ProductKeyFactory
     from tests.conftest import url
 
+    # Both requests in one clock minute: the first of a minute also starts its counter.
+    minute = 29_000_000 * 60 + 20.0
+    monkeypatch.setattr(auth, "time", SimpleNamespace(time=lambda: minute))
     headers = bearer(contoso_admin)
     keys: list[ProductKey] = ProductKeyFactory.create_batch(2, benefit=office_benefit)
 
