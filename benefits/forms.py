@@ -1,21 +1,16 @@
-"""Forms of the benefits area."""
+"""Forms of the benefits area (the redemption wizard's are in benefits.wizard.forms)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
-from typing import Any, cast
 
 from django import forms
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Tenant
 from accounts.selectors import PICKER_QUERY_MAX_LENGTH, parse_id
 from benefits.models import Activity, BenefitType, Offer
 from benefits.selectors import SORTABLE, BenefitListQuery, BenefitStatus, benefit_list
-from benefits.services.redemption import NO_SUBSCRIPTION, Action
-from common.forms import BootstrapBoundField, BootstrapFormMixin, LongSelect
+from common.forms import BootstrapFormMixin, LongSelect
 
 SEARCH_MAX_LENGTH = 100
 STATUS_CHOICES = [
@@ -213,88 +208,3 @@ class PickerSearchForm(forms.Form):
         kwargs["auto_id"] = f"picker-%s-{benefit_id}"
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs["aria-describedby"] = f"picker-hint-{benefit_id}"
-
-
-KEY_INPUT_MAX_LENGTH = 200
-
-
-class RedeemChooseForm(forms.Form):
-    bound_field_class = BootstrapBoundField
-
-    action = forms.ChoiceField(
-        label=_("What do you want to do?"),
-        choices=Action.choices,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-    )
-    subscription = forms.TypedChoiceField(
-        label=_("Subscription"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        help_text=_("For Extend the end date and Add licenses."),
-        widget=LongSelect(attrs={"class": "form-select"}),
-    )
-    tenant = forms.TypedChoiceField(
-        label=_("Tenant"),
-        coerce=int,
-        help_text=_(
-            "For Activate: the tenant the new subscription goes to. Check it: a key can't be "
-            "moved afterwards."
-        ),
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-
-    def __init__(
-        self,
-        *args,
-        subscriptions: Iterable[tuple[int, str, str, int]],
-        tenants: Iterable[Tenant],
-        **kwargs,
-    ) -> None:
-        """``subscriptions``: (id, product name, tenant domain, seats) of each Active one; plain
-        values, as an organization may have hundreds."""
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["subscription"]).choices = [
-            ("", _("Choose an Active subscription")),
-            *(
-                (pk, f"{product} — {domain} ({seats})")
-                for pk, product, domain, seats in subscriptions
-            ),
-        ]
-        cast(forms.ChoiceField, self.fields["tenant"]).choices = [
-            (t.pk, f"{t.display_name} — {t.primary_domain}") for t in tenants
-        ]
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if data.get("action") in {Action.EXTEND, Action.ADD} and not data.get("subscription"):
-            self.add_error("subscription", NO_SUBSCRIPTION)
-        return data
-
-
-class RedeemKeyForm(forms.Form):
-    bound_field_class = BootstrapBoundField
-
-    key = forms.CharField(
-        label=_("Product key"),
-        max_length=KEY_INPUT_MAX_LENGTH,
-        strip=True,
-        widget=forms.TextInput(
-            attrs={
-                "class": "form-control pb-key-input",
-                "autocomplete": "off",
-                "spellcheck": "false",
-                "autocapitalize": "characters",
-                "autofocus": True,
-            }
-        ),
-        help_text=_("25 characters, as 5 groups of 5 (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)."),
-        error_messages={
-            "max_length": _("A product key has 25 characters; this is far longer."),
-            "required": _(
-                "Enter a product key: 25 characters, shown as 5 groups of 5 "
-                "(XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)."
-            ),
-        },
-    )

@@ -4,7 +4,7 @@ app's forms.py, the markup around them in templates/_form.html and templates/_fi
 from __future__ import annotations
 
 from django import forms
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 FIELD_TEMPLATE = "_field.html"
 
@@ -33,6 +33,10 @@ class BootstrapFormMixin:
     bound_field_class: type[forms.BoundField] | None = BootstrapBoundField
 
 
+OPTION = '\n  <option value="{}"{}>{}</option>'
+OPTION_GROUP = '\n  <optgroup label="{}">{}\n  </optgroup>'
+
+
 class LongSelect(forms.Select):
     """A select of hundreds of plain options (a large organization's subscriptions, its
     benefits). The same HTML as Django's select, but the options are joined by
@@ -44,12 +48,34 @@ class LongSelect(forms.Select):
     def get_context(self, name, value, attrs):
         context = forms.Widget.get_context(self, name, value, attrs)
         chosen = set(context["widget"]["value"])
-        context["widget"]["options"] = format_html_join(
+        context["widget"]["options"] = self.options_html(self.choices, chosen)
+        return context
+
+    @staticmethod
+    def options_html(choices, chosen: set[str]) -> str:
+        return format_html_join(
             "",
-            '\n  <option value="{}"{}>{}</option>',
+            OPTION,
             (
                 (option, " selected" if str(option) in chosen else "", label)
-                for option, label in self.choices
+                for option, label in choices
             ),
         )
+
+
+class GroupedLongSelect(LongSelect):
+    """A LongSelect whose choices come in groups, ``(group label, [(value, label), …])``, each
+    an ``<optgroup>``; a choice that is no group (the empty one) stays a plain option."""
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)
+        chosen = set(context["widget"]["value"])
+        context["widget"]["options"] = format_html_join(
+            "", "{}", ((self._entry(value, members, chosen),) for value, members in self.choices)
+        )
         return context
+
+    def _entry(self, value, members, chosen: set[str]) -> str:
+        if isinstance(members, list | tuple):
+            return format_html(OPTION_GROUP, value, self.options_html(members, chosen))
+        return self.options_html([(value, members)], chosen)

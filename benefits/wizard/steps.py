@@ -12,7 +12,6 @@ from django.views.decorators.debug import sensitive_variables
 from accounts import selectors as accounts_selectors
 from accounts.selectors import parse_id
 from benefits import licensing, selectors
-from benefits.forms import RedeemChooseForm, RedeemKeyForm
 from benefits.models import ProductKey, Subscription
 from benefits.services import redemption
 from benefits.services.redemption import Action, Preview
@@ -25,6 +24,7 @@ from benefits.wizard.base import (
     Stale,
     new_token,
 )
+from benefits.wizard.forms import RedeemChooseForm, RedeemKeyForm
 from benefits.wizard.state import CHOOSE, DONE, KEY, REVIEW, WizardState
 from common import ratelimit
 
@@ -58,7 +58,7 @@ class ChooseStep(Step):
         """The form offering all the organization's Active subscriptions and its tenants."""
         active = (
             self._active()
-            .order_by("product__name", "pk")
+            .order_by("tenant__primary_domain", "product__name", "pk")  # grouped by tenant
             .values_list("pk", "product__name", "tenant__primary_domain", "seats")
         )
         tenants = accounts_selectors.tenant_list(organization=self.wizard.organization)

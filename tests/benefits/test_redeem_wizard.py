@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Tenant, User
 from benefits.models import Activity, ProductKey, Subscription
+from benefits.selectors import subscription_list
 from benefits.services.redemption import NO_SUBSCRIPTION
 from tests.benefits.wizard import set_wizard_state, wizard_state
 
@@ -265,6 +266,24 @@ def test_choose_step_without_javascript(contoso_client):
     )
     assert response.status_code == 302
     assert "Add licenses to Office 365 E3" in text(contoso_client.get(URL))
+
+
+def test_choose_offers_each_subscription_under_its_tenant(contoso_client):
+    """The tenant is what people most often get wrong: each subscription is offered under its
+    tenant's domain, by product and licenses."""
+    page = text(contoso_client.get(URL, {"restart": 1}))
+    groups = dict(re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', page))
+    contoso = sub("Office 365 E3").tenant.organization
+    active = subscription_list(organization=contoso).active_on(timezone.localdate())
+    assert set(groups) == set(active.values_list("tenant__primary_domain", flat=True))
+    office = sub("Office 365 E3")
+    option = f'<option value="{office.pk}">Office 365 E3 — {office.seats} licenses</option>'
+    assert option in groups["contoso.onmicrosoft.com"]
+
+
+def test_choose_names_licenses_in_french(contoso_client):
+    page = text(contoso_client.get(URL, {"restart": 1}, headers={"Accept-Language": "fr"}))
+    assert f"Office 365 E3 — {sub('Office 365 E3').seats} licences" in page
 
 
 def test_extend_without_a_subscription_is_asked_for_one(contoso_client):

@@ -1,0 +1,117 @@
+"""The redemption wizard's forms: Choose (what to do, with which subscription or tenant) and
+Key (the product key typed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import groupby
+from operator import itemgetter
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts.models import Tenant
+from benefits.services.redemption import NO_SUBSCRIPTION, Action
+from common.forms import BootstrapBoundField, GroupedLongSelect
+
+KEY_INPUT_MAX_LENGTH = 200
+
+
+class RedeemChooseForm(forms.Form):
+    bound_field_class = BootstrapBoundField
+
+    action = forms.ChoiceField(
+        label=_("What do you want to do?"),
+        choices=Action.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    subscription = forms.TypedChoiceField(
+        label=_("Subscription"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("For Extend the end date and Add licenses."),
+        widget=GroupedLongSelect(attrs={"class": "form-select"}),
+    )
+    tenant = forms.TypedChoiceField(
+        label=_("Tenant"),
+        coerce=int,
+        help_text=_(
+            "For Activate: the tenant the new subscription goes to. Check it: a key can't be "
+            "moved afterwards."
+        ),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(
+        self,
+        *args,
+        subscriptions: Iterable[tuple[int, str, str, int]],
+        tenants: Iterable[Tenant],
+        **kwargs,
+    ) -> None:
+        """``subscriptions``: (id, product name, tenant domain, seats) of each Active one, in
+        the order of their tenants' domains; plain values, as an organization may have
+        hundreds. Each is offered under its tenant's domain: the tenant is what people most
+        often get wrong (SPEC 4)."""
+        super().__init__(*args, **kwargs)
+        subscriptions = list(subscriptions)
+        # One translation per number of licenses, not one per subscription.
+        labels = {seats: _licensed(seats) for seats in {row[3] for row in subscriptions}}
+        cast(forms.ChoiceField, self.fields["subscription"]).choices = [
+            ("", _("Choose an Active subscription")),
+            *(
+                (
+                    domain,
+                    [
+                        (pk, labels[seats] % {"product": product, "count": seats})
+                        for pk, product, _domain, seats in rows
+                    ],
+                )
+                for domain, rows in groupby(subscriptions, key=itemgetter(2))
+            ),
+        ]
+        cast(forms.ChoiceField, self.fields["tenant"]).choices = [
+            (t.pk, f"{t.display_name} — {t.primary_domain}") for t in tenants
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("action") in {Action.EXTEND, Action.ADD} and not data.get("subscription"):
+            self.add_error("subscription", NO_SUBSCRIPTION)
+        return data
+
+
+def _licensed(seats: int) -> str:
+    """A subscription's label, with ``%(product)s`` and ``%(count)d`` left to fill in."""
+    return ngettext("%(product)s — %(count)d license", "%(product)s — %(count)d licenses", seats)
+
+
+class RedeemKeyForm(forms.Form):
+    bound_field_class = BootstrapBoundField
+
+    key = forms.CharField(
+        label=_("Product key"),
+        max_length=KEY_INPUT_MAX_LENGTH,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control pb-key-input",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+                "autofocus": True,
+            }
+        ),
+        help_text=_("25 characters, as 5 groups of 5 (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)."),
+        error_messages={
+            "max_length": _("A product key has 25 characters; this is far longer."),
+            "required": _(
+                "Enter a product key: 25 characters, shown as 5 groups of 5 "
+                "(XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)."
+            ),
+        },
+    )

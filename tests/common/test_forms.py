@@ -1,0 +1,33 @@
+"""The portal's own select widgets (common/forms.py): Django's HTML, built without a template
+loop over every option."""
+
+from __future__ import annotations
+
+from common.forms import GroupedLongSelect, LongSelect
+
+
+def test_a_long_select_escapes_every_label_and_marks_the_chosen_option():
+    widget = LongSelect()
+    widget.choices = [("", "All"), (1, "A & B"), (2, "<i>C</i>")]
+    html = widget.render("benefit", 2)
+    assert '<option value="">All</option>' in html
+    assert '<option value="1">A &amp; B</option>' in html
+    assert '<option value="2" selected>&lt;i&gt;C&lt;/i&gt;</option>' in html
+
+
+def test_a_grouped_select_puts_each_group_in_an_optgroup():
+    widget = GroupedLongSelect()
+    widget.choices = [
+        ("", "Choose"),
+        ("<b>contoso</b>", [(1, "A & B"), (2, "C")]),
+        ("fabrikam", [(3, "D")]),
+    ]
+    html = widget.render("subscription", 2)
+    groups = html.split("<optgroup")
+    assert '<option value="">Choose</option>' in groups[0]
+    assert groups[1].startswith(' label="&lt;b&gt;contoso&lt;/b&gt;">')
+    assert '<option value="1">A &amp; B</option>' in groups[1]
+    assert '<option value="2" selected>C</option>' in groups[1]
+    assert groups[2].startswith(' label="fabrikam">')
+    assert '<option value="3">D</option>' in groups[2]
+    assert html.count("</optgroup>") == 2
