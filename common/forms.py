@@ -51,8 +51,7 @@ class LongSelect(forms.Select):
         context["widget"]["options"] = self.options_html(self.choices, chosen)
         return context
 
-    @staticmethod
-    def options_html(choices, chosen: set[str]) -> str:
+    def options_html(self, choices, chosen: set[str]) -> str:
         return format_html_join(
             "",
             OPTION,
@@ -67,15 +66,12 @@ class GroupedLongSelect(LongSelect):
     """A LongSelect whose choices come in groups, ``(group label, [(value, label), …])``, each
     an ``<optgroup>``; a choice that is no group (the empty one) stays a plain option."""
 
-    def get_context(self, name, value, attrs):
-        context = forms.Widget.get_context(self, name, value, attrs)
-        chosen = set(context["widget"]["value"])
-        context["widget"]["options"] = format_html_join(
-            "", "{}", ((self._entry(value, members, chosen),) for value, members in self.choices)
+    def options_html(self, choices, chosen: set[str]) -> str:
+        return format_html_join(
+            "", "{}", ((self._entry(value, members, chosen),) for value, members in choices)
         )
-        return context
 
     def _entry(self, value, members, chosen: set[str]) -> str:
         if isinstance(members, list | tuple):
-            return format_html(OPTION_GROUP, value, self.options_html(members, chosen))
-        return self.options_html([(value, members)], chosen)
+            return format_html(OPTION_GROUP, value, super().options_html(members, chosen))
+        return super().options_html([(value, members)], chosen)

@@ -80,12 +80,10 @@ class TokenRateThrottle(BaseThrottle):
             return True
         key = f"api-rate:{token.pk}:{int(time.time() // 60)}"
         try:
-            # incr alone while the minute's counter exists; add, then incr, on its first request.
             try:
                 count = cache.incr(key)
-            except ValueError:
-                cache.add(key, 0, 90)
-                count = cache.incr(key)
+            except ValueError:  # the minute's first request starts it
+                count = 1 if cache.add(key, 1, 90) else cache.incr(key)
         except ValueError:  # expired between the two calls
             return True
         except CACHE_ERRORS as error:
