@@ -9,6 +9,8 @@ page held to targets relative to /healthz/ measured in the same run (bench/repor
     BENCH_SCENARIOS     comma-separated subset, default all (in the order below); /healthz/
                         is always measured, as every target is relative to it
     BENCH_PORT          loopback port of gunicorn, default 8765
+    BENCH_WORKERS, BENCH_THREADS  gunicorn's processes and threads per process, default
+                        production's (gunicorn.conf.py: 2 × CPUs + 1 processes, 1 thread)
     BENCH_KEEP_ALIVE    seconds gunicorn keeps a connection open, default 0: one request per
                         connection, as behind the production proxy, so requests spread over
                         both workers (kept alive, each simulated user stays on one worker)

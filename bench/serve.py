@@ -4,6 +4,7 @@ TLS-terminating proxy it expects, with its workers' memory watched."""
 from __future__ import annotations
 
 import os
+import runpy
 import secrets
 import signal
 import subprocess
@@ -15,7 +16,10 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-WORKERS, THREADS = 2, 4
+# Production's workers and threads (gunicorn.conf.py); BENCH_WORKERS and BENCH_THREADS try others.
+_PRODUCTION = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+WORKERS = int(os.environ.get("BENCH_WORKERS") or _PRODUCTION["workers"])
+THREADS = int(os.environ.get("BENCH_THREADS") or _PRODUCTION["threads"])
 
 
 def portal_environment(database_url: str) -> dict[str, str]:

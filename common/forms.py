@@ -4,6 +4,7 @@ app's forms.py, the markup around them in templates/_form.html and templates/_fi
 from __future__ import annotations
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html, format_html_join
 
 FIELD_TEMPLATE = "_field.html"
@@ -31,6 +32,22 @@ class BootstrapFormMixin:
 
     template_name = "_form.html"
     bound_field_class: type[forms.BoundField] | None = BootstrapBoundField
+
+
+class ReadyChoices(BaseChoiceIterator):
+    """Choices built already in Django's normal form: ``(value, label)`` pairs, and groups as
+    ``(group label, [(value, label), …])``. Given a plain list, a ChoiceField and its widget
+    each walk every option again to normalize it (a large organization's hundreds of
+    subscriptions, twice on every form); an iterator of choices they take as it is."""
+
+    def __init__(self, choices) -> None:
+        self.choices = list(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self) -> int:
+        return len(self.choices)
 
 
 OPTION = '\n  <option value="{}"{}>{}</option>'

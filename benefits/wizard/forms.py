@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Tenant
 from benefits.services.redemption import NO_SUBSCRIPTION, Action
-from common.forms import BootstrapBoundField, GroupedLongSelect
+from common.forms import BootstrapBoundField, GroupedLongSelect, ReadyChoices
 
 KEY_INPUT_MAX_LENGTH = 200
 
@@ -60,19 +60,21 @@ class RedeemChooseForm(forms.Form):
         subscriptions = list(subscriptions)
         # One translation per number of licenses, not one per subscription.
         labels = {seats: _licensed(seats) for seats in {row[3] for row in subscriptions}}
-        cast(forms.ChoiceField, self.fields["subscription"]).choices = [
-            ("", _("Choose an Active subscription")),
-            *(
-                (
-                    domain,
-                    [
-                        (pk, labels[seats] % {"product": product, "count": seats})
-                        for pk, product, _domain, seats in rows
-                    ],
-                )
-                for domain, rows in groupby(subscriptions, key=itemgetter(2))
-            ),
-        ]
+        cast(forms.ChoiceField, self.fields["subscription"]).choices = ReadyChoices(
+            [
+                ("", _("Choose an Active subscription")),
+                *(
+                    (
+                        domain,
+                        [
+                            (pk, labels[seats] % {"product": product, "count": seats})
+                            for pk, product, _domain, seats in rows
+                        ],
+                    )
+                    for domain, rows in groupby(subscriptions, key=itemgetter(2))
+                ),
+            ]
+        )
         cast(forms.ChoiceField, self.fields["tenant"]).choices = [
             (t.pk, f"{t.display_name} — {t.primary_domain}") for t in tenants
         ]

@@ -3,7 +3,10 @@ loop over every option."""
 
 from __future__ import annotations
 
-from common.forms import GroupedLongSelect, LongSelect
+import pytest
+from django import forms
+
+from common.forms import GroupedLongSelect, LongSelect, ReadyChoices
 
 
 def test_a_long_select_escapes_every_label_and_marks_the_chosen_option():
@@ -31,3 +34,23 @@ def test_a_grouped_select_puts_each_group_in_an_optgroup():
     assert groups[2].startswith(' label="fabrikam">')
     assert '<option value="3">D</option>' in groups[2]
     assert html.count("</optgroup>") == 2
+
+
+def test_ready_choices_are_taken_as_they_are_and_still_validate():
+    grouped = [("", "Choose"), ("contoso", [(1, "A"), (2, "B")]), ("fabrikam", [(3, "C")])]
+    field = forms.TypedChoiceField(coerce=int, required=False, widget=GroupedLongSelect())
+    field.choices = grouped
+    # A plain list is walked and copied, for the field and again for its widget.
+    assert field.choices is not grouped
+    assert field.widget.choices is not field.choices
+    ready = ReadyChoices(grouped)
+    field.choices = ready
+    assert field.choices is ready
+    assert field.widget.choices is ready
+    assert field.clean("3") == 3
+    assert field.clean("") == ""
+    for unknown in ("4", "contoso"):
+        with pytest.raises(forms.ValidationError) as refusal:
+            field.clean(unknown)
+        assert refusal.value.code == "invalid_choice"
+    assert '<option value="2" selected>B</option>' in field.widget.render("s", 2)
