@@ -31,6 +31,10 @@ def shown_ids(response) -> list[int]:
     return [int(pk) for pk in re.findall(r'<tr id="activity-(\d+)">', response.content.decode())]
 
 
+def range_fields(page: str) -> str:
+    return page.split('id="activity-range"', 1)[1].split('type="submit"', 1)[0]
+
+
 def record_at(organization: Organization, when: datetime, **fields) -> Activity:
     return Activity.objects.create(
         organization=organization, kind=Activity.Kind.CREDIT_ASSIGNED, created_at=when, **fields
@@ -207,3 +211,26 @@ def test_a_range_runs_no_more_queries(contoso_client, contoso):
         return len(captured)
 
     assert queries({"from": "2026-03-10", "to": "2026-03-12"}) == queries({})
+
+
+def test_an_understood_range_is_shown_from_the_cached_copy(contoso_client, contoso, monkeypatch):
+    params = {"from": "2026-03-10", "to": "2026-03-12"}
+    page_cache().clear()
+    first = contoso_client.get(URL, params).content.decode()
+    built = []
+    monkeypatch.setattr(
+        ActivityFilterForm, "shown", property(lambda form: built.append(form) or form)
+    )
+    again = contoso_client.get(URL, params).content.decode()
+    assert range_fields(again) == range_fields(first)
+    assert 'value="2026-03-10"' in range_fields(again)
+    assert built == []  # the fields came with the copy: no form for them, no widget rendered
+
+
+def test_a_refused_range_is_never_served_from_a_copy_of_the_whole_log(contoso_client, contoso):
+    page_cache().clear()
+    whole = contoso_client.get(URL).content.decode()  # cached: the log without a range
+    assert 'value="2026-03-11"' not in whole
+    refused = contoso_client.get(URL, {"from": "2026-03-11", "to": "2026-03-10"}).content.decode()
+    assert 'value="2026-03-11"' in refused  # as typed, to be corrected
+    assert 'aria-invalid="true"' in refused
