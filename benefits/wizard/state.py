@@ -15,8 +15,9 @@ redeemed, because nothing is before the Review step's Redeem. Never a server err
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field, fields
-from typing import Protocol, get_type_hints
+from typing import Any, Protocol, get_type_hints
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
@@ -60,11 +61,10 @@ class WizardState:
         if not isinstance(data, dict):
             return cls()
         state = cls()
-        types = get_type_hints(cls)  # str, int | None, dict: isinstance() takes each
-        for item in fields(cls):
-            value = data.get(item.name, item.default)
-            if isinstance(value, types[item.name]) and not isinstance(value, bool):
-                setattr(state, item.name, value)
+        for name, kind in _field_types().items():
+            value = data.get(name)
+            if isinstance(value, kind) and not isinstance(value, bool):
+                setattr(state, name, value)
         if state.step not in STEPS:
             state.step = CHOOSE
         return state
@@ -75,6 +75,15 @@ class WizardState:
     def back(self) -> None:
         self.step = STEPS[max(STEPS.index(self.step) - 1, 0)]
         self.error = ""
+
+
+@functools.cache
+def _field_types() -> dict[str, Any]:
+    """Each field's type (str, int | None, dict: isinstance() takes each), worked out once:
+    get_type_hints() reads the annotations afresh each time, at the cost of a whole step's
+    arithmetic."""
+    hints = get_type_hints(WizardState)
+    return {item.name: hints[item.name] for item in fields(WizardState)}
 
 
 class StateStore(Protocol):

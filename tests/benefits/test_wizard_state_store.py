@@ -1,5 +1,6 @@
-"""Where the wizard's state goes while the cache fails (benefits/wizard/state.py): into the
-session, read back first as the newest, and moved back to the cache once it answers."""
+"""The wizard's stored state (benefits/wizard/state.py): what is read back, and where it goes
+while the cache fails: into the session, read back first as the newest, and moved back to the
+cache once it answers."""
 
 from __future__ import annotations
 
@@ -38,3 +39,16 @@ def test_a_state_the_cache_cant_give_back_starts_at_choose(monkeypatch):
     store.save(WizardState(step=KEY, action="extend"))
     monkeypatch.setattr(cache, "get", refuse)
     assert store.load() == WizardState()
+
+
+def test_a_stored_state_keeps_each_value_of_its_fields_type_and_drops_the_rest():
+    state = WizardState(
+        step="review", action="add", subscription_id=5, tenant_id=3, key_id=9,
+        reviewed={"seats": 30}, token="ab" * 16,
+    )  # fmt: skip
+    assert WizardState.from_dict(state.as_dict()) == state
+    # What an older release may have written: other types, unknown names, missing fields.
+    older = {"step": "confirm", "action": 1, "tenant_id": "3", "key_id": True, "extra": "x"}
+    assert WizardState.from_dict(older) == WizardState()
+    assert WizardState.from_dict({"subscription_id": None, "key_id": 7}) == WizardState(key_id=7)
+    assert WizardState.from_dict(["not", "a", "dict"]) == WizardState()
