@@ -10,8 +10,8 @@ Workers: (2 × CPUs) + 1 processes (``WEB_CONCURRENCY`` sets another number), ea
 request at a time, as gunicorn's documentation advises behind a buffering proxy. The portal's
 requests spend their time in Python, not waiting: threads in one process would take turns on
 one interpreter lock and stretch every request, so a request gets a process of its own. On the
-two-CPU benchmark machine, 5 × 1 answered the API's redemptions with a p95 of 214–226 ms
-where 2 workers × 4 threads took 288–331 ms, at the same throughput (see the README).
+two-CPU benchmark machine, 5 × 1 answered the API's redemptions with a p95 of 214–273 ms
+where 2 workers × 4 threads took 288–396 ms, at the same throughput (see the README).
 A request may take up to ``timeout`` seconds (the largest key import, 100,000 rows, included)
 before gunicorn replaces its worker; give the proxy's read timeout as long.
 """
