@@ -217,10 +217,13 @@ def test_an_understood_range_is_shown_from_the_cached_copy(contoso_client, conto
     params = {"from": "2026-03-10", "to": "2026-03-12"}
     page_cache().clear()
     first = contoso_client.get(URL, params).content.decode()
-    built = []
-    monkeypatch.setattr(
-        ActivityFilterForm, "shown", property(lambda form: built.append(form) or form)
-    )
+    built: list[ActivityFilterForm] = []
+
+    def shown(form: ActivityFilterForm) -> ActivityFilterForm:
+        built.append(form)
+        return form
+
+    monkeypatch.setattr(ActivityFilterForm, "shown", property(shown))
     again = contoso_client.get(URL, params).content.decode()
     assert range_fields(again) == range_fields(first)
     assert 'value="2026-03-10"' in range_fields(again)
