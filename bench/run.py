@@ -12,8 +12,9 @@ page held to targets relative to /healthz/ measured in the same run (bench/repor
     BENCH_WORKERS, BENCH_THREADS  gunicorn's processes and threads per process, default
                         production's (gunicorn.conf.py: 2 × CPUs + 1 processes, 1 thread)
     BENCH_KEEP_ALIVE    seconds gunicorn keeps a connection open, default 0: one request per
-                        connection, as behind the production proxy, so requests spread over
-                        both workers (kept alive, each simulated user stays on one worker)
+                        connection, so requests spread over the workers (kept alive, each
+                        simulated user stays on one worker); only with BENCH_THREADS above 1,
+                        as production's one-thread workers keep no connection alive
     BENCH_STRICT        1: exit with status 1 when a target is missed
     BENCH_DIGEST_CONCURRENCY  tasks the digest scenario's one Celery worker runs at a time,
                         default one per CPU (Celery's own default)
