@@ -62,7 +62,7 @@ class WizardState:
             return cls()
         state = cls()
         for name, kind in _field_types().items():
-            value = data.get(name)
+            value = data.get(name, getattr(state, name))
             if isinstance(value, kind) and not isinstance(value, bool):
                 setattr(state, name, value)
         if state.step not in STEPS:

@@ -1,5 +1,7 @@
-"""The portal served by gunicorn, as in production, against the test database: for tests that
-must go through HTTP, several processes and threads (PostgreSQL only)."""
+"""The portal served by gunicorn with production's settings and gunicorn.conf.py, against the
+test database: for tests that must go through HTTP (PostgreSQL only). Unlike production's one
+thread a process, each process has threads, so that many requests are in flight at the same
+moment (24 presses of Redeem) on any machine."""
 
 from __future__ import annotations
 
