@@ -64,12 +64,8 @@ def attempt(user_id: int | str, scope: str = KEY_VALIDATION) -> int:
     Django's own Redis, database and file caches are not."""
     count_key, window_key = cache_keys(user_id, scope)
     try:
-        try:
-            count = cache.incr(count_key)
-        except ValueError:  # no window open: this failure starts one; both entries expire with it
-            cache.add(window_key, time.time(), WINDOW_SECONDS)
-            # Another attempt may have started it in the meantime: then count on from its count.
-            count = 1 if cache.add(count_key, 1, WINDOW_SECONDS) else cache.incr(count_key)
+        # With no window open, this failure opens one: both entries expire with it.
+        count = counted(count_key, WINDOW_SECONDS, opening={window_key: time.time()})
         if count > LIMIT:
             _give_back(count_key)  # refused, so not an attempt
             started = cache.get(window_key) or time.time()
@@ -78,6 +74,20 @@ def attempt(user_id: int | str, scope: str = KEY_VALIDATION) -> int:
         warn_unavailable("Rate-limit counters", error)
         raise Unavailable from error
     return 0
+
+
+def counted(key: str, timeout: int, *, opening: dict[str, object] | None = None) -> int:
+    """Adds one to the counter ``key`` and returns its new value, from the same atomic step
+    (one cache command while it exists). A missing counter starts at 1 and expires ``timeout``
+    seconds later, and so do the ``opening`` entries added with it (unless already there). Two
+    requests starting it at once: one adds it, the other counts on from it. Raises ValueError
+    in the rare case that the counter expires between those two steps."""
+    try:
+        return cache.incr(key)
+    except ValueError:
+        for entry, value in (opening or {}).items():
+            cache.add(entry, value, timeout)
+        return 1 if cache.add(key, 1, timeout) else cache.incr(key)
 
 
 def succeeded(user_id: int | str, scope: str = KEY_VALIDATION) -> None:

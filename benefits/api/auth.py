@@ -14,7 +14,6 @@ import time
 from typing import cast
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja.security import HttpBearer
@@ -23,6 +22,7 @@ from ninja.throttling import BaseThrottle
 from accounts.api_tokens import token_authenticate
 from accounts.models import ApiToken, Organization, User
 from benefits.api.problems import ApiProblem
+from common import ratelimit
 from common.redis_cache import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -80,11 +80,8 @@ class TokenRateThrottle(BaseThrottle):
             return True
         key = f"api-rate:{token.pk}:{int(time.time() // 60)}"
         try:
-            try:
-                count = cache.incr(key)
-            except ValueError:  # the minute's first request starts it
-                count = 1 if cache.add(key, 1, 90) else cache.incr(key)
-        except ValueError:  # expired between the two calls
+            count = ratelimit.counted(key, 90)
+        except ValueError:  # expired between two steps
             return True
         except CACHE_ERRORS as error:
             logger.warning("API rate counters unavailable (%s): request let through", error)
