@@ -58,21 +58,19 @@ def credit_assign(
     if benefit.assignments.count() >= benefit.quantity:
         raise ValidationError(seats_full_message(benefit), code="seats_full")
     _hold(benefit, person, actor)
-    record = activity_record(
-        kind=Activity.Kind.CREDIT_ASSIGNED,
-        actor=actor,
-        benefit=benefit,
-        directory_user=person,
-        before={},
-        after={"holder": person_snapshot(person)},
-        idempotency_key=idempotency_key,
-        api_token=api_token,
-    )
     credit_mails.credit_mail(
         template=credit_mails.ASSIGNED, benefit=benefit, person=person, actor=actor
     )
-    pages_changed(benefit.organization_id)
-    return record
+    return _recorded(
+        Activity.Kind.CREDIT_ASSIGNED,
+        benefit=benefit,
+        person=person,
+        before={},
+        after={"holder": person_snapshot(person)},
+        actor=actor,
+        idempotency_key=idempotency_key,
+        api_token=api_token,
+    )
 
 
 @transaction.atomic
@@ -94,21 +92,19 @@ def credit_remove(
     person = _lock_people(benefit, directory_user)[0]
     credit_remove_check(benefit=benefit, directory_user=person, today=today)
     CreditAssignment.objects.filter(benefit=benefit, directory_user=person).delete()
-    record = activity_record(
-        kind=Activity.Kind.CREDIT_REMOVED,
-        actor=actor,
-        benefit=benefit,
-        directory_user=person,
-        before={"holder": person_snapshot(person)},
-        after={},
-        idempotency_key=idempotency_key,
-        api_token=api_token,
-    )
     credit_mails.credit_mail(
         template=credit_mails.REMOVED, benefit=benefit, person=person, actor=actor
     )
-    pages_changed(benefit.organization_id)
-    return record
+    return _recorded(
+        Activity.Kind.CREDIT_REMOVED,
+        benefit=benefit,
+        person=person,
+        before={"holder": person_snapshot(person)},
+        after={},
+        actor=actor,
+        idempotency_key=idempotency_key,
+        api_token=api_token,
+    )
 
 
 @transaction.atomic
@@ -142,21 +138,46 @@ def credit_transfer(
     if not deleted:
         raise ValidationError(NOT_A_HOLDER, code="not_a_holder")
     _hold(benefit, to, actor)
-    record = activity_record(
-        kind=Activity.Kind.CREDIT_TRANSFERRED,
-        actor=actor,
-        benefit=benefit,
-        directory_user=to,
-        before={"holder": person_snapshot(holder)},
-        after={"holder": person_snapshot(to)},
-        idempotency_key=idempotency_key,
-        api_token=api_token,
-    )
     credit_mails.credit_mail(
         template=credit_mails.TRANSFERRED, benefit=benefit, person=to, actor=actor
     )
     credit_mails.credit_mail(
         template=credit_mails.REMOVED, benefit=benefit, person=holder, actor=actor, transferred=True
+    )
+    return _recorded(
+        Activity.Kind.CREDIT_TRANSFERRED,
+        benefit=benefit,
+        person=to,
+        before={"holder": person_snapshot(holder)},
+        after={"holder": person_snapshot(to)},
+        actor=actor,
+        idempotency_key=idempotency_key,
+        api_token=api_token,
+    )
+
+
+def _recorded(
+    kind: str,
+    *,
+    benefit: Benefit,
+    person: DirectoryUser,
+    before: dict,
+    after: dict,
+    actor: User,
+    idempotency_key: str,
+    api_token: ApiToken | None,
+) -> Activity:
+    """The change's activity record, in its transaction; its organization's pages show it once
+    that commits."""
+    record = activity_record(
+        kind=kind,
+        actor=actor,
+        benefit=benefit,
+        directory_user=person,
+        before=before,
+        after=after,
+        idempotency_key=idempotency_key,
+        api_token=api_token,
     )
     pages_changed(benefit.organization_id)
     return record
