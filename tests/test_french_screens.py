@@ -52,6 +52,9 @@ BRAND_NAMES = ["Partner Benefits", "Partner Center", "Azure AD", "Azure", "MPN"]
 # Attributes that a person reads or hears.
 SPOKEN_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt", "data-error-message"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\{?[^}]*\}?\}")
+# Identifiers the portal makes up (message ids, tenant ids, keys) hold digits; letters between
+# them ("msg_30be07…" holds "be") are not words of any language.
+IDENTIFIER = re.compile(r"[\w-]*\d[\w-]*")
 
 
 class VisibleText(HTMLParser):
@@ -128,6 +131,7 @@ def english_left(text: str, sentences: list[str], data: list[str]) -> list[str]:
     found = [f"catalogue: {sentence!r}" for sentence in sentences if sentence in text]
     for value in data:
         text = text.replace(value, " ")
+    text = IDENTIFIER.sub(" ", text)
     words = {word.lower() for word in re.findall(r"[A-Za-z]+", text)}
     found += [f"word: {word!r}" for word in sorted(words & ENGLISH_WORDS)]
     return found
@@ -608,6 +612,13 @@ def test_the_english_detector_finds_english(demo_data):
     found = english_left(visible_text(response), english_sentences(), typed_in_data())
     assert any(item.startswith("catalogue:") for item in found)
     assert any(item.startswith("word:") for item in found)
+
+
+def test_identifiers_are_not_read_as_words():
+    """A delivery's message id is hex: letters between its digits are not English, while the
+    same letters standing alone are."""
+    assert english_left("Livraison msg_30be07a9add1 envoyée", [], []) == []
+    assert english_left("Livraison be envoyée", [], []) == ["word: 'be'"]
 
 
 MAIL_TEMPLATES = sorted(
