@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
 from accounts.models import DirectoryUser, Organization, Tenant
+from common.prefix_search import starting_with
 
 
 def tenant_list(*, organization: Organization) -> QuerySet[Tenant]:
@@ -67,7 +68,7 @@ def directory_user_prefix_query(*, organization: Organization, text: str) -> Que
     found = (
         DirectoryUser.objects.filter(tenant_id__in=tenant_ids, is_enabled=True)
         .annotate(name_lower=Lower("display_name"), upn_lower=Lower("user_principal_name"))
-        .filter(Q(name_lower__startswith=text) | Q(upn_lower__startswith=text))
+        .filter(starting_with("name_lower", text) | starting_with("upn_lower", text))
         .order_by("name_lower", "pk")
     )
     # The first PICKER_LIMIT are chosen before joining what the picker shows of them: joined

@@ -176,6 +176,7 @@ def main() -> int:
             "load_average_after": [round(value, 2) for value in load_after],
             "data_shape": shape_fingerprint(),
             "redis": bool(os.environ.get("REDIS_URL")),
+            "prepared_statements": _prepared_statements(),
             "digests": asdict(digest_figures) if digest_figures else None,
             "webhooks": asdict(webhook_figures) if webhook_figures else None,
         },
@@ -188,6 +189,13 @@ def main() -> int:
     if missed:
         print(f"{len(missed)} target(s) missed.")
     return 1 if missed and os.environ.get("BENCH_STRICT") == "1" else 0
+
+
+def _prepared_statements() -> bool:
+    """Whether the portal's PostgreSQL connections prepare what they repeat (settings)."""
+    from django.conf import settings
+
+    return bool(settings.DATABASES["default"].get("OPTIONS", {}).get("prepare_threshold"))
 
 
 def bench_database_ready() -> None:

@@ -174,6 +174,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL: each query's values travel apart from its text (server-side binding), so that a
+# connection prepares a query once it has run it 5 times (psycopg's prepare_threshold) and
+# PostgreSQL stops parsing and planning the portal's lookups on every request. It may then run
+# one plan made for any value: prefix searches are written so that an index serves such a plan
+# too (common/prefix_search.py). A pooler that hands one client's statements to other
+# connections (PgBouncer in transaction mode before 1.21) can't keep them: set
+# DJANGO_DB_PREPARED_STATEMENTS=0 there.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_flag(
+    "DJANGO_DB_PREPARED_STATEMENTS", default=True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Two caches with two jobs. With Redis, give each a Redis whose eviction suits it:

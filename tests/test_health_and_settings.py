@@ -136,6 +136,29 @@ def test_database_url_selects_postgresql_with_health_checks():
     ], result.stderr
 
 
+SHOW_DATABASE_OPTIONS = (
+    "from django.conf import settings as s; o = s.DATABASES['default'].get('OPTIONS', {});"
+    "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+)
+
+
+def test_postgresql_prepares_the_queries_a_connection_repeats():
+    postgres_url = "postgres://app:secret@db.internal:5432/benefits"
+    result = run_python(SHOW_DATABASE_OPTIONS, **PRODUCTION_ENV, DATABASE_URL=postgres_url)
+    assert result.stdout.split() == ["True", "5"], result.stderr
+    # Behind a pooler in transaction mode, which can't keep a connection's statements.
+    result = run_python(
+        SHOW_DATABASE_OPTIONS,
+        **PRODUCTION_ENV,
+        DATABASE_URL=postgres_url,
+        DJANGO_DB_PREPARED_STATEMENTS="0",
+    )
+    assert result.stdout.split() == ["None", "None"], result.stderr
+    # SQLite has no such options.
+    result = run_python(SHOW_DATABASE_OPTIONS, **PRODUCTION_ENV)
+    assert result.stdout.split() == ["None", "None"], result.stderr
+
+
 def test_without_database_url_the_portal_uses_an_embedded_sqlite_file():
     result = run_python(
         "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'])",

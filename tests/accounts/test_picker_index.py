@@ -4,7 +4,7 @@ prefix indexes."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import DirectoryUser
@@ -51,3 +51,30 @@ def test_the_search_uses_the_prefix_indexes(crowd):
     assert "directory_user_name_prefix" in plan, plan
     assert "directory_user_upn_prefix" in plan, plan
     assert "Seq Scan on accounts_directoryuser" not in plan, plan
+
+
+def test_a_search_planned_for_any_prefix_still_reads_only_its_prefix(crowd):
+    """A connection prepares a query it repeats (partnerbenefits/settings.py), and PostgreSQL may
+    then run it with one plan made for any value. Made to, the search still reads the prefix
+    indexes within its prefix (common/prefix_search.py) rather than every person."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        for _ in range(8):  # prepared from its sixth run
+            found = directory_user_search(organization=crowd, text="PERSON0001")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT sum(generic_plans) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%accounts_directoryuser%"],
+            )
+            generic_runs = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT sum(pg_stat_get_xact_tuples_returned(oid)) FROM pg_class"
+                " WHERE relname IN ('accounts_directoryuser', 'directory_user_name_prefix',"
+                " 'directory_user_upn_prefix')"
+            )
+            entries_read = cursor.fetchone()[0]
+    assert len(found) == 10
+    assert generic_runs >= 3, "the search never ran with a plan made for any prefix"
+    # 8 searches finding 10 people; reading every person would be 8 × 20,000 rows or more.
+    assert entries_read < 8 * 100, entries_read
