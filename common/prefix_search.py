@@ -17,24 +17,29 @@ from django.db.models import F, Lookup, Q
 
 
 class _PatternComparison(Lookup):
-    """``lhs <operator> rhs`` in the byte order of text_pattern_ops."""
+    """``lhs <operator> rhs`` in the byte order of text_pattern_ops (``>=``/``<`` elsewhere)."""
 
-    postgresql_operator = ""
     operator = ""
+    postgresql_operator = ""
 
-    def as_sql(self, compiler, connection):
+    def _compare(self, compiler, connection, operator: str):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        operator = self.postgresql_operator if connection.vendor == "postgresql" else self.operator
         return f"{lhs} {operator} {rhs}", (*lhs_params, *rhs_params)
+
+    def as_sql(self, compiler, connection):
+        return self._compare(compiler, connection, self.operator)
+
+    def as_postgresql(self, compiler, connection):
+        return self._compare(compiler, connection, self.postgresql_operator)
 
 
 class PatternAtLeast(_PatternComparison):
-    postgresql_operator, operator = "~>=~", ">="
+    operator, postgresql_operator = ">=", "~>=~"
 
 
 class PatternBelow(_PatternComparison):
-    postgresql_operator, operator = "~<~", "<"
+    operator, postgresql_operator = "<", "~<~"
 
 
 def starting_with(name: str, text: str) -> Q:
