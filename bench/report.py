@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -56,6 +57,8 @@ class Figures:
     ratio_to_signed_in: float | None = None
     p95_to_healthz: float | None = None  # p95 ÷ /healthz/'s p95
     steps: dict | None = None
+    # /healthz/ measured just before this scenario: one sample of the run's floor.
+    floor: Figures | None = None
 
 
 def percentile(sorted_times: list[float], share: float) -> float:
@@ -94,19 +97,54 @@ def figures(measured: dict) -> Figures:
         if step != name
     }
     result.steps = steps or None
+    if measured.get("floor"):
+        result.floor = figures(measured["floor"])
     return result
 
 
-def add_ratios(results: list[Figures]) -> None:
-    by_name = {result.scenario: result for result in results}
+@dataclass(frozen=True)
+class Floor:
+    """The machine's speed over the run: the median of every /healthz/ measured in it (the
+    run's own, and the one just before each scenario). A single /healthz/ run is a noisy
+    sample (one run measured 354–567 req/s from one scenario to the next, while the pages
+    between them stayed within a tenth of each other), so no verdict rests on one."""
+
+    per_second: float
+    p95_ms: float
+    samples: int
+    slowest: float  # req/s of the slowest sample
+    fastest: float
+
+
+def run_floor(results: list[Figures]) -> Floor | None:
+    samples = [result for result in results if result.scenario == FLOOR]
+    samples += [result.floor for result in results if result.floor is not None]
+    samples = [sample for sample in samples if sample.requests]
+    if not samples:
+        return None
+    speeds = [sample.per_second for sample in samples]
+    return Floor(
+        per_second=statistics.median(speeds),
+        p95_ms=statistics.median(sample.p95_ms for sample in samples),
+        samples=len(samples),
+        slowest=min(speeds),
+        fastest=max(speeds),
+    )
+
+
+def add_ratios(results: list[Figures]) -> Floor | None:
+    """Each scenario's throughput and p95 as multiples of the run's floor (``run_floor``), and
+    its throughput as a share of the signed-in page's, for the record. Returns the floor."""
+    floor = run_floor(results)
+    signed_in = next((result for result in results if result.scenario == "signed-in"), None)
     for result in results:
-        for floor, attribute in ((FLOOR, "ratio_to_healthz"), ("signed-in", "ratio_to_signed_in")):
-            base = by_name.get(floor)
-            if base is not None and base.per_second:
-                setattr(result, attribute, result.per_second / base.per_second)
-        base = by_name.get(FLOOR)
-        if base is not None and base.p95_ms and not math.isnan(base.p95_ms):
-            result.p95_to_healthz = result.p95_ms / base.p95_ms
+        if floor is not None and floor.per_second:
+            result.ratio_to_healthz = result.per_second / floor.per_second
+        if floor is not None and floor.p95_ms and not math.isnan(floor.p95_ms):
+            result.p95_to_healthz = result.p95_ms / floor.p95_ms
+        if signed_in is not None and signed_in.per_second:
+            result.ratio_to_signed_in = result.per_second / signed_in.per_second
+    return floor
 
 
 @dataclass
@@ -117,12 +155,22 @@ class Target:
 
 
 def check_targets(results: list[Figures], memory: dict[str, dict]) -> list[Target]:
-    """Every verdict is relative to /healthz/ in the same run (the absolute figures stay in the
-    table and the JSON, for the record); without /healthz/ a ratio is a miss."""
+    """Every verdict is relative to /healthz/ in the same run (``run_floor``; the absolute
+    figures stay in the table and the JSON, for the record); without /healthz/ a ratio is a
+    miss."""
     by_name = {result.scenario: result for result in results}
     targets = [
         Target(f"{result.scenario}: no errors", result.errors == 0, f"{result.errors} errors")
         for result in results
+    ]
+    targets += [
+        Target(
+            f"{result.scenario}'s floor: no errors",
+            result.floor.errors == 0,
+            f"{result.floor.errors} errors",
+        )
+        for result in results
+        if result.floor is not None and result.floor.errors
     ]
     for name, target in PAGE_TARGETS.items():
         result = by_name.get(name)
@@ -182,24 +230,36 @@ def _ratio(value: float | None, digits: int = 2) -> str:
     return "—" if value is None else f"{value:.{digits}f}×"
 
 
-def table(results: list[Figures], memory: dict[str, dict], targets: list[Target]) -> str:
+def table(
+    results: list[Figures], memory: dict[str, dict], targets: list[Target], floor: Floor | None
+) -> str:
     header = (
         f"{'scenario':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'errors':>8}{'÷ healthz':>11}{'÷ signed-in':>13}{'p95 ÷ healthz':>15}"
+        f"{'errors':>8}{'÷ floor':>10}{'÷ signed-in':>13}{'p95 ÷ floor':>13}{'floor before':>14}"
     )
     lines = [header, "-" * len(header)]
     for result in results:
+        before = f"{result.floor.per_second:.0f}/s" if result.floor else "—"
         lines.append(
             f"{result.scenario:<22}{result.per_second:>9.1f}{result.p50_ms:>9.0f}"
             f"{result.p95_ms:>9.0f}{result.p99_ms:>9.0f}{result.errors:>8}"
-            f"{_ratio(result.ratio_to_healthz, 3):>11}"
-            f"{_ratio(result.ratio_to_signed_in, 3):>13}{_ratio(result.p95_to_healthz):>15}"
+            f"{_ratio(result.ratio_to_healthz, 3):>10}"
+            f"{_ratio(result.ratio_to_signed_in, 3):>13}{_ratio(result.p95_to_healthz):>13}"
+            f"{before:>14}"
         )
         for step in (result.steps or {}).values():
+            # Each request of a flow against the floor too, for the record (no target).
+            step_p95 = step["p95_ms"] / floor.p95_ms if floor and floor.p95_ms else None
             lines.append(
                 f"  {step['scenario']:<20}{'':>9}{step['p50_ms']:>9.0f}{step['p95_ms']:>9.0f}"
-                f"{step['p99_ms']:>9.0f}{step['errors']:>8}"
+                f"{step['p99_ms']:>9.0f}{step['errors']:>8}{'':>10}{'':>13}{_ratio(step_p95):>13}"
             )
+    if floor is not None:
+        lines.append(
+            f"floor: median of {floor.samples} /healthz/ runs, {floor.per_second:.0f} req/s, "
+            f"p95 {floor.p95_ms:.0f} ms (runs from {floor.slowest:.0f} to "
+            f"{floor.fastest:.0f} req/s)"
+        )
     lines.append("")
     lines.append("gunicorn worker memory (RSS): peak / after the run")
     for pid, worker in memory.items():

@@ -8,6 +8,9 @@ page held to targets relative to /healthz/ measured in the same run (bench/repor
     BENCH_DURATION      seconds measured per scenario, default 30
     BENCH_SCENARIOS     comma-separated subset, default all (in the order below); /healthz/
                         is always measured, as every target is relative to it
+    BENCH_FLOOR_SECONDS seconds of /healthz/ measured again just before each other scenario,
+                        default 10: the targets divide by the median of these runs and the
+                        first (bench/report.py, run_floor)
     BENCH_PORT          loopback port of gunicorn, default 8765
     BENCH_WORKERS, BENCH_THREADS  gunicorn's processes and threads per process, default
                         production's (gunicorn.conf.py: 2 × CPUs + 1 processes, 1 thread)
@@ -31,6 +34,7 @@ import sys
 import tempfile
 from dataclasses import asdict
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +42,7 @@ import dj_database_url
 import psycopg
 from psycopg import sql
 
+from bench import report
 from bench.serve import THREADS, WORKERS, Portal, portal_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -77,6 +82,7 @@ def main() -> int:
     duration = float(os.environ.get("BENCH_DURATION", "30"))
     port = int(os.environ.get("BENCH_PORT", "8765"))
     keep_alive = int(os.environ.get("BENCH_KEEP_ALIVE", "0"))
+    floor_seconds = float(os.environ.get("BENCH_FLOOR_SECONDS", "10"))
     scenarios = _chosen_scenarios(os.environ.get("BENCH_SCENARIOS", ""))
     bench_database_ready()
     from django.core.management import call_command
@@ -96,21 +102,26 @@ def main() -> int:
         plan_path.write_text(json.dumps(plan))
         load_before = os.getloadavg()
         with Portal(port, keep_alive=keep_alive, log=work_dir / "gunicorn.log") as portal:
+            one_run = partial(
+                run_scenario, users=users, host=portal.url, plan_path=plan_path, work_dir=work_dir
+            )
             measured = []
             for scenario in scenarios:
                 if scenario in WORKER_SCENARIOS:
                     continue
-                print(f"Scenario {scenario}: {users} users for {duration:g} s…", file=sys.stderr)
-                measured.append(
-                    run_scenario(
-                        scenario,
-                        users=users,
-                        duration=duration,
-                        host=portal.url,
-                        plan_path=plan_path,
-                        work_dir=work_dir,
+                floor_sample = None
+                if scenario != report.FLOOR:
+                    # A sample of the machine's speed at this point of the run: the targets
+                    # divide by the median of all of them (bench/report.py, run_floor).
+                    print(
+                        f"Floor before {scenario}: /healthz/ for {floor_seconds:g} s…",
+                        file=sys.stderr,
                     )
-                )
+                    floor_sample = one_run(
+                        report.FLOOR, duration=floor_seconds, label=f"floor-{scenario}"
+                    )
+                print(f"Scenario {scenario}: {users} users for {duration:g} s…", file=sys.stderr)
+                measured.append({**one_run(scenario, duration=duration), "floor": floor_sample})
             memory = portal.memory()
         load_after = os.getloadavg()
         if any(one.get("failures") for one in measured):
@@ -118,10 +129,8 @@ def main() -> int:
             log = (work_dir / "gunicorn.log").read_text(errors="replace")
             print(log[-4000:], file=sys.stderr)
 
-    from bench import report
-
     results = [report.figures(one) for one in measured]
-    report.add_ratios(results)
+    floor = report.add_ratios(results)
     targets = report.check_targets(results, memory)
     digest_figures = None
     if "digests" in scenarios:
@@ -155,7 +164,7 @@ def main() -> int:
             )
         )
     print()
-    print(report.table(results, memory, targets))
+    print(report.table(results, memory, targets, floor))
     if digest_figures is not None:
         print()
         print(digests.report(digest_figures))
@@ -170,6 +179,8 @@ def main() -> int:
             "measured_at": stamp.isoformat(timespec="seconds"),
             "users": users,
             "seconds_per_scenario": duration,
+            "seconds_per_floor": floor_seconds,
+            "floor": asdict(floor) if floor else None,
             "gunicorn": {"workers": WORKERS, "threads": THREADS, "keep_alive": keep_alive},
             "cpus": os.cpu_count(),
             "load_average_before": [round(value, 2) for value in load_before],
@@ -247,9 +258,10 @@ def ensure_database(url: str) -> None:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
 
 
-def run_scenario(scenario, *, users, duration, host, plan_path, work_dir) -> dict:
-    output = work_dir / f"{scenario}.json"
-    log = work_dir / f"locust-{scenario}.log"
+def run_scenario(scenario, *, users, duration, host, plan_path, work_dir, label="") -> dict:
+    """One scenario's run; ``label`` names its files when a scenario runs more than once."""
+    output = work_dir / f"{label or scenario}.json"
+    log = work_dir / f"locust-{label or scenario}.log"
     command = [
         str(BIN / "locust"),
         "-f", str(BASE_DIR / "bench" / "locustfile.py"),
