@@ -53,9 +53,9 @@ class Figures:
     p95_ms: float
     p99_ms: float
     errors: int
-    ratio_to_healthz: float | None = None  # throughput ÷ /healthz/'s
+    ratio_to_healthz: float | None = None  # throughput ÷ the floor's (run_floor)
     ratio_to_signed_in: float | None = None
-    p95_to_healthz: float | None = None  # p95 ÷ /healthz/'s p95
+    p95_to_healthz: float | None = None  # p95 ÷ the floor's p95
     steps: dict | None = None
     # /healthz/ measured just before this scenario: one sample of the run's floor.
     floor: Figures | None = None
