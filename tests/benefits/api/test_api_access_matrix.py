@@ -10,9 +10,7 @@ The operations are read from the OpenAPI document: one that this matrix doesn't 
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -21,264 +19,32 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.api_tokens import api_token_create
-from accounts.models import ApiToken, DirectoryUser, Organization, Role, Scope, Tenant, User
-from benefits.api.api import api
-from benefits.models import Benefit, ProductKey, Subscription
-from benefits.services import credits
-from tests.accounts.factories import DirectoryUserFactory, UserFactory
-from tests.benefits.api.conftest import ALL_SCOPES, bearer
+from accounts.models import ApiToken, Role, User
+from benefits.models import ProductKey, Subscription
+from tests.accounts.factories import UserFactory
+from tests.benefits.api.access_matrix import (
+    CONTOSO,
+    FABRIKAM,
+    FABRIKAM_KEY,
+    HIDDEN_CASES,
+    MATRIX,
+    OFFICE_KEY,
+    OPERATIONS,
+    OTHER_CASES,
+    SCOPE_CODES,
+    World,
+    call,
+    world_of,
+)
+from tests.benefits.api.conftest import bearer
 
 pytestmark = pytest.mark.django_db
-
-DOCUMENT = api.get_openapi_schema()
-OPERATIONS = {
-    operation["operationId"]: (method.upper(), path, operation)
-    for path, methods in DOCUMENT["paths"].items()
-    for method, operation in methods.items()
-}
-CONTOSO, FABRIKAM = "4711001", "4711002"
-SCOPE_CODES = [str(scope) for scope in ALL_SCOPES]
-OFFICE_KEY = "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"  # Contoso's, 25 licenses, unused
-FABRIKAM_KEY = "Y3VQD-K8BJ7-PYC7D-MJV43-YF7FT"
-
-
-@dataclass
-class World:
-    """One organization's objects, as the requests name them."""
-
-    organization: Organization
-    tenant: Tenant
-    person: DirectoryUser  # enabled, holds nothing
-    monthly: Benefit  # monthly credit held by ``monthly_holder``
-    monthly_holder: DirectoryUser
-    bulk: Benefit  # bulk credit held by ``bulk_holder``
-    bulk_holder: DirectoryUser
-    licensed: Benefit
-    subscription: Subscription
-    key: str
-
-
-@dataclass(frozen=True)
-class Request:
-    path: dict[str, Any]
-    query: dict[str, Any] | None = None
-    body: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class Entry:
-    """An operation of the matrix: the scope it needs, what its own organization's admin gets,
-    the request with one's own objects, and each way of naming another organization's."""
-
-    scope: str
-    own_status: int
-    own: Callable[[World], Request]
-    # name -> the request with one of the other organization's objects in it (own ones else)
-    other: dict[str, Callable[[World, World], Request]]
-    # For lists: the other organization's data must not be in the answer (see ``_leaks``).
-    lists: bool = False
-    # Values that aren't an object of the URL (a filter, a product key): the other
-    # organization's is answered exactly as one that exists nowhere (name -> (theirs, none)).
-    hidden: dict[str, tuple[Callable[[World, World], Request], Callable[[World], Request]]] = field(
-        default_factory=dict
-    )
-
-
-def _assign(own: World) -> Request:
-    return Request({"benefit_id": own.monthly.pk}, body={"directory_user_id": own.person.pk})
-
-
-def _remove(own: World) -> Request:
-    return Request({"benefit_id": own.monthly.pk, "directory_user_id": own.monthly_holder.pk})
-
-
-def _transfer(own: World) -> Request:
-    return Request(
-        {"benefit_id": own.bulk.pk, "directory_user_id": own.bulk_holder.pk},
-        body={"to_directory_user_id": own.person.pk},
-    )
-
-
-def _activate(own: World) -> Request:
-    return Request({}, body={"key": own.key, "action": "activate", "tenant_id": own.tenant.pk})
-
-
-def _redeem_other(own: World, other: World, **change: Any) -> Request:
-    return Request({}, body={**_activate(own).body, **change})  # type: ignore[dict-item]
-
-
-def _unknown_key(own: World) -> Request:
-    return Request({}, body={**_activate(own).body, "key": "BCDFG-HJKMP-QRTVW-XY234-67898"})  # type: ignore[dict-item]
-
-
-MATRIX: dict[str, Entry] = {
-    "tenants_list": Entry(Scope.READ, 200, lambda own: Request({}), {}, lists=True),
-    "people_search": Entry(
-        Scope.READ,
-        200,
-        # Searching for the other organization's person by name finds nobody.
-        lambda own: Request({}, {"q": "Adele"}),
-        {},
-        lists=True,
-        hidden={
-            "person": (
-                lambda own, other: Request({}, {"q": other.person.display_name}),
-                lambda own: Request({}, {"q": "Nobody Anywhere"}),
-            )
-        },
-    ),
-    "benefits_list": Entry(Scope.READ, 200, lambda own: Request({}), {}, lists=True),
-    "benefit_detail": Entry(
-        Scope.READ,
-        200,
-        lambda own: Request({"benefit_id": own.licensed.pk}),
-        {"benefit": lambda own, other: Request({"benefit_id": other.licensed.pk})},
-    ),
-    "subscriptions_list": Entry(Scope.READ, 200, lambda own: Request({}), {}, lists=True),
-    "activity_list": Entry(
-        Scope.READ,
-        200,
-        lambda own: Request({}, {"benefit": own.monthly.pk}),
-        {},
-        lists=True,
-        hidden={
-            "benefit": (
-                lambda own, other: Request({}, {"benefit": other.licensed.pk}),
-                lambda own: Request({}, {"benefit": 10**9}),
-            )
-        },
-    ),
-    "holder_assign": Entry(
-        Scope.CREDITS,
-        201,
-        _assign,
-        {
-            "benefit": lambda own, other: Request(
-                {"benefit_id": other.licensed.pk}, body={"directory_user_id": own.person.pk}
-            ),
-            "person": lambda own, other: Request(
-                {"benefit_id": own.monthly.pk}, body={"directory_user_id": other.person.pk}
-            ),
-        },
-    ),
-    "holder_remove": Entry(
-        Scope.CREDITS,
-        204,
-        _remove,
-        {
-            "benefit": lambda own, other: Request(
-                {"benefit_id": other.licensed.pk, "directory_user_id": own.monthly_holder.pk}
-            ),
-            "person": lambda own, other: Request(
-                {"benefit_id": own.monthly.pk, "directory_user_id": other.person.pk}
-            ),
-        },
-    ),
-    "holder_transfer": Entry(
-        Scope.CREDITS,
-        200,
-        _transfer,
-        {
-            "benefit": lambda own, other: Request(
-                {"benefit_id": other.licensed.pk, "directory_user_id": own.bulk_holder.pk},
-                body={"to_directory_user_id": own.person.pk},
-            ),
-            "holder": lambda own, other: Request(
-                {"benefit_id": own.bulk.pk, "directory_user_id": other.person.pk},
-                body={"to_directory_user_id": own.person.pk},
-            ),
-            "to": lambda own, other: Request(
-                {"benefit_id": own.bulk.pk, "directory_user_id": own.bulk_holder.pk},
-                body={"to_directory_user_id": other.person.pk},
-            ),
-        },
-    ),
-    "redemption_preview": Entry(
-        Scope.REDEEM,
-        200,
-        _activate,
-        {
-            "tenant": lambda own, other: _redeem_other(own, other, tenant_id=other.tenant.pk),
-            "subscription": lambda own, other: _redeem_other(
-                own, other, action="extend", tenant_id=None, subscription_id=other.subscription.pk
-            ),
-        },
-        hidden={"key": (lambda own, other: _redeem_other(own, other, key=other.key), _unknown_key)},
-    ),
-    "redemption_create": Entry(
-        Scope.REDEEM,
-        201,
-        _activate,
-        {
-            "tenant": lambda own, other: _redeem_other(own, other, tenant_id=other.tenant.pk),
-            "subscription": lambda own, other: _redeem_other(
-                own, other, action="extend", tenant_id=None, subscription_id=other.subscription.pk
-            ),
-        },
-        hidden={"key": (lambda own, other: _redeem_other(own, other, key=other.key), _unknown_key)},
-    ),
-}
-OTHER_CASES = [(name, how) for name, entry in MATRIX.items() for how in entry.other]
-HIDDEN_CASES = [(name, how) for name, entry in MATRIX.items() for how in entry.hidden]
-
-
-def _world(mpn_id: str, key: str) -> World:
-    """The organization's demo objects, with three new people: one holding nothing, one
-    holding its monthly credit, one its bulk credit (Fabrikam has no credit: its license-based
-    benefit stands in, as an id that must not be found)."""
-    organization = Organization.objects.get(mpn_id=mpn_id)
-    tenant = organization.tenants.get(is_primary=True)
-    benefits = organization.benefits
-    licensed = benefits.filter(product__kind="license").order_by("pk").first()
-    monthly = benefits.filter(product__name__startswith="Azure monthly").first()
-    bulk = benefits.filter(product__name__startswith="Azure bulk").first()
-    actor = User.objects.filter(organization=organization, is_active=True).first()
-    subscription = Subscription.objects.filter(tenant__organization=organization).first()
-    assert licensed is not None
-    assert actor is not None
-    assert subscription is not None
-    people = [DirectoryUserFactory.create(tenant=tenant) for _ in range(3)]
-    for benefit, holder in ((monthly, people[1]), (bulk, people[2])):
-        if benefit is not None:
-            credits.credit_assign(
-                benefit=benefit, directory_user=holder, actor=actor, today=timezone.localdate()
-            )
-    return World(
-        organization=organization,
-        tenant=tenant,
-        person=people[0],
-        monthly=monthly or licensed,
-        monthly_holder=people[1],
-        bulk=bulk or licensed,
-        bulk_holder=people[2],
-        licensed=licensed,
-        subscription=subscription,
-        key=key,
-    )
 
 
 @pytest.fixture
 def worlds(demo_data) -> tuple[World, World]:
     """Contoso's objects (the caller's) and Fabrikam's (another organization's)."""
-    return _world(CONTOSO, OFFICE_KEY), _world(FABRIKAM, FABRIKAM_KEY)
-
-
-def call(client, name: str, request: Request, headers: dict[str, str]):
-    method, template, _operation = OPERATIONS[name]
-    path = template.format(**request.path)
-    extra = dict(headers)
-    if method in {"POST", "DELETE", "PUT", "PATCH"}:
-        # A fresh key per call: each call is a new request, never a replay of an earlier one.
-        extra["Idempotency-Key"] = f"matrix-{uuid.uuid4()}"
-    body = json.dumps(request.body) if request.body is not None else None
-    return client.generic(
-        method,
-        path,
-        body or "",
-        content_type="application/json",
-        headers=extra,
-        QUERY_STRING="&".join(f"{k}={v}" for k, v in (request.query or {}).items()),
-    )
+    return world_of(CONTOSO, OFFICE_KEY), world_of(FABRIKAM, FABRIKAM_KEY)
 
 
 def test_every_operation_is_in_the_matrix():
