@@ -17,19 +17,12 @@ from benefits.models import Activity, ProductKey, Subscription
 from benefits.services import redemption
 from benefits.services.redemption import KEY_USED, KEY_USED_WHERE, NOTHING_SAVED, Action
 from tests.benefits.wizard import wizard
+from tests.benefits.wizard_pages import HTMX, O365_25, office
 from tests.conftest import refusal, run_at_once
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("each_state_store")]
 
-HTMX = {"HX-Request": "true"}
-O365_25 = "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"
 DONE = "Done: the key is redeemed"
-
-
-def office() -> Subscription:
-    return Subscription.objects.get(
-        tenant__primary_domain="contoso.onmicrosoft.com", product__name="Office 365 E3"
-    )
 
 
 def session_of(email: str) -> Client:

@@ -8,32 +8,21 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.urls import reverse
 
 from accounts.models import User
-from benefits.models import Activity, ProductKey, Subscription
+from benefits.models import Activity, ProductKey
 from benefits.services.redemption import KEY_NOT_FOUND, KEY_USED
 from common import ratelimit
 from tests.benefits.redeeming import redeem_by_service
 from tests.benefits.wizard import wizard_state
+from tests.benefits.wizard_pages import FABRIKAM_KEY, HTMX, O365_25, O365_100, URL, office, text
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.usefixtures("each_state_store", "fresh_rate_limit"),
 ]
 
-URL = reverse("benefits:redeem")
-HTMX = {"HX-Request": "true"}
-O365_25 = "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"
-O365_100 = "W7QCC-MCX3K-J9X3F-96QVT-YR36V"
-FABRIKAM_KEY = "Y3VQD-K8BJ7-PYC7D-MJV43-YF7FT"
 FROM_DETAILS = "Product key …-F7CPQ, from the benefit's details"
-
-
-def office() -> Subscription:
-    return Subscription.objects.get(
-        tenant__primary_domain="contoso.onmicrosoft.com", product__name="Office 365 E3"
-    )
 
 
 def key_id(key: str) -> int:
@@ -51,10 +40,6 @@ def extend_office_with(client, key: str, headers=None):
 
 def validate_prefilled(client, value: object, headers=None):
     return client.post(URL, {"step": "key", "key_id": value}, headers=headers or {})
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 def assert_no_full_key(response, key: str = O365_25) -> None:

@@ -1,5 +1,6 @@
-"""The redemption wizard and Your products, through the pages: every scenario of the demo
-data, with and without htmx, double submits, tampering, bad input and the rate limit."""
+"""The redemption wizard through its pages: every scenario of the demo data, with and without
+htmx, double submits, tampering, bad input and the rate limit (the Choose step's own checks are
+in test_redeem_choose.py, Your products in test_products_page.py)."""
 
 from __future__ import annotations
 
@@ -12,48 +13,27 @@ from django.utils import timezone
 
 from accounts.models import Tenant, User
 from benefits.models import Activity, ProductKey, Subscription
-from benefits.selectors import subscription_list
-from benefits.services.redemption import NO_SUBSCRIPTION
 from tests.benefits.wizard import set_wizard_state, wizard_state
+from tests.benefits.wizard_pages import (
+    HTMX,
+    INTUNE_10,
+    O365_25,
+    O365_100,
+    PBI_10,
+    PBI_20,
+    URL,
+    redeem,
+    start,
+    sub,
+    text,
+    token,
+    validate,
+)
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.usefixtures("each_state_store", "fresh_rate_limit"),
 ]
-
-URL = reverse("benefits:redeem")
-HTMX = {"HX-Request": "true"}
-O365_25 = "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"
-O365_100 = "W7QCC-MCX3K-J9X3F-96QVT-YR36V"
-PBI_10 = "27P9H-J68XW-2876H-V9CGM-7F8VY"
-PBI_20 = "KQH88-6PMYQ-TH2VP-6J74B-TKCXD"
-INTUNE_10 = "KFCQB-TWKJX-J7KTQ-M4PMB-QQRJQ"
-
-
-def sub(name: str) -> Subscription:
-    return Subscription.objects.get(
-        tenant__primary_domain="contoso.onmicrosoft.com", product__name=name
-    )
-
-
-def start(client, name: str, action: str, headers=None):
-    return client.get(URL, {"subscription": sub(name).pk, "action": action}, headers=headers or {})
-
-
-def validate(client, key: str, headers=None):
-    return client.post(URL, {"step": "key", "key": key}, headers=headers or {})
-
-
-def token(client) -> str:
-    return wizard_state(client)["token"]
-
-
-def redeem(client, headers=None):
-    return client.post(URL, {"step": "review", "token": token(client)}, headers=headers or {})
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 @pytest.mark.parametrize(
@@ -250,52 +230,6 @@ def test_a_key_typed_into_an_address_is_never_taken(contoso_client):
     assert O365_25 not in contoso_client.get(URL).content.decode()
 
 
-def test_choose_step_without_javascript(contoso_client):
-    contoso_client.get(URL, {"restart": 1})
-    page = text(contoso_client.get(URL))
-    assert "Activate a new subscription" in page
-    assert 'aria-current="step"' in page
-    response = contoso_client.post(
-        URL,
-        {
-            "step": "choose",
-            "action": "add",
-            "subscription": sub("Office 365 E3").pk,
-            "tenant": sub("Office 365 E3").tenant_id,
-        },
-    )
-    assert response.status_code == 302
-    assert "Add licenses to Office 365 E3" in text(contoso_client.get(URL))
-
-
-def test_choose_offers_each_subscription_under_its_tenant(contoso_client):
-    """The tenant is what people most often get wrong: each subscription is offered under its
-    tenant's domain, by product and licenses."""
-    page = text(contoso_client.get(URL, {"restart": 1}))
-    groups = dict(re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', page))
-    contoso = sub("Office 365 E3").tenant.organization
-    active = subscription_list(organization=contoso).active_on(timezone.localdate())
-    assert set(groups) == set(active.values_list("tenant__primary_domain", flat=True))
-    office = sub("Office 365 E3")
-    option = f'<option value="{office.pk}">Office 365 E3 — {office.seats} licenses</option>'
-    assert option in groups["contoso.onmicrosoft.com"]
-
-
-def test_choose_names_licenses_in_french(contoso_client):
-    page = text(contoso_client.get(URL, {"restart": 1}, headers={"Accept-Language": "fr"}))
-    assert f"Office 365 E3 — {sub('Office 365 E3').seats} licences" in page
-
-
-def test_extend_without_a_subscription_is_asked_for_one(contoso_client):
-    contoso_client.get(URL, {"restart": 1})
-    page = text(
-        contoso_client.post(
-            URL, {"step": "choose", "action": "extend", "tenant": sub("Office 365 E3").tenant_id}
-        )
-    )
-    assert str(NO_SUBSCRIPTION) in page
-
-
 def test_ten_failed_validations_lock_key_entry_for_a_while(contoso_client):
     start(contoso_client, "Office 365 E3", "extend")
     for _ in range(10):
@@ -304,62 +238,6 @@ def test_ten_failed_validations_lock_key_entry_for_a_while(contoso_client):
     assert locked.status_code == 429
     assert re.search(r"Too many attempts, try again in 1[45] minutes", text(locked))
     assert not ProductKey.objects.get(key=O365_25).is_redeemed
-
-
-@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
-def test_another_organizations_subscription_is_404(client, demo_data, headers):
-    client.force_login(User.objects.get(email="admin@fabrikam.example"))
-    response = client.get(
-        URL, {"subscription": sub("Office 365 E3").pk, "action": "extend"}, headers=headers
-    )
-    assert response.status_code == 404
-
-
-@pytest.mark.parametrize("value", ["abc", "-1", "99999999"])
-def test_unknown_subscription_ids_are_404(contoso_client, value):
-    assert contoso_client.get(URL, {"subscription": value, "action": "add"}).status_code == 404
-
-
-def test_activating_a_product_already_active_warns_without_blocking(contoso_client):
-    contoso_client.get(URL, {"restart": 1})
-    contoso_client.post(
-        URL,
-        {"step": "choose", "action": "activate", "tenant": sub("Office 365 E3").tenant_id},
-    )
-    review = text(validate(contoso_client, O365_25, HTMX))
-    assert "Office 365 E3 is already active in this tenant (100 licenses" in review
-    assert "Done" in text(redeem(contoso_client, HTMX))
-    assert (
-        Subscription.objects.filter(
-            product__name="Office 365 E3", tenant__organization__mpn_id="4711001"
-        ).count()
-        == 2
-    )
-
-
-def test_your_products_lists_status_and_actions(contoso_client):
-    page = text(contoso_client.get(reverse("products")))
-    office = sub("Office 365 E3")
-    assert f"?subscription={office.pk}&amp;action=extend" in page
-    assert f"?subscription={office.pk}&amp;action=add" in page
-    assert "Disabled" in page
-    assert "fabrikam" not in page
-
-
-def test_your_products_offers_no_added_licenses_before_the_start(contoso_client):
-    office = sub("Office 365 E3")
-    start = timezone.localdate() + relativedelta(months=2)
-    Subscription.objects.filter(pk=office.pk).update(start_date=start)
-    page = text(contoso_client.get(reverse("products")))
-    assert f"?subscription={office.pk}&amp;action=extend" in page
-    assert f"?subscription={office.pk}&amp;action=add" not in page
-
-
-def test_other_roles_are_refused_the_wizard_and_products(client, demo_data):
-    client.force_login(User.objects.get(email="billing@contoso.example"))
-    assert client.get(URL).status_code == 403
-    assert client.get(reverse("products")).status_code == 403
-    assert client.post(URL, {"step": "key", "key": O365_25}).status_code == 403
 
 
 def test_the_activity_log_shows_the_redemption_without_the_full_key(contoso_client):

@@ -17,17 +17,12 @@ from accounts.models import Tenant, User
 from benefits.models import Activity, ProductKey, Subscription
 from benefits.services import redemption
 from benefits.services.redemption import Action
+from tests.benefits.wizard_pages import FABRIKAM_KEY, INTUNE_10, O365_25, O365_100, PBI_10, PBI_20
 from tests.conftest import refusal
 
 pytestmark = pytest.mark.django_db
 
-O365_25 = "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"
-O365_100 = "W7QCC-MCX3K-J9X3F-96QVT-YR36V"
-PBI_10 = "27P9H-J68XW-2876H-V9CGM-7F8VY"
-PBI_20 = "KQH88-6PMYQ-TH2VP-6J74B-TKCXD"
-INTUNE_10 = "KFCQB-TWKJX-J7KTQ-M4PMB-QQRJQ"
 AAD_EXPIRED = "W4G2R-T333C-F8V6Y-8DQGF-QJQY4"
-FABRIKAM = "Y3VQD-K8BJ7-PYC7D-MJV43-YF7FT"
 
 
 @pytest.fixture
@@ -165,7 +160,7 @@ def test_an_expired_key_is_refused(contoso):
     )
 
 
-@pytest.mark.parametrize("raw", [FABRIKAM, "BCDFG-HJKMP-QRTVW-XY234-6789B"])
+@pytest.mark.parametrize("raw", [FABRIKAM_KEY, "BCDFG-HJKMP-QRTVW-XY234-6789B"])
 def test_another_organizations_key_and_an_unknown_key_look_the_same(contoso, raw):
     assert refusal(lambda: preview(contoso, raw, Action.ACTIVATE)).startswith(
         "We can't find this product key."

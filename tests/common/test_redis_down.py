@@ -14,12 +14,12 @@ from benefits.models import ProductKey, Subscription
 from common import ratelimit
 from common.redis_cache import RedisCache
 from tests.accounts.factories import TEST_PASSWORD
+from tests.benefits.wizard_pages import O365_25
 
 pytestmark = pytest.mark.django_db
 
 DEAD_REDIS = "redis://127.0.0.1:9/0"
 REDEEM = reverse("benefits:redeem")
-O365_25 = "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"
 
 
 def dead_caches() -> dict:

@@ -10,10 +10,10 @@ from accounts.models import DirectoryUser, User
 from benefits.models import Benefit, ProductKey, Subscription
 from common.pagecache import page_cache
 from tests.benefits.wizard import wizard_state
+from tests.benefits.wizard_pages import PBI_20
 from tests.french.detector import FRENCH, HTMX
 
 REDEEM = reverse("benefits:redeem")
-POWER_BI_20 = "KQH88-6PMYQ-TH2VP-6J74B-TKCXD"
 
 
 def walk(client: Client) -> dict[str, object]:
@@ -84,10 +84,10 @@ def walk(client: Client) -> dict[str, object]:
     post("wizard, choose refused", REDEEM, {"step": "choose", "action": "extend"})
     get("wizard, key", REDEEM, subscription=office_subscription.pk, action="extend")
     post("wizard, key refused", REDEEM, {"step": "key", "key": "O6XHH-2D2TT-9HB6D-FV6M9-F7CPQ"})
-    post("wizard, key of another product", REDEEM, {"step": "key", "key": POWER_BI_20})
+    post("wizard, key of another product", REDEEM, {"step": "key", "key": PBI_20})
     get("wizard, key again", REDEEM, subscription=power_bi_subscription.pk, action="extend")
-    post("wizard, key too big", REDEEM, {"step": "key", "key": POWER_BI_20})
-    named = ProductKey.objects.get(key=POWER_BI_20).pk  # a key's Redeem link names it by id
+    post("wizard, key too big", REDEEM, {"step": "key", "key": PBI_20})
+    named = ProductKey.objects.get(key=PBI_20).pk  # a key's Redeem link names it by id
     get(
         "wizard, key from a Redeem link",
         REDEEM,

@@ -1,0 +1,105 @@
+"""The wizard's Choose step: what it offers (each Active subscription under its tenant, in the
+person's language), what it refuses, and the choice carried into the next steps."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from benefits.models import Subscription
+from benefits.selectors import subscription_list
+from benefits.services.redemption import NO_SUBSCRIPTION
+from tests.benefits.wizard_pages import (
+    HTMX,
+    O365_25,
+    URL,
+    redeem,
+    sub,
+    text,
+    validate,
+)
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("each_state_store", "fresh_rate_limit"),
+]
+
+
+def test_choose_step_without_javascript(contoso_client):
+    contoso_client.get(URL, {"restart": 1})
+    page = text(contoso_client.get(URL))
+    assert "Activate a new subscription" in page
+    assert 'aria-current="step"' in page
+    response = contoso_client.post(
+        URL,
+        {
+            "step": "choose",
+            "action": "add",
+            "subscription": sub("Office 365 E3").pk,
+            "tenant": sub("Office 365 E3").tenant_id,
+        },
+    )
+    assert response.status_code == 302
+    assert "Add licenses to Office 365 E3" in text(contoso_client.get(URL))
+
+
+def test_choose_offers_each_subscription_under_its_tenant(contoso_client):
+    """The tenant is what people most often get wrong: each subscription is offered under its
+    tenant's domain, by product and licenses."""
+    page = text(contoso_client.get(URL, {"restart": 1}))
+    groups = dict(re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', page))
+    contoso = sub("Office 365 E3").tenant.organization
+    active = subscription_list(organization=contoso).active_on(timezone.localdate())
+    assert set(groups) == set(active.values_list("tenant__primary_domain", flat=True))
+    office = sub("Office 365 E3")
+    option = f'<option value="{office.pk}">Office 365 E3 — {office.seats} licenses</option>'
+    assert option in groups["contoso.onmicrosoft.com"]
+
+
+def test_choose_names_licenses_in_french(contoso_client):
+    page = text(contoso_client.get(URL, {"restart": 1}, headers={"Accept-Language": "fr"}))
+    assert f"Office 365 E3 — {sub('Office 365 E3').seats} licences" in page
+
+
+def test_extend_without_a_subscription_is_asked_for_one(contoso_client):
+    contoso_client.get(URL, {"restart": 1})
+    page = text(
+        contoso_client.post(
+            URL, {"step": "choose", "action": "extend", "tenant": sub("Office 365 E3").tenant_id}
+        )
+    )
+    assert str(NO_SUBSCRIPTION) in page
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_another_organizations_subscription_is_404(client, demo_data, headers):
+    client.force_login(User.objects.get(email="admin@fabrikam.example"))
+    response = client.get(
+        URL, {"subscription": sub("Office 365 E3").pk, "action": "extend"}, headers=headers
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "99999999"])
+def test_unknown_subscription_ids_are_404(contoso_client, value):
+    assert contoso_client.get(URL, {"subscription": value, "action": "add"}).status_code == 404
+
+
+def test_activating_a_product_already_active_warns_without_blocking(contoso_client):
+    contoso_client.get(URL, {"restart": 1})
+    contoso_client.post(
+        URL,
+        {"step": "choose", "action": "activate", "tenant": sub("Office 365 E3").tenant_id},
+    )
+    review = text(validate(contoso_client, O365_25, HTMX))
+    assert "Office 365 E3 is already active in this tenant (100 licenses" in review
+    assert "Done" in text(redeem(contoso_client, HTMX))
+    assert (
+        Subscription.objects.filter(
+            product__name="Office 365 E3", tenant__organization__mpn_id="4711001"
+        ).count()
+        == 2
+    )
