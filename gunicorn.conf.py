@@ -13,7 +13,7 @@ behind a buffering proxy. With Redis and Celery the portal's requests spend thei
 Python, not waiting (mails and webhooks leave from the workers): threads in one process would
 take turns on one interpreter lock and stretch every request, so a request gets a process of
 its own. On the two-CPU benchmark machine, 5 × 1 answered the API's redemptions with a p95 of
-214–273 ms where 2 workers × 4 threads took 288–396 ms (see the README). Without Redis (one
+214–273 ms where 2 workers × 4 threads took 288–396 ms (docs/benchmark.md). Without Redis (one
 process, tasks run in the request) give that process threads: ``--threads 4``.
 
 A request may take up to ``timeout`` seconds (the largest key import, 100,000 rows, included)
