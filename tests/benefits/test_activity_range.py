@@ -42,11 +42,6 @@ def record_at(organization: Organization, when: datetime, **fields) -> Activity:
 
 
 @pytest.fixture
-def contoso(demo_data) -> Organization:
-    return Organization.objects.get(mpn_id="4711001")
-
-
-@pytest.fixture
 def around_march_tenth(contoso, settings):
     """Records on each side of 10 March 2026's two midnights, in Paris time (the portal's time
     zone here), newest first."""

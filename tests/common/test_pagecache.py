@@ -23,16 +23,6 @@ def version(organization: Organization) -> str:
     return pagecache._version(organization.pk)
 
 
-@pytest.fixture
-def contoso(demo_data) -> Organization:
-    return Organization.objects.get(mpn_id="4711001")
-
-
-@pytest.fixture
-def fabrikam(demo_data) -> Organization:
-    return Organization.objects.get(mpn_id="4711002")
-
-
 def office(organization: Organization) -> Benefit:
     return Benefit.objects.get(organization=organization, product__name="Office 365 E3")
 
