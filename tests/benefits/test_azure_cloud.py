@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import timedelta
 
@@ -11,22 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Organization, User
-from benefits.models import Benefit, Product
-from tests.benefits.factories import BenefitFactory, ProductFactory
+from accounts.models import User
+from tests.benefits.azure_cloud_pages import CSV, HTMX, URL, many, products_in, read_csv
 
 pytestmark = pytest.mark.django_db
-
-URL = reverse("benefits:azure_cloud")
-CSV = reverse("benefits:azure_cloud_csv")
-HTMX = {"HX-Request": "true"}
-
-
-def products_in(page: str, section: str) -> list[str]:
-    """Product names in the order a section lists them."""
-    start = page.index(f'id="section-{section}"')
-    end = page.find("</section>", start)
-    return re.findall(r"<tr class=\"[^\"]*\">\s*<td>([^<]+)", page[start:end])
 
 
 def test_the_list_has_both_sections(contoso_client):
@@ -245,23 +231,6 @@ def test_a_page_past_the_end_is_404(contoso_client, page):
     assert contoso_client.get(URL, {"license_page": page}).status_code == 404
 
 
-def many(organization, count: int) -> None:
-    product = ProductFactory.create(name="Bulk product")
-    Benefit.objects.bulk_create(
-        [
-            Benefit(
-                organization=organization,
-                product=product,
-                offer="gold",
-                benefit_type="core",
-                quantity=n + 1,
-                expiration_date=timezone.localdate(),
-            )
-            for n in range(count)
-        ]
-    )
-
-
 def test_sections_are_paged_at_50_rows(client, admin_user):
     many(admin_user.organization, 60)
     client.force_login(admin_user)
@@ -286,109 +255,3 @@ def test_other_roles_are_refused_the_list_and_the_csv(client, demo_data):
 
 def test_anonymous_visitors_are_sent_to_sign_in_from_the_csv(client, db):
     assert client.get(CSV).status_code == 302
-
-
-# --- CSV ---------------------------------------------------------------------------------------
-
-
-CSV_COLUMNS = [
-    "section",
-    "product",
-    "quantity",
-    "offer",
-    "benefit_type",
-    "expiration_date",
-    "status",
-    "credit_amount",
-    "credit_period",
-    "currency",
-]
-
-
-def read_csv(response) -> list[dict]:
-    """The rows, keyed by column whatever the language of the headings."""
-    raw = response.content
-    assert raw.startswith("\ufeff".encode())
-    _headings, *rows = csv.reader(io.StringIO(raw.decode("utf-8-sig")))
-    return [dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows]
-
-
-@pytest.mark.parametrize(
-    ("language", "headings"),
-    [
-        ("en", "Section,Product,Quantity,Offer,Benefit type,Expiration date,Status,"),
-        ("fr", "Section,Produit,Quantité,Offre,Type d'avantage,Date d'expiration,Statut,"),
-    ],
-)
-def test_csv_headings_are_in_the_readers_language(contoso_client, language, headings):
-    response = contoso_client.get(CSV, headers={"accept-language": language})
-    assert response.content.decode("utf-8-sig").startswith(headings)
-
-
-def test_csv_exports_what_the_list_shows_in_the_same_order(contoso_client):
-    params = {"status": "active", "sort": "-quantity"}
-    response = contoso_client.get(CSV, params)
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert "attachment" in response["Content-Disposition"]
-    rows = read_csv(response)
-    page = contoso_client.get(URL, params).content.decode()
-    assert [row["product"] for row in rows] == products_in(page, "usage") + products_in(
-        page, "license"
-    )
-
-
-def test_csv_has_iso_dates_plain_amounts_and_a_currency_column(contoso_client):
-    rows = read_csv(contoso_client.get(CSV, {"q": "monthly"}))
-    assert rows == [
-        {
-            "section": "Usage-based",
-            "product": "Azure monthly credit — 100 per month",
-            "quantity": "2",
-            "offer": "Microsoft Action Pack",
-            "benefit_type": "Core",
-            "expiration_date": (timezone.localdate() + timedelta(days=200)).isoformat(),
-            "status": "Active",
-            "credit_amount": "100.00",
-            "credit_period": "Monthly credit",
-            "currency": "USD",
-        }
-    ]
-
-
-def test_csv_in_french_keeps_its_accents(contoso_client):
-    rows = read_csv(contoso_client.get(CSV, {"q": "bulk"}, headers={"accept-language": "fr"}))
-    assert rows[0]["section"] == "Basé sur l'utilisation"
-    assert rows[0]["offer"] == "Compétence Gold"
-    assert rows[0]["benefit_type"] == "Incrémentiel"
-
-
-def test_csv_of_another_organization_holds_none_of_its_rows(demo_data, client):
-    client.force_login(User.objects.get(email="admin@fabrikam.example"))
-    rows = read_csv(client.get(CSV))
-    assert [row["product"] for row in rows] == ["Office 365 E3"]
-    assert rows[0]["quantity"] == "50"
-
-
-# --- Currency -----------------------------------------------------------------------------------
-
-
-def test_credit_amounts_in_english(contoso_client):
-    page = contoso_client.get(URL).content.decode()
-    assert "$100.00 per month" in page
-    assert "$6,000.00 per year" in page
-
-
-def test_credit_amounts_in_french_and_euros(client, demo_data):
-    fabrikam = Organization.objects.get(mpn_id="4711002")
-    BenefitFactory(
-        organization=fabrikam,
-        product=ProductFactory(
-            name="Azure monthly credit — 100 per month", kind=Product.Kind.USAGE
-        ),
-        credit_amount=100,
-        credit_period="monthly",
-        currency="EUR",
-    )
-    client.force_login(User.objects.get(email="admin@fabrikam.example"))
-    page = client.get(URL, headers={"accept-language": "fr"}).content.decode()
-    assert "100,00\xa0€ par mois" in page

@@ -1,0 +1,64 @@
+"""Reading Azure & Cloud products as a browser and a spreadsheet receive them, and filling an
+organization with more benefits than a page holds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from django.urls import reverse
+from django.utils import timezone
+
+from benefits.models import Benefit
+from tests.benefits.factories import ProductFactory
+
+URL = reverse("benefits:azure_cloud")
+CSV = reverse("benefits:azure_cloud_csv")
+HTMX = {"HX-Request": "true"}
+
+
+def products_in(page: str, section: str) -> list[str]:
+    """Product names in the order a section lists them."""
+    start = page.index(f'id="section-{section}"')
+    end = page.find("</section>", start)
+    return re.findall(r"<tr class=\"[^\"]*\">\s*<td>([^<]+)", page[start:end])
+
+
+def many(organization, count: int) -> None:
+    product = ProductFactory.create(name="Bulk product")
+    Benefit.objects.bulk_create(
+        [
+            Benefit(
+                organization=organization,
+                product=product,
+                offer="gold",
+                benefit_type="core",
+                quantity=n + 1,
+                expiration_date=timezone.localdate(),
+            )
+            for n in range(count)
+        ]
+    )
+
+
+CSV_COLUMNS = [
+    "section",
+    "product",
+    "quantity",
+    "offer",
+    "benefit_type",
+    "expiration_date",
+    "status",
+    "credit_amount",
+    "credit_period",
+    "currency",
+]
+
+
+def read_csv(response) -> list[dict]:
+    """The rows, keyed by column whatever the language of the headings."""
+    raw = response.content
+    assert raw.startswith("\ufeff".encode())
+    _headings, *rows = csv.reader(io.StringIO(raw.decode("utf-8-sig")))
+    return [dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows]
