@@ -146,6 +146,15 @@ def fabrikam_client(client, demo_data):
     return client
 
 
+@pytest.fixture
+def staff_client(client, demo_data):
+    """The demo's staff account (staff@partnerbenefits.example), signed in: the Django admin."""
+    from accounts.models import User
+
+    client.force_login(User.objects.get(email="staff@partnerbenefits.example"))
+    return client
+
+
 # --- The demo's objects (SPEC 5), by the names the specification gives them ---------------------
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from benefits.models import Activity, ProductKey
@@ -30,15 +29,6 @@ CHANGELISTS = [
 def admin_url(model: str, view: str = "changelist", *args) -> str:
     """The admin's address of ``model`` ("app_model") for ``view``: changelist, add, change…"""
     return reverse(f"admin:{model}_{view}", args=args)
-
-
-@pytest.fixture
-def staff_client(client):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    from accounts.models import User
-
-    client.force_login(User.objects.get(email="staff@partnerbenefits.example"))
-    return client
 
 
 @pytest.mark.parametrize("changelist", CHANGELISTS)

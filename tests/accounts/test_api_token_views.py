@@ -140,17 +140,18 @@ def test_the_team_page_links_to_the_tokens(partner_client):
 
 
 @pytest.fixture
-def staff_client(client):
+def superuser_client(client):
+    """A staff superuser of no organization, signed in (no demo data needed)."""
     staff = UserFactory.create(organization=None, roles=[], is_staff=True, is_superuser=True)
     client.force_login(staff)
     return client
 
 
-def test_the_admin_lists_tokens_and_never_shows_the_hash(staff_client, admin_user):
+def test_the_admin_lists_tokens_and_never_shows_the_hash(superuser_client, admin_user):
     token, raw = make_token(admin_user)
     pages = [
-        staff_client.get(reverse("admin:accounts_apitoken_changelist")),
-        staff_client.get(reverse("admin:accounts_apitoken_change", args=[token.pk])),
+        superuser_client.get(reverse("admin:accounts_apitoken_changelist")),
+        superuser_client.get(reverse("admin:accounts_apitoken_change", args=[token.pk])),
     ]
     for page in pages:
         assert page.status_code == 200
@@ -158,12 +159,12 @@ def test_the_admin_lists_tokens_and_never_shows_the_hash(staff_client, admin_use
         assert f"pb_{token.prefix}_…" in html
         assert token.secret_hash not in html
         assert raw not in html
-    assert staff_client.get(reverse("admin:accounts_apitoken_add")).status_code == 403
+    assert superuser_client.get(reverse("admin:accounts_apitoken_add")).status_code == 403
 
 
-def test_staff_revoke_tokens_in_the_admin(staff_client, admin_user):
+def test_staff_revoke_tokens_in_the_admin(superuser_client, admin_user):
     token, raw = make_token(admin_user)
-    answer = staff_client.post(
+    answer = superuser_client.post(
         reverse("admin:accounts_apitoken_changelist"),
         {"action": "revoke", "_selected_action": [token.pk]},
     )
@@ -171,10 +172,10 @@ def test_staff_revoke_tokens_in_the_admin(staff_client, admin_user):
     assert token_authenticate(raw) is None
 
 
-def test_deactivating_an_account_in_the_admin_revokes_its_tokens(staff_client, admin_user):
+def test_deactivating_an_account_in_the_admin_revokes_its_tokens(superuser_client, admin_user):
     token, _raw = make_token(admin_user)
     change = reverse("admin:accounts_user_change", args=[admin_user.pk])
-    form = staff_client.get(change).context["adminform"].form
+    form = superuser_client.get(change).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None}
     data.update(
         {
@@ -192,7 +193,7 @@ def test_deactivating_an_account_in_the_admin_revokes_its_tokens(staff_client, a
     data.pop("password", None)
     data.pop("last_login", None)
     data.pop("date_joined", None)
-    answer = staff_client.post(change, data)
+    answer = superuser_client.post(change, data)
     assert answer.status_code == 302, answer.context["adminform"].form.errors
     admin_user.refresh_from_db()
     assert not admin_user.is_active

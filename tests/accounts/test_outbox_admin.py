@@ -20,7 +20,8 @@ SECRET_LINK = "https://benefits.example.com/team/join/secret-token/"
 
 
 @pytest.fixture
-def staff_client(client):
+def superuser_client(client):
+    """A staff superuser of no organization, signed in (no demo data needed)."""
     client.force_login(UserFactory.create(organization=None, is_staff=True, is_superuser=True))
     return client
 
@@ -37,11 +38,11 @@ def outgoing(**fields) -> OutgoingMail:
     return OutgoingMail.objects.create(**{**defaults, **fields})
 
 
-def test_the_outbox_lists_its_mails_without_their_text(staff_client):
+def test_the_outbox_lists_its_mails_without_their_text(superuser_client):
     mail = outgoing(attempts=10, last_error="SMTPDataError", given_up_at=timezone.now())
 
-    listing = staff_client.get(CHANGELIST)
-    page = staff_client.get(reverse("admin:accounts_outgoingmail_change", args=[mail.pk]))
+    listing = superuser_client.get(CHANGELIST)
+    page = superuser_client.get(reverse("admin:accounts_outgoingmail_change", args=[mail.pk]))
 
     assert listing.status_code == page.status_code == 200
     for response in (listing, page):
@@ -49,23 +50,23 @@ def test_the_outbox_lists_its_mails_without_their_text(staff_client):
         assert "ana@example.com" in content
         assert "SMTPDataError" in content
         assert "secret-token" not in content
-    assert staff_client.get(CHANGELIST, {"q": "ana@"}).status_code == 200
-    assert staff_client.get(CHANGELIST, {"given_up_at__isnull": "False"}).status_code == 200
+    assert superuser_client.get(CHANGELIST, {"q": "ana@"}).status_code == 200
+    assert superuser_client.get(CHANGELIST, {"given_up_at__isnull": "False"}).status_code == 200
 
 
-def test_staff_cannot_add_change_or_delete_a_mail(staff_client):
+def test_staff_cannot_add_change_or_delete_a_mail(superuser_client):
     mail = outgoing()
-    assert staff_client.get(reverse("admin:accounts_outgoingmail_add")).status_code == 403
+    assert superuser_client.get(reverse("admin:accounts_outgoingmail_add")).status_code == 403
     delete = reverse("admin:accounts_outgoingmail_delete", args=[mail.pk])
-    assert staff_client.post(delete, {"post": "yes"}).status_code == 403
+    assert superuser_client.post(delete, {"post": "yes"}).status_code == 403
     change = reverse("admin:accounts_outgoingmail_change", args=[mail.pk])
-    staff_client.post(change, {"to": "eve@example.com"})
+    superuser_client.post(change, {"to": "eve@example.com"})
     mail.refresh_from_db()
     assert mail.to == "ana@example.com"
 
 
 def test_deliver_again_hands_unsent_mails_to_a_worker_and_clears_given_up(
-    staff_client, django_capture_on_commit_callbacks
+    superuser_client, django_capture_on_commit_callbacks
 ):
     given_up = outgoing(given_up_at=timezone.now(), attempts=10)
     waiting = outgoing()
@@ -75,7 +76,7 @@ def test_deliver_again_hands_unsent_mails_to_a_worker_and_clears_given_up(
         mock.patch.object(deliver_mail, "delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        response = staff_client.post(
+        response = superuser_client.post(
             CHANGELIST,
             {
                 "action": "deliver_again",

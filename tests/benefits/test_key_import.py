@@ -33,12 +33,6 @@ def staff(demo_data) -> User:
     return User.objects.get(email="staff@partnerbenefits.example")
 
 
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
 def fresh_keys(count: int, start: int = 10_000) -> list[str]:
     return [random_key(seed) for seed in range(start, start + count)]
 

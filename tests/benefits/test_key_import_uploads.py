@@ -13,7 +13,6 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.models import User
 from benefits.admin import UPLOAD_EXPIRED_MESSAGE
 from benefits.models import ProductKey
 from benefits.services import key_import
@@ -28,12 +27,6 @@ from tests.benefits.test_key_import import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client, demo_data):
-    client.force_login(User.objects.get(email="staff@partnerbenefits.example"))
-    return client
 
 
 def stored_path(response) -> Path:

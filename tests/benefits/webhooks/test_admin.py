@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.models import Organization, User
+from accounts.models import Organization
 from tests.benefits.webhooks.conftest import endpoint_make, record
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    client.force_login(User.objects.get(email="staff@partnerbenefits.example"))
-    return client
 
 
 def test_the_admin_lists_endpoints_and_deliveries_without_secrets(staff_client):
