@@ -1,40 +1,28 @@
-"""Importing product keys from a file (SPEC 12): every row checked, then all written or none."""
+"""Importing product keys from a file (SPEC 12): every row checked, then all written or none;
+the rules, through the service (the admin's pages: test_key_import_admin.py)."""
 
 from __future__ import annotations
 
-import io
-import re
-from collections.abc import Sequence
-
-import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from benefits.admin import KEYS_IMPORTED_MESSAGE
 from benefits.licensing import KEY_CONFUSED_CHARACTERS_MESSAGE, KEY_LENGTH_MESSAGE
 from benefits.models import Activity, Benefit, ProductKey
 from benefits.services import key_import
 from benefits.services.key_import import KeyRow, key_import_apply, key_import_check
-from common.import_storage import upload_folder
-from tests.benefits.factories import BenefitFactory, random_key
+from tests.benefits.factories import BenefitFactory
+from tests.benefits.key_import_files import fresh_keys
 
 pytestmark = pytest.mark.django_db
-
-IMPORT, PROCESS = "admin:benefits_productkey_import", "admin:benefits_productkey_process_import"
 
 
 @pytest.fixture
 def staff(demo_data) -> User:
     return User.objects.get(email="staff@partnerbenefits.example")
-
-
-def fresh_keys(count: int, start: int = 10_000) -> list[str]:
-    return [random_key(seed) for seed in range(start, start + count)]
 
 
 def rows_for(benefit: Benefit, keys: list[str], licenses: object = 5) -> list[KeyRow]:
@@ -48,9 +36,6 @@ def only_error(rows: list[KeyRow]) -> str:
     (checked,) = key_import_check(rows=rows)
     assert not checked.is_new
     return checked.error
-
-
-# --- The rules (service) ---------------------------------------------------------------------
 
 
 def test_good_rows_are_new_and_show_only_their_last_group(office_benefit):
@@ -214,159 +199,3 @@ def test_the_import_runs_a_fixed_number_of_queries_whatever_the_rows(office_bene
     large = count_queries(lambda: key_import_apply(rows=large_rows, actor=staff))
     slices = 2 if connection.vendor == "postgresql" else 8
     assert large - small <= slices, (small, large)
-
-
-# --- The admin: upload, dry run, confirm -----------------------------------------------------
-
-
-def csv_file(lines: list[str], name: str = "keys.csv") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, ("\n".join(lines) + "\n").encode(), content_type="text/csv")
-
-
-def xlsx_file(rows: Sequence[Sequence[object]], name: str = "keys.xlsx") -> SimpleUploadedFile:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    data = io.BytesIO()
-    book.save(data)
-    return SimpleUploadedFile(name, data.getvalue())
-
-
-FORMAT = {"csv": "0", "xlsx": "1"}
-
-
-def dry_run(client, upload, kind: str = "csv"):
-    return client.post(
-        reverse(IMPORT), {"import_file": upload, "format": FORMAT[kind], "resource": "0"}
-    )
-
-
-def confirm(client, response):
-    form = response.context["confirm_form"]
-    data = {name: form.initial.get(name, "") for name in form.fields}
-    return client.post(reverse(PROCESS), data)
-
-
-def test_the_import_page_keeps_the_strict_content_security_policy(staff_client):
-    response = staff_client.get(reverse(IMPORT))
-    assert response.status_code == 200
-    policy = response.headers["Content-Security-Policy"]
-    assert "script-src 'self'" in policy
-    assert "unsafe-inline" not in policy
-    page = response.content.decode()
-    # Every script is a file the policy allows; no inline script or style attribute.
-    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
-    assert "style=" not in page
-    assert " on" + "change=" not in page
-
-
-def test_staff_without_the_right_to_add_keys_cannot_import(client, demo_data):
-    from tests.accounts.factories import UserFactory
-
-    viewer = UserFactory(is_staff=True)
-    client.force_login(viewer)
-    assert client.get(reverse(IMPORT)).status_code == 403
-
-
-def test_a_csv_dry_run_lists_every_row_and_writes_nothing(staff_client, office_benefit):
-    good, *_ = fresh_keys(1)
-    bad = "BCDFG-HJKMP-QRTVW-XY234-6789"  # 24 characters
-    upload = csv_file(
-        [
-            "product key,licenses,benefit",
-            f"{good},5,{office_benefit.pk}",
-            f"{bad},5,{office_benefit.pk}",
-        ]
-    )
-    keys_before = ProductKey.objects.count()
-    response = dry_run(staff_client, upload)
-    assert response.status_code == 200
-    checked = response.context["result"].checked
-    assert [row.is_new for row in checked] == [True, False]
-    assert checked[1].error == KEY_LENGTH_MESSAGE % {"entered": 24}
-    assert "confirm_form" not in response.context
-    # Nothing to confirm: the library's stored copy of the file is removed at once.
-    stored = response.context["form"].cleaned_data["import_file"].tmp_storage_name
-    assert not (upload_folder() / stored).exists()
-    page = response.content.decode()
-    # The table shows the last group only, never a full key.
-    assert good not in page
-    assert bad not in page
-    assert good[-5:] in page
-    assert ProductKey.objects.count() == keys_before
-
-
-def test_an_xlsx_file_is_imported_after_confirm(staff_client, office_benefit):
-    keys = fresh_keys(2)
-    upload = xlsx_file(
-        [["Product key", "Licenses", "MPN ID", "Product"]]
-        + [[key, 3, 4711001, "Office 365 E3"] for key in keys]
-    )
-    response = dry_run(staff_client, upload, "xlsx")
-    assert [row.is_new for row in response.context["result"].checked] == [True, True]
-    assert not ProductKey.objects.filter(key__in=keys).exists()
-    done = confirm(staff_client, response)
-    assert done.status_code == 302
-    assert set(ProductKey.objects.filter(key__in=keys).values_list("benefit", flat=True)) == {
-        office_benefit.pk
-    }
-    messages = [str(message) for message in done.wsgi_request._messages]
-    assert messages == [KEYS_IMPORTED_MESSAGE % {"count": 2}]
-    assert (
-        Activity.objects.filter(kind=Activity.Kind.KEYS_IMPORTED, benefit=office_benefit).count()
-        == 1
-    )
-
-
-def test_a_key_added_between_dry_run_and_confirm_makes_the_confirm_write_nothing(
-    staff_client, office_benefit
-):
-    keys = fresh_keys(2)
-    upload = csv_file(
-        ["product key,licenses,benefit"] + [f"{key},1,{office_benefit.pk}" for key in keys]
-    )
-    response = dry_run(staff_client, upload)
-    ProductKey.objects.create(benefit=office_benefit, key=keys[1], licenses=1)
-    done = confirm(staff_client, response)
-    assert done.status_code == 302
-    assert done.url == reverse(IMPORT)
-    messages = [str(message) for message in done.wsgi_request._messages]
-    assert messages == [key_import.REFUSED_AT_CONFIRM_MESSAGE % {"count": 1}]
-    assert not ProductKey.objects.filter(key=keys[0]).exists()
-
-
-def test_a_file_without_the_columns_is_refused(staff_client):
-    response = dry_run(staff_client, csv_file(["key,count", "x,1"]))
-    assert str(key_import.COLUMNS_MESSAGE) in response.content.decode()
-    assert "confirm_form" not in response.context
-
-
-def test_a_file_over_10_mb_is_refused_before_parsing(staff_client, settings):
-    upload = SimpleUploadedFile(
-        "keys.csv", b"product key,licenses,benefit\n" + b"x" * key_import.MAX_FILE_BYTES
-    )
-    response = dry_run(staff_client, upload)
-    assert response.context["form"].errors["import_file"] == [
-        key_import.FILE_TOO_LARGE_MESSAGE % {"size": "10.0"}
-    ]
-
-
-def test_a_csv_over_100000_rows_is_refused_before_parsing(staff_client):
-    upload = SimpleUploadedFile(
-        "keys.csv", b"product key,licenses,benefit\n" + b"a,1,1\n" * 100_001
-    )
-    response = dry_run(staff_client, upload)
-    assert response.context["form"].errors["import_file"] == [
-        key_import.TOO_MANY_ROWS_MESSAGE % {"rows": 100_001}
-    ]
-
-
-def test_an_xlsx_over_100000_rows_is_refused_before_parsing(staff_client, monkeypatch):
-    monkeypatch.setattr(key_import, "MAX_ROWS", 3)
-    upload = xlsx_file([["product key", "licenses", "benefit"]] + [["a", 1, 1]] * 4)
-    response = dry_run(staff_client, upload, "xlsx")
-    assert response.context["form"].errors["import_file"] == [
-        key_import.TOO_MANY_ROWS_MESSAGE % {"rows": 4}
-    ]

@@ -17,7 +17,7 @@ from benefits.admin import UPLOAD_EXPIRED_MESSAGE
 from benefits.models import ProductKey
 from benefits.services import key_import
 from common.import_storage import MAX_AGE, PrivateUploadStorage, upload_folder
-from tests.benefits.test_key_import import (
+from tests.benefits.key_import_files import (
     IMPORT,
     PROCESS,
     confirm,

@@ -99,7 +99,7 @@ def key_import_screens() -> dict[str, object]:
     refused rows, the preview with its confirm, the import done, and a confirm too late."""
     from benefits.admin.key_import import KEY_COLUMN
     from common.import_storage import upload_folder
-    from tests.benefits.test_key_import import csv_file, fresh_keys
+    from tests.benefits.key_import_files import csv_file, fresh_keys
 
     staff = Client()
     staff.force_login(User.objects.get(email="staff@partnerbenefits.example"))

@@ -1,0 +1,49 @@
+"""Product-key files as staff upload them to the admin's import (CSV or Excel), and the dry run
+and confirm that take them."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.benefits.factories import random_key
+
+IMPORT, PROCESS = "admin:benefits_productkey_import", "admin:benefits_productkey_process_import"
+
+
+def fresh_keys(count: int, start: int = 10_000) -> list[str]:
+    return [random_key(seed) for seed in range(start, start + count)]
+
+
+def csv_file(lines: list[str], name: str = "keys.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, ("\n".join(lines) + "\n").encode(), content_type="text/csv")
+
+
+def xlsx_file(rows: Sequence[Sequence[object]], name: str = "keys.xlsx") -> SimpleUploadedFile:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    return SimpleUploadedFile(name, data.getvalue())
+
+
+FORMAT = {"csv": "0", "xlsx": "1"}
+
+
+def dry_run(client, upload, kind: str = "csv"):
+    return client.post(
+        reverse(IMPORT), {"import_file": upload, "format": FORMAT[kind], "resource": "0"}
+    )
+
+
+def confirm(client, response):
+    form = response.context["confirm_form"]
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    return client.post(reverse(PROCESS), data)

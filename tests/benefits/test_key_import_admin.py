@@ -1,0 +1,149 @@
+"""Importing product keys in the admin (SPEC 12): upload, dry run, confirm, by the staff allowed
+to add keys, under the strict Content-Security-Policy."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from benefits.admin import KEYS_IMPORTED_MESSAGE
+from benefits.licensing import KEY_LENGTH_MESSAGE
+from benefits.models import Activity, ProductKey
+from benefits.services import key_import
+from common.import_storage import upload_folder
+from tests.benefits.key_import_files import (
+    IMPORT,
+    confirm,
+    csv_file,
+    dry_run,
+    fresh_keys,
+    xlsx_file,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_import_page_keeps_the_strict_content_security_policy(staff_client):
+    response = staff_client.get(reverse(IMPORT))
+    assert response.status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    page = response.content.decode()
+    # Every script is a file the policy allows; no inline script or style attribute.
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
+    assert "style=" not in page
+    assert " on" + "change=" not in page
+
+
+def test_staff_without_the_right_to_add_keys_cannot_import(client, demo_data):
+    from tests.accounts.factories import UserFactory
+
+    viewer = UserFactory(is_staff=True)
+    client.force_login(viewer)
+    assert client.get(reverse(IMPORT)).status_code == 403
+
+
+def test_a_csv_dry_run_lists_every_row_and_writes_nothing(staff_client, office_benefit):
+    good, *_ = fresh_keys(1)
+    bad = "BCDFG-HJKMP-QRTVW-XY234-6789"  # 24 characters
+    upload = csv_file(
+        [
+            "product key,licenses,benefit",
+            f"{good},5,{office_benefit.pk}",
+            f"{bad},5,{office_benefit.pk}",
+        ]
+    )
+    keys_before = ProductKey.objects.count()
+    response = dry_run(staff_client, upload)
+    assert response.status_code == 200
+    checked = response.context["result"].checked
+    assert [row.is_new for row in checked] == [True, False]
+    assert checked[1].error == KEY_LENGTH_MESSAGE % {"entered": 24}
+    assert "confirm_form" not in response.context
+    # Nothing to confirm: the library's stored copy of the file is removed at once.
+    stored = response.context["form"].cleaned_data["import_file"].tmp_storage_name
+    assert not (upload_folder() / stored).exists()
+    page = response.content.decode()
+    # The table shows the last group only, never a full key.
+    assert good not in page
+    assert bad not in page
+    assert good[-5:] in page
+    assert ProductKey.objects.count() == keys_before
+
+
+def test_an_xlsx_file_is_imported_after_confirm(staff_client, office_benefit):
+    keys = fresh_keys(2)
+    upload = xlsx_file(
+        [["Product key", "Licenses", "MPN ID", "Product"]]
+        + [[key, 3, 4711001, "Office 365 E3"] for key in keys]
+    )
+    response = dry_run(staff_client, upload, "xlsx")
+    assert [row.is_new for row in response.context["result"].checked] == [True, True]
+    assert not ProductKey.objects.filter(key__in=keys).exists()
+    done = confirm(staff_client, response)
+    assert done.status_code == 302
+    assert set(ProductKey.objects.filter(key__in=keys).values_list("benefit", flat=True)) == {
+        office_benefit.pk
+    }
+    messages = [str(message) for message in done.wsgi_request._messages]
+    assert messages == [KEYS_IMPORTED_MESSAGE % {"count": 2}]
+    assert (
+        Activity.objects.filter(kind=Activity.Kind.KEYS_IMPORTED, benefit=office_benefit).count()
+        == 1
+    )
+
+
+def test_a_key_added_between_dry_run_and_confirm_makes_the_confirm_write_nothing(
+    staff_client, office_benefit
+):
+    keys = fresh_keys(2)
+    upload = csv_file(
+        ["product key,licenses,benefit"] + [f"{key},1,{office_benefit.pk}" for key in keys]
+    )
+    response = dry_run(staff_client, upload)
+    ProductKey.objects.create(benefit=office_benefit, key=keys[1], licenses=1)
+    done = confirm(staff_client, response)
+    assert done.status_code == 302
+    assert done.url == reverse(IMPORT)
+    messages = [str(message) for message in done.wsgi_request._messages]
+    assert messages == [key_import.REFUSED_AT_CONFIRM_MESSAGE % {"count": 1}]
+    assert not ProductKey.objects.filter(key=keys[0]).exists()
+
+
+def test_a_file_without_the_columns_is_refused(staff_client):
+    response = dry_run(staff_client, csv_file(["key,count", "x,1"]))
+    assert str(key_import.COLUMNS_MESSAGE) in response.content.decode()
+    assert "confirm_form" not in response.context
+
+
+def test_a_file_over_10_mb_is_refused_before_parsing(staff_client, settings):
+    upload = SimpleUploadedFile(
+        "keys.csv", b"product key,licenses,benefit\n" + b"x" * key_import.MAX_FILE_BYTES
+    )
+    response = dry_run(staff_client, upload)
+    assert response.context["form"].errors["import_file"] == [
+        key_import.FILE_TOO_LARGE_MESSAGE % {"size": "10.0"}
+    ]
+
+
+def test_a_csv_over_100000_rows_is_refused_before_parsing(staff_client):
+    upload = SimpleUploadedFile(
+        "keys.csv", b"product key,licenses,benefit\n" + b"a,1,1\n" * 100_001
+    )
+    response = dry_run(staff_client, upload)
+    assert response.context["form"].errors["import_file"] == [
+        key_import.TOO_MANY_ROWS_MESSAGE % {"rows": 100_001}
+    ]
+
+
+def test_an_xlsx_over_100000_rows_is_refused_before_parsing(staff_client, monkeypatch):
+    monkeypatch.setattr(key_import, "MAX_ROWS", 3)
+    upload = xlsx_file([["product key", "licenses", "benefit"]] + [["a", 1, 1]] * 4)
+    response = dry_run(staff_client, upload, "xlsx")
+    assert response.context["form"].errors["import_file"] == [
+        key_import.TOO_MANY_ROWS_MESSAGE % {"rows": 4}
+    ]
