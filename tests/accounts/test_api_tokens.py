@@ -32,6 +32,7 @@ from accounts.models import ApiToken, Role, Scope, User
 from accounts.models.tokens import TOKEN_LENGTH, secret_hash
 from benefits.services import team_members
 from tests.accounts.factories import UserFactory
+from tests.conftest import refusal
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +50,6 @@ def create(account, **overrides):
         **overrides,
     }
     return api_token_create(**arguments)
-
-
-def refusal(action) -> str:
-    with pytest.raises(ValidationError) as raised:
-        action()
-    return " ".join(raised.value.messages)
 
 
 # --- Storage ---------------------------------------------------------------------------------
