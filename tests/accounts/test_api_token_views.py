@@ -139,14 +139,6 @@ def test_the_team_page_links_to_the_tokens(partner_client):
 # --- The admin ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def superuser_client(client):
-    """A staff superuser of no organization, signed in (no demo data needed)."""
-    staff = UserFactory.create(organization=None, roles=[], is_staff=True, is_superuser=True)
-    client.force_login(staff)
-    return client
-
-
 def test_the_admin_lists_tokens_and_never_shows_the_hash(superuser_client, admin_user):
     token, raw = make_token(admin_user)
     pages = [

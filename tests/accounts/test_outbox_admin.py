@@ -19,13 +19,6 @@ CHANGELIST = reverse("admin:accounts_outgoingmail_changelist")
 SECRET_LINK = "https://benefits.example.com/team/join/secret-token/"
 
 
-@pytest.fixture
-def superuser_client(client):
-    """A staff superuser of no organization, signed in (no demo data needed)."""
-    client.force_login(UserFactory.create(organization=None, is_staff=True, is_superuser=True))
-    return client
-
-
 def outgoing(**fields) -> OutgoingMail:
     defaults = {
         "template": "team_invitation",

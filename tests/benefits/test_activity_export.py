@@ -1,6 +1,6 @@
-"""The activity log's CSV: exactly the records the filters select, newest first, streamed a
-batch at a time (constant queries, flat memory at 100,000 records), in the reader's language,
-with no full product key, behind the same gate as the log."""
+"""The activity log's CSV: exactly the records the filters select, newest first, in the reader's
+language, with no full product key, behind the same gate as the log (its queries and memory
+at 100,000 records: test_activity_export_scale.py)."""
 
 from __future__ import annotations
 

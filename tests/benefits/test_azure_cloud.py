@@ -1,4 +1,5 @@
-"""Azure & Cloud products: the list, its sorting, filters, search, pages and CSV."""
+"""Azure & Cloud products: the list, its sorting, filters, search and pages (its CSV and
+currencies: test_azure_cloud_csv.py)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,10 @@ from tests.benefits.wizard_pages import (
     text,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("each_state_store", "fresh_rate_limit"),
+]
 
 
 def test_your_products_lists_status_and_actions(contoso_client):

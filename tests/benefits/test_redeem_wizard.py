@@ -15,6 +15,7 @@ from accounts.models import Tenant, User
 from benefits.models import Activity, ProductKey, Subscription
 from tests.benefits.wizard import set_wizard_state, wizard_state
 from tests.benefits.wizard_pages import (
+    FABRIKAM_KEY,
     HTMX,
     INTUNE_10,
     O365_25,
@@ -122,7 +123,7 @@ def test_extending_a_disabled_subscription_offers_activation(contoso_client):
     ("key", "message"),
     [
         ("W4G2R-T333C-F8V6Y-8DQGF-QJQY4", "The product key you entered has expired."),
-        ("Y3VQD-K8BJ7-PYC7D-MJV43-YF7FT", "We can&#x27;t find this product key."),
+        (FABRIKAM_KEY, "We can&#x27;t find this product key."),
         (PBI_10, "This key is for Power BI Pro; the subscription you chose is Office 365 E3."),
         ("36XHH-2D2TT-9HB6D-FV6M9-F7C", "A product key has 25 characters; you entered 23."),
         ("", "Enter a product key"),
@@ -220,9 +221,9 @@ def test_a_redeem_link_names_the_key_by_id_and_shows_its_last_group(contoso_clie
 
 
 def test_a_redeem_link_to_another_organizations_key_is_404(contoso_client):
-    fabrikam_key = ProductKey.objects.get(key="Y3VQD-K8BJ7-PYC7D-MJV43-YF7FT")
+    fabrikam_key = ProductKey.objects.get(key=FABRIKAM_KEY)
     assert contoso_client.get(URL, {"key_id": fabrikam_key.pk}).status_code == 404
-    assert contoso_client.get(URL, {"key_id": "Y3VQD-K8BJ7-PYC7D-MJV43-YF7FT"}).status_code == 404
+    assert contoso_client.get(URL, {"key_id": FABRIKAM_KEY}).status_code == 404
 
 
 def test_a_key_typed_into_an_address_is_never_taken(contoso_client):

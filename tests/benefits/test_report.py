@@ -23,10 +23,7 @@ from benefits.report import (
 from benefits.views.report import CSV_COLUMNS
 from common.pagecache import page_cache
 from tests.accounts.factories import UserFactory
-from tests.benefits.factories import (
-    ProductKeyFactory,
-    SubscriptionFactory,
-)
+from tests.benefits.factories import ProductKeyFactory, SubscriptionFactory
 from tests.benefits.report_data import credit_benefit, license_benefit, redeemed_key
 from tests.conftest import url
 

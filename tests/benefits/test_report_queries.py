@@ -12,16 +12,10 @@ from django.utils import timezone
 
 from accounts.models import DirectoryUser
 from benefits.models import Benefit, CreditAssignment, Product, ProductKey, Subscription
-from benefits.report import (
-    BenefitsReport,
-    benefits_report,
-)
+from benefits.report import BenefitsReport, benefits_report
 from common.pagecache import page_cache
 from tests.accounts.factories import TenantFactory, UserFactory
-from tests.benefits.factories import (
-    ProductFactory,
-    random_key,
-)
+from tests.benefits.factories import ProductFactory, random_key
 from tests.benefits.report_data import credit_benefit, license_benefit, redeemed_key
 from tests.conftest import url
 

@@ -10,16 +10,16 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from benefits.models import ProductKey, Subscription
+from benefits.models import ProductKey
 from common import ratelimit
 from common.redis_cache import RedisCache
 from tests.accounts.factories import TEST_PASSWORD
-from tests.benefits.wizard_pages import O365_25
+from tests.benefits.wizard_pages import O365_25, office
+from tests.benefits.wizard_pages import URL as REDEEM
 
 pytestmark = pytest.mark.django_db
 
 DEAD_REDIS = "redis://127.0.0.1:9/0"
-REDEEM = reverse("benefits:redeem")
 
 
 def dead_caches() -> dict:
@@ -50,12 +50,6 @@ def redis_down(settings):
 def signed_in(redis_down, client, contoso_admin):
     client.force_login(contoso_admin)
     return client
-
-
-def office() -> Subscription:
-    return Subscription.objects.get(
-        tenant__primary_domain="contoso.onmicrosoft.com", product__name="Office 365 E3"
-    )
 
 
 def test_the_sign_in_page_and_signing_in_work(redis_down, client, admin_user):

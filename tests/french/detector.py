@@ -16,7 +16,6 @@ from benefits.models import Product
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 FRENCH = {"accept-language": "fr-FR,fr;q=0.9"}
-HTMX = {**FRENCH, "hx-request": "true"}
 
 # Words of the portal's English that French never uses. Words both languages share ("date",
 # "page", "licence"…), names and abbreviations are left out on purpose.

@@ -10,10 +10,11 @@ from accounts.models import DirectoryUser, User
 from benefits.models import Benefit, ProductKey, Subscription
 from common.pagecache import page_cache
 from tests.benefits.wizard import wizard_state
-from tests.benefits.wizard_pages import PBI_20
-from tests.french.detector import FRENCH, HTMX
+from tests.benefits.wizard_pages import O365_25, PBI_20
+from tests.benefits.wizard_pages import URL as REDEEM
+from tests.french.detector import FRENCH
 
-REDEEM = reverse("benefits:redeem")
+HTMX = {**FRENCH, "hx-request": "true"}
 
 
 def walk(client: Client) -> dict[str, object]:
@@ -98,7 +99,7 @@ def walk(client: Client) -> dict[str, object]:
     post("wizard, key from a Redeem link refused", REDEEM, {"step": "key", "key_id": named})
     post("wizard, type another key", REDEEM, {"step": "type_key"})
     get("wizard, key once more", REDEEM, subscription=office_subscription.pk, action="extend")
-    post("wizard, review", REDEEM, {"step": "key", "key": "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"})
+    post("wizard, review", REDEEM, {"step": "key", "key": O365_25})
     token = wizard_state(client)["token"]
     post("wizard, done", REDEEM, {"step": "review", "token": token}, HTMX)
     get("wizard, done page", REDEEM)

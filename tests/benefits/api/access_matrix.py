@@ -27,8 +27,6 @@ OPERATIONS = {
 }
 CONTOSO, FABRIKAM = "4711001", "4711002"
 SCOPE_CODES = [str(scope) for scope in ALL_SCOPES]
-OFFICE_KEY = "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"  # Contoso's, 25 licenses, unused
-FABRIKAM_KEY = "Y3VQD-K8BJ7-PYC7D-MJV43-YF7FT"
 
 
 @dataclass
@@ -64,7 +62,8 @@ class Entry:
     own: Callable[[World], Request]
     # name -> the request with one of the other organization's objects in it (own ones else)
     other: dict[str, Callable[[World, World], Request]]
-    # For lists: the other organization's data must not be in the answer (see ``_leaks``).
+    # For lists: the other organization's data must not be in the answer (see ``_leaks`` in
+    # test_api_access_matrix.py).
     lists: bool = False
     # Values that aren't an object of the URL (a filter, a product key): the other
     # organization's is answered exactly as one that exists nowhere (name -> (theirs, none)).

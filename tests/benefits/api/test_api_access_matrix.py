@@ -25,10 +25,8 @@ from tests.accounts.factories import UserFactory
 from tests.benefits.api.access_matrix import (
     CONTOSO,
     FABRIKAM,
-    FABRIKAM_KEY,
     HIDDEN_CASES,
     MATRIX,
-    OFFICE_KEY,
     OPERATIONS,
     OTHER_CASES,
     SCOPE_CODES,
@@ -37,6 +35,7 @@ from tests.benefits.api.access_matrix import (
     world_of,
 )
 from tests.benefits.api.conftest import bearer
+from tests.benefits.wizard_pages import FABRIKAM_KEY, O365_25
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +43,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def worlds(demo_data) -> tuple[World, World]:
     """Contoso's objects (the caller's) and Fabrikam's (another organization's)."""
-    return world_of(CONTOSO, OFFICE_KEY), world_of(FABRIKAM, FABRIKAM_KEY)
+    return world_of(CONTOSO, O365_25), world_of(FABRIKAM, FABRIKAM_KEY)
 
 
 def test_every_operation_is_in_the_matrix():
@@ -250,7 +249,7 @@ def _leaks(body: Any, other: World) -> list[str]:
 
 
 def test_every_api_url_is_an_operation_of_the_matrix_or_the_docs():
-    from tests.test_access_matrix import url_names
+    from tests.access_matrix import url_names
 
     api_urls = {name.removeprefix("api:") for name in url_names() if name.startswith("api:")}
     assert api_urls == set(MATRIX) | {"api-root", "openapi-json", "openapi-view"}

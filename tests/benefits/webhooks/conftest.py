@@ -11,7 +11,6 @@ import pytest
 from accounts.models import Role
 from benefits.models import Activity
 from benefits.services.activity import activity_record
-from benefits.webhooks import services
 from benefits.webhooks.models import WebhookEndpoint
 from benefits.webhooks.services import secret_new
 from tests.accounts.factories import UserFactory
@@ -55,9 +54,3 @@ def record(organization, *, actor=None, kind: str = Activity.Kind.ROLES_CHANGED,
         before=snapshot.get("before", {"member": "a@partner.example", "roles": []}),
         after=snapshot.get("after", {"member": "a@partner.example", "roles": ["admin_agent"]}),
     )
-
-
-def endpoint_register(organization, url: str, kinds=("credit_assigned",)):
-    """An endpoint registered through the service, its URL checked, as a team admin would."""
-    actor = UserFactory.create(organization=organization)
-    return services.endpoint_create(organization=organization, actor=actor, url=url, kinds=kinds)

@@ -21,12 +21,18 @@ from benefits.webhooks.services import (
     KINDS_UNKNOWN_MESSAGE,
     URL_CREDENTIALS_MESSAGE,
 )
-from tests.benefits.webhooks.conftest import endpoint_register
+from tests.accounts.factories import UserFactory
 from tests.conftest import refusal
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC_ADDRESS = "93.184.215.14"
+
+
+def endpoint_register(organization, url: str, kinds=("credit_assigned",)):
+    """An endpoint registered through the service, its URL checked, as a team admin would."""
+    actor = UserFactory.create(organization=organization)
+    return services.endpoint_create(organization=organization, actor=actor, url=url, kinds=kinds)
 
 
 @pytest.fixture

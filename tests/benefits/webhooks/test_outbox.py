@@ -1,6 +1,6 @@
 """The webhooks' outbox: a delivery per wanted activity record and active endpoint, written in
-the record's own transaction; the payload signed as Standard Webhooks says; retries and
-disabling."""
+the record's own transaction; the payload (the record's public fields, never a full key); the
+retries, and the team admins told when a failing endpoint is disabled."""
 
 from __future__ import annotations
 
@@ -18,9 +18,7 @@ from benefits.webhooks import services
 from benefits.webhooks.models import WebhookDelivery
 from benefits.webhooks.outbox import deliveries_enqueue
 from benefits.webhooks.payload import webhook_body, webhook_payload
-from benefits.webhooks.services import (
-    DISABLED_RESEND_MESSAGE,
-)
+from benefits.webhooks.services import DISABLED_RESEND_MESSAGE
 from tests.accounts.factories import UserFactory
 from tests.benefits.redeeming import redeem_by_service
 from tests.benefits.webhooks.conftest import endpoint_make, record
