@@ -7,9 +7,11 @@ import csv
 import io
 import re
 
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Organization
 from benefits.models import Benefit
 from tests.benefits.factories import ProductFactory
 
@@ -25,7 +27,9 @@ def products_in(page: str, section: str) -> list[str]:
     return re.findall(r"<tr class=\"[^\"]*\">\s*<td>([^<]+)", page[start:end])
 
 
-def many(organization, count: int) -> None:
+def many(organization: Organization, count: int) -> None:
+    """``count`` benefits of one product, quantities 1 to ``count``, all expiring today: more
+    than a page of the list."""
     product = ProductFactory.create(name="Bulk product")
     Benefit.objects.bulk_create(
         [
@@ -56,7 +60,7 @@ CSV_COLUMNS = [
 ]
 
 
-def read_csv(response) -> list[dict]:
+def read_csv(response: HttpResponse) -> list[dict]:
     """The rows, keyed by column whatever the language of the headings."""
     raw = response.content
     assert raw.startswith("\ufeff".encode())

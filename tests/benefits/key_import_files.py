@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from tests.benefits.factories import random_key
@@ -37,13 +38,15 @@ def xlsx_file(rows: Sequence[Sequence[object]], name: str = "keys.xlsx") -> Simp
 FORMAT = {"csv": "0", "xlsx": "1"}
 
 
-def dry_run(client, upload, kind: str = "csv"):
+def dry_run(client: Client, upload: SimpleUploadedFile, kind: str = "csv"):
+    """The admin's import page given ``upload``: every row checked, nothing written yet."""
     return client.post(
         reverse(IMPORT), {"import_file": upload, "format": FORMAT[kind], "resource": "0"}
     )
 
 
-def confirm(client, response):
+def confirm(client: Client, response):
+    """Confirms the import ``response`` (a dry run's page) previewed."""
     form = response.context["confirm_form"]
     data = {name: form.initial.get(name, "") for name in form.fields}
     return client.post(reverse(PROCESS), data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from accounts.models import Organization
 from benefits.models import Benefit, CreditAssignment, Product, ProductKey
 from tests.accounts.factories import DirectoryUserFactory
 from tests.benefits.factories import (
@@ -17,12 +18,14 @@ from tests.benefits.factories import (
 REDEEMED_AT = datetime(2026, 2, 1, tzinfo=UTC)
 
 
-def license_benefit(organization, name: str, **fields) -> Benefit:
+def license_benefit(organization: Organization, name: str, **fields) -> Benefit:
     product = ProductFactory.create(name=name, kind=Product.Kind.LICENSE)
     return BenefitFactory.create(organization=organization, product=product, **fields)
 
 
-def credit_benefit(organization, name: str, quantity: int, holders: int, **fields) -> Benefit:
+def credit_benefit(
+    organization: Organization, name: str, quantity: int, holders: int, **fields
+) -> Benefit:
     product = ProductFactory.create(name=name, kind=Product.Kind.USAGE)
     credit = BenefitFactory.create(
         organization=organization, product=product, quantity=quantity, monthly_credit=True, **fields
