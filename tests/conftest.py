@@ -4,6 +4,7 @@ service is absent, failing in CI (CI=true), where .ci/run provides every service
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -41,6 +42,15 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def tests_own_templates(settings):
+    """The tests' own templates (tests/templates/, such as mail/greeting*), found after the
+    portal's."""
+    own = Path(__file__).resolve().parent / "templates"
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], own]}]
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from common.checks import NO_RELEASE, PROCESS_CACHE_IN_PRODUCTION, SQLITE_IN_PRODUCTION
-from tests.test_health_and_settings import PRODUCTION_ENV, manage, run_python
+from tests.fresh_process import PRODUCTION_ENV, manage, run_python
 
 POSTGRES = "postgres://app:secret@db.internal:5432/benefits"
 REDIS = "redis://cache.internal:6379/0"

@@ -5,44 +5,10 @@ from the environment."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
-ROOT = Path(__file__).resolve().parent.parent
-PRODUCTION_ENV = {
-    "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
-    "DJANGO_ALLOWED_HOSTS": "benefits.example.com",
-}
-
-
-def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    clean.pop("DATABASE_URL", None)
-    for name in ("REDIS_URL", "REDIS_PAGES_URL", "REDIS_TIMEOUT_SECONDS"):
-        clean.pop(name, None)
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "partnerbenefits.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    code = (
-        "from django.core.management import execute_from_command_line;"
-        f"execute_from_command_line(['manage.py', *{list(args)!r}])"
-    )
-    return run_python(code, **env)
+from tests.fresh_process import PRODUCTION_ENV, manage, run_python
 
 
 @pytest.mark.django_db

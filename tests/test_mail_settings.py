@@ -8,7 +8,7 @@ import json
 import pytest
 
 from common.checks import MAIL_NOT_DELIVERED, NO_PORTAL_BASE_URL, SENDER_ON_LOCALHOST
-from tests.test_health_and_settings import PRODUCTION_ENV, manage, run_python
+from tests.fresh_process import PRODUCTION_ENV, manage, run_python
 
 MAIL_ENV = {"EMAIL_URL": "", "DEFAULT_FROM_EMAIL": "", "PORTAL_BASE_URL": ""}
 COMPLETE = {

@@ -7,7 +7,6 @@ import pytest
 from django.conf import settings
 
 from accounts.mail import send_mail
-from tests.accounts.test_mail import TEST_TEMPLATES
 from tests.conftest import url
 
 pytestmark = pytest.mark.django_db
@@ -56,12 +55,10 @@ def test_an_account_language_outvotes_the_browser_on_another_device(client, admi
     assert "Produits Azure et Cloud" in page
 
 
+@pytest.mark.usefixtures("tests_own_templates")
 def test_mails_to_a_french_account_are_french(
-    partner_client, admin_user, settings, smtp_server, django_capture_on_commit_callbacks
+    partner_client, admin_user, smtp_server, django_capture_on_commit_callbacks
 ):
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], TEST_TEMPLATES]}
-    ]
     choose(partner_client, "fr")
     admin_user.refresh_from_db()
 

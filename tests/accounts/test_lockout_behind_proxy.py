@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.benefits.live_server import csrf_token, start_gunicorn
-from tests.test_health_and_settings import PRODUCTION_ENV, run_python
+from tests.fresh_process import PRODUCTION_ENV, run_python
 
 __all__ = ["start_gunicorn"]  # the fixture, used by name
 

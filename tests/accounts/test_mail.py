@@ -6,7 +6,6 @@ through the deliver_mail task (here without a broker: in the process, after the 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -21,17 +20,13 @@ from tests.smtp import ACCEPTED, REFUSED, free_port
 
 pytestmark = pytest.mark.django_db
 
-TEST_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FOOTER_EN = "You receive this mail because you have an account on the Partner Benefits portal."
 FOOTER_FR = "Vous recevez ce message parce que vous avez un compte sur le portail Partner Benefits."
 
 
 @pytest.fixture(autouse=True)
-def _greeting_template(settings):
+def _greeting_template(settings, tests_own_templates):
     """A mail of the tests' own (tests/templates/mail/greeting*), in the portal's layout."""
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], TEST_TEMPLATES]}
-    ]
     settings.PORTAL_BASE_URL = "https://benefits.example.com"
     settings.DEFAULT_FROM_EMAIL = "Partner Benefits <benefits@example.com>"
 

@@ -218,7 +218,7 @@ def test_a_session_copy_lives_at_most_its_bounded_time(redis_settings, client, a
 def test_people_stay_signed_in_when_redis_goes_down(redis_settings, client, admin_user):
     from django.test import override_settings
 
-    from tests.common.test_redis_down import dead_caches
+    from tests.common.dead_redis import dead_caches
 
     client.force_login(admin_user)
     assert client.get(reverse("home")).status_code == 200

@@ -16,26 +16,9 @@ from common.redis_cache import RedisCache
 from tests.accounts.factories import TEST_PASSWORD
 from tests.benefits.wizard_pages import O365_25, office
 from tests.benefits.wizard_pages import URL as REDEEM
+from tests.common.dead_redis import dead_caches
 
 pytestmark = pytest.mark.django_db
-
-DEAD_REDIS = "redis://127.0.0.1:9/0"
-
-
-def dead_caches() -> dict:
-    timeouts = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
-    return {
-        "default": {
-            "BACKEND": "common.redis_cache.RedisCache",
-            "LOCATION": DEAD_REDIS,
-            "OPTIONS": timeouts,
-        },
-        "pages": {
-            "BACKEND": "common.redis_cache.RedisCache",
-            "LOCATION": DEAD_REDIS,
-            "OPTIONS": {**timeouts, "ignore_exceptions": True, "name": "Page cache"},
-        },
-    }
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from common.request_log import NONE, RequestContextFilter, current_request_id
-from tests.test_health_and_settings import PRODUCTION_ENV, run_python
+from tests.fresh_process import PRODUCTION_ENV, run_python
 
 pytestmark = pytest.mark.django_db
 

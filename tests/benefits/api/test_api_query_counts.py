@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Scope
 from tests.accounts.factories import OrganizationFactory, TenantFactory, UserFactory
 from tests.benefits.api.conftest import bearer
-from tests.benefits.test_query_counts import populate
+from tests.benefits.query_count_data import populate
 from tests.conftest import url
 
 pytestmark = pytest.mark.django_db
