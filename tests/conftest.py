@@ -210,6 +210,23 @@ def office_benefit(contoso):
     return contoso.benefits.get(product__name="Office 365 E3")
 
 
+def invitation_with_link(admin, email: str, token: str, *, language: str = "en", roles=()):
+    """An invitation to ``admin``'s organization, made as the Team page makes it, whose link
+    holds ``token``: the token the mail carried can't be read back."""
+    from accounts.models import Invitation
+    from benefits.services import team
+
+    invitation = team.invitation_create(
+        organization=admin.organization,
+        email=email,
+        roles=list(roles),
+        language=language,
+        actor=admin,
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=team.token_hash(token))
+    return invitation
+
+
 def directory_user(name: str):
     """The demo directory user with this display name ("Adele Vance")."""
     from accounts.models import DirectoryUser

@@ -19,7 +19,7 @@ from benefits.services import team
 from benefits.views.team_join import LOCKED, NO_LINK
 from common import ratelimit
 from tests.accounts.factories import TEST_PASSWORD
-from tests.conftest import url
+from tests.conftest import invitation_with_link, url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -94,14 +94,7 @@ def test_weak_and_mismatched_passwords_are_refused(partner_client, admin_user, s
 
 @pytest.fixture
 def invitation(admin_user) -> tuple[Invitation, str]:
-    created = team.invitation_create(
-        organization=admin_user.organization,
-        email="invitee@partner.example",
-        roles=[],
-        language="en",
-        actor=admin_user,
-    )
-    Invitation.objects.filter(pk=created.pk).update(token_hash=team.token_hash("the-token"))
+    created = invitation_with_link(admin_user, "invitee@partner.example", "the-token")
     return created, url("team:join", "the-token")
 
 

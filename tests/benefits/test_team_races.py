@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import Invitation, Role, User
 from benefits.services import team, team_members
 from tests.accounts.factories import TEST_PASSWORD, OrganizationFactory, UserFactory
-from tests.conftest import run_at_once
+from tests.conftest import invitation_with_link, run_at_once
 
 GA = Role.GLOBAL_ADMIN.value
 
@@ -70,14 +70,7 @@ def test_two_invitations_of_one_address_accepted_at_once_make_one_account(postgr
     for token in tokens:
         organization = OrganizationFactory.create()
         admin = UserFactory.create(organization=organization, roles=[GA])
-        invitation = team.invitation_create(
-            organization=organization,
-            email="twice@partner.example",
-            roles=[],
-            language="en",
-            actor=admin,
-        )
-        Invitation.objects.filter(pk=invitation.pk).update(token_hash=team.token_hash(token))
+        invitation_with_link(admin, "twice@partner.example", token)
     outcomes = run_at_once(
         2, lambda index: team.invitation_accept(token=tokens[index], password=TEST_PASSWORD)
     )

@@ -154,19 +154,10 @@ def team_invite_refused(page) -> None:
 
 
 def join_page(page) -> None:
-    from accounts.models import Invitation
-    from benefits.services import team
+    from tests.conftest import invitation_with_link
 
     admin = User.objects.get(email="admin@contoso.example")
-    assert admin.organization is not None
-    created = team.invitation_create(
-        organization=admin.organization,
-        email="tour@contoso.example",
-        roles=[],
-        language="en",
-        actor=admin,
-    )
-    Invitation.objects.filter(pk=created.pk).update(token_hash=team.token_hash("tour-token"))
+    invitation_with_link(admin, "tour@contoso.example", "tour-token")
     page.goto(reverse("team:join", args=["tour-token"]))
     page.wait_for_url(lambda address: urlsplit(address).path == reverse("team:join_accept"))
 

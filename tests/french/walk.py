@@ -12,6 +12,7 @@ from common.pagecache import page_cache
 from tests.benefits.wizard import wizard_state
 from tests.benefits.wizard_pages import O365_25, PBI_20
 from tests.benefits.wizard_pages import URL as REDEEM
+from tests.conftest import invitation_with_link
 from tests.french.detector import FRENCH
 
 HTMX = {**FRENCH, "hx-request": "true"}
@@ -216,19 +217,10 @@ def walk_webhooks(get, post) -> None:
 
 def walk_invitation(screens: dict[str, object]) -> None:
     """The invitee's pages: the link that works, a wrong password, links that don't."""
-    from accounts.models import Invitation
     from benefits.services import team
 
     admin = User.objects.get(email="admin@contoso.example")
-    assert admin.organization is not None
-    created = team.invitation_create(
-        organization=admin.organization,
-        email="invite@contoso.example",
-        roles=[],
-        language="fr",
-        actor=admin,
-    )
-    Invitation.objects.filter(pk=created.pk).update(token_hash=team.token_hash("fr-token"))
+    created = invitation_with_link(admin, "invite@contoso.example", "fr-token", language="fr")
     invitee = Client()
     join = reverse("team:join", args=["fr-token"])
     accept = reverse("team:join_accept")
