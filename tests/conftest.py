@@ -12,6 +12,8 @@ from hypothesis import settings as hypothesis_settings
 from accounts.models import Role
 from tests.accounts.factories import OrganizationFactory, TenantFactory, UserFactory
 
+# What htmx sends with each request it makes: the portal answers with the fragment only.
+HTMX = {"HX-Request": "true"}
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 # HYPOTHESIS_PROFILE=thorough for a deeper search of the licensing properties.

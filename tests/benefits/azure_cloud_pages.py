@@ -17,7 +17,6 @@ from tests.benefits.factories import ProductFactory
 
 URL = reverse("benefits:azure_cloud")
 CSV = reverse("benefits:azure_cloud_csv")
-HTMX = {"HX-Request": "true"}
 
 
 def products_in(page: str, section: str) -> list[str]:

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from tests.benefits.azure_cloud_pages import CSV, HTMX, URL, many, products_in, read_csv
+from tests.benefits.azure_cloud_pages import CSV, URL, many, products_in, read_csv
+from tests.conftest import HTMX
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,9 @@ from django.utils import timezone
 
 from accounts.models import DirectoryUser, User
 from benefits.models import Benefit, CreditAssignment, ProductKey, Subscription
-from tests.conftest import url
+from tests.conftest import HTMX, url
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HX-Request": "true"}
 
 
 def detail_url(benefit: Benefit) -> str:

@@ -15,11 +15,9 @@ from benefits.services.credits import (
     CONSUMER_DOMAIN,
 )
 from benefits.views.credits import ASSIGNED, REMOVED
-from tests.conftest import directory_user, url
+from tests.conftest import HTMX, directory_user, url
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture

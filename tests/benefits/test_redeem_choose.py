@@ -13,7 +13,6 @@ from benefits.models import Subscription
 from benefits.selectors import subscription_list
 from benefits.services.redemption import NO_SUBSCRIPTION
 from tests.benefits.wizard_pages import (
-    HTMX,
     O365_25,
     URL,
     redeem,
@@ -21,6 +20,7 @@ from tests.benefits.wizard_pages import (
     text,
     validate,
 )
+from tests.conftest import HTMX
 
 pytestmark = [
     pytest.mark.django_db,

@@ -17,8 +17,8 @@ from benefits.models import Activity, ProductKey, Subscription
 from benefits.services import redemption
 from benefits.services.redemption import KEY_USED, KEY_USED_WHERE, NOTHING_SAVED, Action
 from tests.benefits.wizard import wizard
-from tests.benefits.wizard_pages import HTMX, O365_25, office
-from tests.conftest import refusal, run_at_once
+from tests.benefits.wizard_pages import O365_25, office
+from tests.conftest import HTMX, refusal, run_at_once
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("each_state_store")]
 

@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from benefits.models import Activity, ProductKey, Subscription
 from benefits.services.redemption import KEY_USED, KEY_USED_WHERE
 from tests.benefits.live_server import csrf_token, gunicorn_server, signed_in_session
+from tests.conftest import HTMX
 
 __all__ = ["gunicorn_server"]  # the fixture, used by name
 
@@ -25,7 +26,6 @@ SESSIONS_PER_ACCOUNT = 6
 PASSWORD = "partner-demo"
 KEY = "36XHH-2D2TT-9HB6D-FV6M9-F7CPQ"
 TOKEN = re.compile(r'name="token" value="([0-9a-f]+)"')
-HTMX = {"HX-Request": "true"}
 
 
 def reviewed_session(base: str, email: str, office: Subscription):

@@ -15,7 +15,8 @@ from benefits.services.redemption import KEY_NOT_FOUND, KEY_USED
 from common import ratelimit
 from tests.benefits.redeeming import redeem_by_service
 from tests.benefits.wizard import wizard_state
-from tests.benefits.wizard_pages import FABRIKAM_KEY, HTMX, O365_25, O365_100, URL, office, text
+from tests.benefits.wizard_pages import FABRIKAM_KEY, O365_25, O365_100, URL, office, text
+from tests.conftest import HTMX
 
 pytestmark = [
     pytest.mark.django_db,

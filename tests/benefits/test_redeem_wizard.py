@@ -16,7 +16,6 @@ from benefits.models import Activity, ProductKey, Subscription
 from tests.benefits.wizard import set_wizard_state, wizard_state
 from tests.benefits.wizard_pages import (
     FABRIKAM_KEY,
-    HTMX,
     INTUNE_10,
     O365_25,
     O365_100,
@@ -30,6 +29,7 @@ from tests.benefits.wizard_pages import (
     token,
     validate,
 )
+from tests.conftest import HTMX
 
 pytestmark = [
     pytest.mark.django_db,

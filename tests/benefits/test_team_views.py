@@ -11,11 +11,10 @@ from benefits.models import Activity
 from benefits.services import team
 from benefits.services.team import ONLY_GLOBAL_ADMIN
 from tests.accounts.factories import UserFactory
-from tests.conftest import url
+from tests.conftest import HTMX, url
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"hx-request": "true"}
 GA, UA, BILLING = Role.GLOBAL_ADMIN.value, Role.USER_ADMIN.value, Role.BILLING_ADMIN.value
 
 

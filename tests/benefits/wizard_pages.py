@@ -11,7 +11,6 @@ from benefits.models import Subscription
 from tests.benefits.wizard import wizard_state
 
 URL = reverse("benefits:redeem")
-HTMX = {"HX-Request": "true"}
 
 # The demo data's keys (benefits/demo/data.py), by product and licenses: all Contoso's but the
 # last, and unused until a test redeems them.
