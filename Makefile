@@ -55,7 +55,8 @@ $(BIN)/.bench-installed: $(BIN)/.installed requirements-bench.txt
 	$(PIP_INSTALL) -r requirements-bench.txt
 	touch $@
 
-# Throughput and latency on a large PostgreSQL database, served as in production (docs/benchmark.md).
+# Throughput and latency on a large PostgreSQL database, served as production serves it
+# (docs/benchmark.md).
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 bench: translations $(BIN)/.bench-installed
 	REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python -m bench.run
