@@ -14,6 +14,7 @@ from tests.accounts.factories import OrganizationFactory, TenantFactory, UserFac
 
 # What htmx sends with each request it makes: the portal answers with the fragment only.
 HTMX = {"HX-Request": "true"}
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 # HYPOTHESIS_PROFILE=thorough for a deeper search of the licensing properties.
