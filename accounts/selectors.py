@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
 from accounts.models import DirectoryUser, Organization, Tenant
+from common.pagecache import TIMEOUT, page_cache, page_key
 from common.prefix_search import starting_with
 
 
@@ -50,6 +51,22 @@ def directory_user_search(*, organization: Organization, text: str) -> list[Dire
     if len(text) < PICKER_MIN_LENGTH:
         return []
     return list(directory_user_prefix_query(organization=organization, text=text.lower()))
+
+
+def directory_user_search_cached(*, organization: Organization, text: str) -> list[DirectoryUser]:
+    """``directory_user_search``, kept in the page cache while the organization's data is
+    unchanged (common.pagecache): people, and scripts through the API, type the same first
+    letters again and again. The picker and the API share the copies."""
+    text = picker_text(text)
+    if len(text) < PICKER_MIN_LENGTH:
+        return []
+    # "people": each person comes with the tenant's domain and the credit held as plain
+    # values; copies kept in an earlier shape (with related objects) must not match.
+    key = page_key(organization.pk, "picker people", text.lower())
+    found = page_cache().get_or_set(
+        key, lambda: directory_user_search(organization=organization, text=text), TIMEOUT
+    )
+    return found or []
 
 
 def picker_text(raw: str) -> str:

@@ -22,7 +22,7 @@ from benefits.forms import PickerSearchForm
 from benefits.models import Benefit
 from benefits.services import credits
 from common.htmx import render_page_or_partial, wants_partial
-from common.pagecache import TIMEOUT, page_cache, page_key
+from common.pagecache import page_key
 
 AREA = "benefits/benefit_detail.html#user-assignment"
 
@@ -40,15 +40,18 @@ def credit_picker(
     benefit = selectors.benefit_get(organization=request.organization, benefit_id=benefit_id)
     holder = _person(request, holder_id) if holder_id else None
     text = people.picker_text(request.GET.get("q", ""))
+    organization = request.organization
     context = {
         "benefit": benefit,
         "holder": holder,
         "text": text,
         "search": PickerSearchForm(initial={"q": text}, benefit_id=benefit.pk),
         # Read only when the list is rendered, not when its cached copy is shown.
-        "results": SimpleLazyObject(lambda: _people_found(request, text)),
+        "results": SimpleLazyObject(
+            lambda: people.directory_user_search_cached(organization=organization, text=text)
+        ),
         "results_key": page_key(
-            request.organization.pk, "picker list", benefit.pk, holder and holder.pk, text
+            organization.pk, "picker list", benefit.pk, holder and holder.pk, text
         ),
         "min_length": people.PICKER_MIN_LENGTH,
     }
@@ -110,22 +113,6 @@ def credit_transfer(request: PortalRequest, benefit_id: int, holder_id: int) -> 
         ),
         TRANSFERRED % {"name": to.display_name, "holder": holder.display_name},
     )
-
-
-def _people_found(request: PortalRequest, text: str) -> list:
-    """The picker's results, kept in the cache while the organization's data is unchanged:
-    people type the same first letters again and again."""
-    if len(text) < people.PICKER_MIN_LENGTH:
-        return []
-    # "people": each person now comes with the tenant's domain and the credit held as plain
-    # values; copies kept in the earlier shape (with related objects) must not match.
-    key = page_key(request.organization.pk, "picker people", text.lower())
-    found = page_cache().get_or_set(
-        key,
-        lambda: people.directory_user_search(organization=request.organization, text=text),
-        TIMEOUT,
-    )
-    return found or []
 
 
 def _person(request: PortalRequest, directory_user_id):

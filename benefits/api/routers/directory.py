@@ -58,4 +58,4 @@ def tenants_list(request: ApiRequest) -> list:
     auth=TokenAuth(Scope.READ),
 )
 def people_search(request: ApiRequest, query: Query[PeopleQuery]) -> list:
-    return people.directory_user_search(organization=request.organization, text=query.q)
+    return people.directory_user_search_cached(organization=request.organization, text=query.q)
