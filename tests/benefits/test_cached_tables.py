@@ -15,12 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import DirectoryUser, Organization, Tenant, User
-from benefits.models import Benefit, Subscription
+from benefits.models import Benefit, ProductKey, Subscription
 from benefits.services import credits
 
 pytestmark = pytest.mark.django_db
 
 AZURE, PRODUCTS, ACTIVITY = "benefits:azure_cloud", "products", "activity"
+OVERVIEW = "benefits:overview"
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def picker_url(credit: Benefit, text: str) -> str:
     return reverse("benefits:credit_picker", args=[credit.pk]) + f"?q={text}"
 
 
-@pytest.mark.parametrize("url", [AZURE, PRODUCTS, ACTIVITY])
+@pytest.mark.parametrize("url", [AZURE, PRODUCTS, ACTIVITY, OVERVIEW])
 def test_a_page_served_from_the_cache_runs_at_most_two_queries(contoso_client, url):
     first = page(contoso_client, url)
     with CaptureQueriesContext(connection) as captured:
@@ -74,6 +75,20 @@ def test_a_saved_quantity_shows_once_committed(contoso_client, committed):
     with committed():
         office.save()
     assert "<td>4321</td>" in page(contoso_client, AZURE)
+
+
+def keys_available(html: str) -> int:
+    found = re.search(r'data-testid="keys-available">(\d+)<', html)
+    assert found, html
+    return int(found.group(1))
+
+
+def test_a_key_removed_shows_in_the_overview_figures(contoso_client, committed):
+    before = keys_available(page(contoso_client, OVERVIEW))
+    unused = ProductKey.objects.filter(benefit__organization=contoso(), redeemed_at__isnull=True)
+    with committed():
+        ProductKey.objects.filter(pk=unused.order_by("pk")[0].pk).delete()
+    assert keys_available(page(contoso_client, OVERVIEW)) == before - 1
 
 
 def test_an_uncommitted_change_is_not_shown_from_the_cache(contoso_client):
