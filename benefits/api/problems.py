@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as RequestInvalid
@@ -68,6 +69,12 @@ NO_TOKEN = _(
 )
 NOT_FOUND = _("Nothing with this id exists in your organization.")
 INVALID = _("Some fields are missing or invalid; see errors.")
+TEXT_TOO_SHORT = ngettext_lazy(
+    "Enter at least %(limit)d character.", "Enter at least %(limit)d characters.", "limit"
+)
+TEXT_TOO_LONG = ngettext_lazy(
+    "Enter at most %(limit)d character.", "Enter at most %(limit)d characters.", "limit"
+)
 TOO_MANY = _("More than %(limit)d requests a minute with this token. Try again in %(seconds)d s.")
 SERVER_ERROR = _("The portal couldn't handle this request. Nothing was changed. Try again later.")
 
@@ -182,18 +189,14 @@ def _message(item: dict[str, Any]) -> str:
     if kind in {"enum", "literal_error"}:
         invalid_choice = forms.ChoiceField.default_error_messages["invalid_choice"]
         return str(invalid_choice) % {"value": given}
+    # ninja leaves out the value given, so these say the limit only (Django's validators'
+    # messages need the length given too).
     if kind == "string_too_long":
         limit = context.get("max_length", 0)
-        return str(validators.MaxLengthValidator(limit).message) % {
-            "limit_value": limit,
-            "show_value": len(str(given)),
-        }
+        return str(TEXT_TOO_LONG % {"limit": limit})
     if kind == "string_too_short":
         limit = context.get("min_length", 0)
-        return str(validators.MinLengthValidator(limit).message) % {
-            "limit_value": limit,
-            "show_value": len(str(given)),
-        }
+        return str(TEXT_TOO_SHORT % {"limit": limit})
     if kind in {"less_than_equal", "less_than"}:
         return str(validators.MaxValueValidator.message) % {
             "limit_value": context.get("le", context.get("lt"))

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from benefits.api.idempotency import KEY_REUSED
-from benefits.api.problems import CONFLICT_CODES, UNAVAILABLE_CODES
+from benefits.api.problems import CONFLICT_CODES, TEXT_TOO_LONG, TEXT_TOO_SHORT, UNAVAILABLE_CODES
 from benefits.models import IdempotentRequest
 from benefits.services import redemption
 from tests.conftest import directory_user, url
@@ -88,3 +88,22 @@ def test_invalid_fields_are_told_in_the_readers_language(contoso_api):
     )
     assert wrong.json()["errors"][0]["field"] == "action"
     assert wrong.json()["errors"][0]["message"].startswith("Sélectionnez un choix valide.")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("a", TEXT_TOO_SHORT % {"limit": 2}), ("a" * 101, TEXT_TOO_LONG % {"limit": 100})],
+)
+def test_a_text_too_short_or_too_long_names_its_limit(contoso_api, text, message):
+    response = contoso_api.get(url("api:people_search", query={"q": text}))
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "q", "message": str(message)}]
+
+
+def test_a_text_too_short_is_told_in_french(contoso_api):
+    response = contoso_api.get(
+        url("api:people_search", query={"q": "a"}), headers={"Accept-Language": "fr"}
+    )
+    assert response.json()["errors"] == [
+        {"field": "q", "message": "Saisissez au moins 2 caractères."}
+    ]
