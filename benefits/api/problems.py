@@ -69,6 +69,7 @@ NO_TOKEN = _(
 )
 NOT_FOUND = _("Nothing with this id exists in your organization.")
 INVALID = _("Some fields are missing or invalid; see errors.")
+IDEMPOTENCY_KEY_INVALID = _("Use 1 to 64 printable ASCII characters, without spaces: a UUID, say.")
 TEXT_TOO_SHORT = ngettext_lazy(
     "Enter at least %(limit)d character.", "Enter at least %(limit)d characters.", "limit"
 )
@@ -180,6 +181,9 @@ def _message(item: dict[str, Any]) -> str:
     """A pydantic error in the words of Django's own forms and validators, which speak the
     reader's language (pydantic's messages exist in English only)."""
     kind, context, given = item.get("type", ""), item.get("ctx") or {}, item.get("input")
+    field = str(item.get("loc", ("",))[-1])
+    if kind == "string_pattern_mismatch" and field == "Idempotency-Key":  # its only pattern
+        return str(IDEMPOTENCY_KEY_INVALID)
     if kind == "missing":
         return str(forms.Field.default_error_messages["required"])
     if kind.startswith("int_"):

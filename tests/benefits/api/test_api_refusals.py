@@ -8,7 +8,13 @@ import pytest
 from django.conf import settings
 
 from benefits.api.idempotency import KEY_REUSED
-from benefits.api.problems import CONFLICT_CODES, TEXT_TOO_LONG, TEXT_TOO_SHORT, UNAVAILABLE_CODES
+from benefits.api.problems import (
+    CONFLICT_CODES,
+    IDEMPOTENCY_KEY_INVALID,
+    TEXT_TOO_LONG,
+    TEXT_TOO_SHORT,
+    UNAVAILABLE_CODES,
+)
 from benefits.models import IdempotentRequest
 from benefits.services import redemption
 from tests.conftest import directory_user, url
@@ -106,4 +112,21 @@ def test_a_text_too_short_is_told_in_french(contoso_api):
     )
     assert response.json()["errors"] == [
         {"field": "q", "message": "Saisissez au moins 2 caractères."}
+    ]
+
+
+@pytest.mark.parametrize("key", ["two words", "", "k" * 65, "clé"])
+def test_an_idempotency_key_of_the_wrong_shape_is_told_what_to_use(
+    contoso_api, monthly_credit, key
+):
+    response = post(
+        contoso_api,
+        "api:holder_assign",
+        {"directory_user_id": directory_user("Adele Vance").pk},
+        monthly_credit.pk,
+        **{"Idempotency-Key": key},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "Idempotency-Key", "message": str(IDEMPOTENCY_KEY_INVALID)}
     ]
