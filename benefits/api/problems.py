@@ -69,6 +69,9 @@ NO_TOKEN = _(
 )
 NOT_FOUND = _("Nothing with this id exists in your organization.")
 INVALID = _("Some fields are missing or invalid; see errors.")
+BODY_UNREADABLE = _(
+    "The request body is not JSON. Send a JSON object, with Content-Type: application/json."
+)
 IDEMPOTENCY_KEY_INVALID = _("Use 1 to 64 printable ASCII characters, without spaces: a UUID, say.")
 TEXT_TOO_SHORT = ngettext_lazy(
     "Enter at least %(limit)d character.", "Enter at least %(limit)d characters.", "limit"
@@ -247,7 +250,9 @@ def problems_install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return problem_response(api, request, exc.status_code, str(exc))
+        # ninja's only 400 is a body it can't parse, told in English only.
+        detail = BODY_UNREADABLE if exc.status_code == 400 else str(exc)
+        return problem_response(api, request, exc.status_code, detail)
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

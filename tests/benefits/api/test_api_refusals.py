@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from benefits.api.idempotency import KEY_REUSED
 from benefits.api.problems import (
+    BODY_UNREADABLE,
     CONFLICT_CODES,
     IDEMPOTENCY_KEY_INVALID,
     TEXT_TOO_LONG,
@@ -130,3 +132,17 @@ def test_an_idempotency_key_of_the_wrong_shape_is_told_what_to_use(
     assert response.json()["errors"] == [
         {"field": "Idempotency-Key", "message": str(IDEMPOTENCY_KEY_INVALID)}
     ]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_body_that_is_not_json_is_told_how_to_send_it(contoso_api, language):
+    response = contoso_api.post(
+        url("api:redemption_preview"),
+        "key=36XHH&action=add",
+        content_type="application/x-www-form-urlencoded",
+        headers={"Accept-Language": language},
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    with translation.override(language):
+        assert response.json()["detail"] == str(BODY_UNREADABLE)
