@@ -73,6 +73,7 @@ BODY_UNREADABLE = _(
     "The request body is not JSON. Send a JSON object, with Content-Type: application/json."
 )
 IDEMPOTENCY_KEY_INVALID = _("Use 1 to 64 printable ASCII characters, without spaces: a UUID, say.")
+TEXT_EXPECTED = _("Enter text: a JSON string, in quotes.")
 TEXT_TOO_SHORT = ngettext_lazy(
     "Enter at least %(limit)d character.", "Enter at least %(limit)d characters.", "limit"
 )
@@ -187,6 +188,8 @@ def _message(item: dict[str, Any]) -> str:
     field = str(item.get("loc", ("",))[-1])
     if kind == "string_pattern_mismatch" and field == "Idempotency-Key":  # its only pattern
         return str(IDEMPOTENCY_KEY_INVALID)
+    if kind == "string_type":
+        return str(TEXT_EXPECTED)
     if kind == "missing":
         return str(forms.Field.default_error_messages["required"])
     if kind.startswith("int_"):

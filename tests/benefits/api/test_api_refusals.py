@@ -13,6 +13,7 @@ from benefits.api.problems import (
     BODY_UNREADABLE,
     CONFLICT_CODES,
     IDEMPOTENCY_KEY_INVALID,
+    TEXT_EXPECTED,
     TEXT_TOO_LONG,
     TEXT_TOO_SHORT,
     UNAVAILABLE_CODES,
@@ -146,3 +147,9 @@ def test_a_body_that_is_not_json_is_told_how_to_send_it(contoso_api, language):
     assert response["Content-Type"] == "application/problem+json"
     with translation.override(language):
         assert response.json()["detail"] == str(BODY_UNREADABLE)
+
+
+def test_a_number_where_text_is_expected_is_told_to_send_text(contoso_api):
+    response = post(contoso_api, "api:redemption_preview", {"key": 12345, "action": "activate"})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "key", "message": str(TEXT_EXPECTED)}]
