@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +124,12 @@ class Benefit(models.Model):
         return self.product.kind == Product.Kind.USAGE
 
 
+# Far above any real key (a partner benefit's key carries tens or hundreds of licenses), and low
+# enough that a whole import (100,000 rows at most) can't take a benefit's quantity past what
+# the database holds.
+KEY_LICENSES_MAX = 10_000
+
+
 class ProductKey(models.Model):
     """A single-use key of a license-based benefit, stored in canonical form.
 
@@ -135,7 +141,9 @@ class ProductKey(models.Model):
         Benefit, on_delete=models.CASCADE, related_name="keys", verbose_name=_("benefit")
     )
     key = models.CharField(_("product key"), max_length=29, unique=True)
-    licenses = models.PositiveIntegerField(_("licenses"), validators=[MinValueValidator(1)])
+    licenses = models.PositiveIntegerField(
+        _("licenses"), validators=[MinValueValidator(1), MaxValueValidator(KEY_LICENSES_MAX)]
+    )
     redeemed_at = models.DateTimeField(_("redeemed at"), null=True, blank=True)
     redeemed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from benefits import licensing
 from benefits.errors import translated
 from benefits.models import Activity, Benefit, Product, ProductKey
+from benefits.models.catalog import KEY_LICENSES_MAX
 from benefits.services.activity import activity_record
 from common.pagecache import pages_changed
 
@@ -54,6 +56,9 @@ NOT_LICENSE_BASED_MESSAGE = _(
     "keys."
 )
 LICENSES_MESSAGE = _("Licenses must be a positive whole number; this row has “%(value)s”.")
+TOO_MANY_LICENSES_MESSAGE = _(
+    "A product key carries at most %(max)s licenses; this row has %(value)s. Check the number."
+)
 REFUSED_AT_CONFIRM_MESSAGE = _(
     "Nothing was imported: %(count)s rows are refused now (the portal changed since the dry "
     "run). Import the file again to see why."
@@ -158,6 +163,11 @@ def key_import_check(*, rows: Sequence[KeyRow]) -> list[CheckedRow]:
             error = benefit_error
         elif licenses is None:
             error = LICENSES_MESSAGE % {"value": _text(row.licenses)}
+        elif licenses > KEY_LICENSES_MAX:
+            error = TOO_MANY_LICENSES_MESSAGE % {
+                "max": number_format(KEY_LICENSES_MAX, force_grouping=True),
+                "value": number_format(licenses, force_grouping=True),
+            }
         else:
             error = ""
         shown = licensing.key_last_group(key) if key else _shown(row.key)

@@ -85,6 +85,22 @@ def test_licenses_must_be_a_positive_whole_number(office_benefit, licenses):
     assert error == key_import.LICENSES_MESSAGE % {"value": value}
 
 
+@pytest.mark.parametrize(
+    ("licenses", "shown"),
+    [(10_001, "10,001"), ("3000000000", "3,000,000,000"), (1e20, "100,000,000,000,000,000,000")],
+)
+def test_licenses_past_a_keys_maximum_are_refused(office_benefit, licenses, shown):
+    """More than a key can carry, and more than the database holds (the import's confirm step
+    failed on it)."""
+    error = only_error(rows_for(office_benefit, fresh_keys(1), licenses=licenses))
+    assert error == key_import.TOO_MANY_LICENSES_MESSAGE % {"max": "10,000", "value": shown}
+
+
+def test_a_keys_maximum_of_licenses_is_imported(office_benefit):
+    (checked,) = key_import_check(rows=rows_for(office_benefit, fresh_keys(1), licenses=10_000))
+    assert checked.is_new
+
+
 @pytest.mark.parametrize("licenses", [3, 3.0, "3", " 3 "])
 def test_licenses_from_a_spreadsheet_or_text_are_read(office_benefit, licenses):
     (checked,) = key_import_check(rows=rows_for(office_benefit, fresh_keys(1), licenses=licenses))
