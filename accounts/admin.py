@@ -19,6 +19,7 @@ from accounts.models import (
     Tenant,
     User,
 )
+from accounts.models.organizations import ONE_PRIMARY_TENANT
 from accounts.models.tokens import TOKEN_START
 from common.admin import ReadOnlyAdmin, SafeDeleteAdmin
 
@@ -32,8 +33,22 @@ class CodesField(forms.TypedMultipleChoiceField):
         return value or []
 
 
+class TenantFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        """Two tenants ticked primary in one save: told here, as the database would refuse."""
+        super().clean()
+        primary = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("is_primary") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(primary) > 1:
+            raise ValidationError(ONE_PRIMARY_TENANT)
+
+
 class TenantInline(admin.TabularInline):
     model = Tenant
+    formset = TenantFormSet
     extra = 0
 
 

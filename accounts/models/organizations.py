@@ -94,6 +94,12 @@ class Organization(models.Model):
         return f"{self.name} ({self.mpn_id})"
 
 
+ONE_PRIMARY_TENANT = _(
+    "An organization has one primary tenant: tick “primary” on one tenant only (make the "
+    "current one not primary in the same save, or first)."
+)
+
+
 class Tenant(models.Model):
     """An Azure AD tenant of an organization. At most one per organization is primary (the
     database sees to it); the redemption wizard offers it first."""
@@ -121,6 +127,7 @@ class Tenant(models.Model):
                 fields=["organization"],
                 condition=models.Q(is_primary=True),
                 name="tenant_one_primary_per_organization",
+                violation_error_message=ONE_PRIMARY_TENANT,
             ),
         ]
 
@@ -166,7 +173,13 @@ class DirectoryUser(models.Model):
         ordering = ["display_name"]
         constraints = [
             models.UniqueConstraint(
-                "tenant", Lower("user_principal_name"), name="directory_user_unique_upn_per_tenant"
+                "tenant",
+                Lower("user_principal_name"),
+                name="directory_user_unique_upn_per_tenant",
+                violation_error_message=_(
+                    "This tenant already has someone with this user principal name (whatever the "
+                    "letter case): open that person instead."
+                ),
             ),
         ]
 

@@ -85,7 +85,14 @@ class User(AbstractUser):
         verbose_name_plural = _("members")
         ordering = ["email"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_unique_case_insensitive"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_case_insensitive",
+                violation_error_message=_(
+                    "An account with this email address already exists (whatever the letter "
+                    "case): open that one instead."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -101,6 +101,10 @@ class Benefit(models.Model):
                     & ~Q(currency="")
                 ),
                 name="benefit_credit_all_or_nothing",
+                violation_error_message=_(
+                    "An Azure credit needs an amount above 0, a credit period and a currency; a "
+                    "license-based benefit has none of the three."
+                ),
             ),
         ]
 
@@ -179,6 +183,10 @@ class ProductKey(models.Model):
                 condition=Q(redeemed_at__isnull=True, redeemed_into__isnull=True)
                 | Q(redeemed_at__isnull=False, redeemed_into__isnull=False),
                 name="product_key_redemption_complete",
+                violation_error_message=_(
+                    "A redeemed key needs both when it was redeemed and the subscription it went "
+                    "into; an available key has neither."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(

@@ -64,6 +64,9 @@ class Subscription(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")),
                 name="subscription_ends_after_start",
+                violation_error_message=_(
+                    "The end date is before the start date: choose an end date on or after it."
+                ),
             ),
         ]
 

@@ -1,0 +1,98 @@
+"""What the database refuses is told in the admin in words that say what to do: the rule's own
+message rather than "Constraint … is violated", and never a server error."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Organization, Tenant
+from accounts.models.organizations import ONE_PRIMARY_TENANT
+from benefits.models import Subscription
+
+pytestmark = pytest.mark.django_db
+
+
+class _FormValues(HTMLParser):
+    """The values a browser would post for the page's main form, as the admin rendered it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, list[str]] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        name = attributes.get("name")
+        if tag == "input" and name and attributes.get("type") not in {"submit", "button"}:
+            if attributes.get("type") != "checkbox" or "checked" in attributes:
+                self.values.setdefault(name, []).append(attributes.get("value") or "on")
+        elif tag == "select" and name:
+            self._select = name
+            self.values.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in attributes:
+            self.values[self._select].append(attributes.get("value") or "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values[name] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea][0] += data
+
+
+def change_form(client, model: str, pk: int) -> tuple[str, dict[str, list[str]]]:
+    address = reverse(f"admin:{model}_change", args=[pk])
+    parser = _FormValues()
+    parser.feed(client.get(address).content.decode())
+    parser.values.pop("_selected_action", None)
+    return address, parser.values
+
+
+def test_two_primary_tenants_in_one_save_are_refused_with_what_to_do(staff_client):
+    contoso = Organization.objects.get(mpn_id="4711001")
+    assert contoso.tenants.count() >= 2
+    address, data = change_form(staff_client, "accounts_organization", contoso.pk)
+    for index in range(int(data["tenants-TOTAL_FORMS"][0])):
+        data[f"tenants-{index}-is_primary"] = ["on"]
+    response = staff_client.post(address, data)
+    assert response.status_code == 200
+    assert str(ONE_PRIMARY_TENANT) in response.content.decode()
+    assert contoso.tenants.filter(is_primary=True).count() == 1
+
+
+def test_the_primary_tenant_moves_in_one_save(staff_client):
+    contoso = Organization.objects.get(mpn_id="4711001")
+    primary = contoso.tenants.get(is_primary=True)
+    address, data = change_form(staff_client, "accounts_organization", contoso.pk)
+    for index in range(int(data["tenants-TOTAL_FORMS"][0])):
+        ticked = data.pop(f"tenants-{index}-is_primary", None)
+        if not ticked:
+            data[f"tenants-{index}-is_primary"] = ["on"]
+    response = staff_client.post(address, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Tenant.objects.get(pk=primary.pk).is_primary is False
+    assert contoso.tenants.filter(is_primary=True).count() == 1
+
+
+def test_a_subscription_ending_before_it_starts_is_told_why(staff_client):
+    subscription = Subscription.objects.filter(tenant__organization__mpn_id="4711001").first()
+    assert subscription is not None
+    address, data = change_form(staff_client, "benefits_subscription", subscription.pk)
+    data["end_date"] = [(subscription.start_date - timedelta(days=1)).isoformat()]
+    response = staff_client.post(address, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "subscription_ends_after_start" not in page
+    message = Subscription._meta.constraints[1].violation_error_message
+    assert str(message) in page.replace("&#x27;", "'")
