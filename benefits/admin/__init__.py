@@ -21,10 +21,15 @@ from benefits.admin.key_import import (
     KeyImportResult,
     ProductKeyResource,
 )
-from benefits.admin.product_keys import UPLOAD_EXPIRED_MESSAGE, ProductKeyAdmin
+from benefits.admin.product_keys import (
+    CONFIRM_CHANGED_MESSAGE,
+    UPLOAD_EXPIRED_MESSAGE,
+    ProductKeyAdmin,
+)
 
 __all__ = [
     "BENEFIT_COLUMN",
+    "CONFIRM_CHANGED_MESSAGE",
     "KEYS_IMPORTED_MESSAGE",
     "KEY_COLUMN",
     "KEY_COLUMNS",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from zipfile import BadZipFile
 
 from django.contrib import admin, messages
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
@@ -15,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
+from openpyxl.utils.exceptions import InvalidFileException
 
 from benefits.admin.key_import import KEYS_IMPORTED_MESSAGE, KeyImportForm, ProductKeyResource
 from benefits.models import ProductKey
@@ -22,8 +24,15 @@ from common.admin import SafeDeleteAdmin
 
 IMPORT_URL = "admin:benefits_productkey_import"
 UPLOAD_EXPIRED_MESSAGE = _(
-    "Nothing was imported: the checked file is kept for an hour only. Upload it again."
+    "Nothing was imported now: the checked file is gone. Either it was imported already (the "
+    "Activity log shows the keys imported), or it waited more than an hour, the time a checked "
+    "file is kept. If it wasn't imported, upload it again."
 )
+CONFIRM_CHANGED_MESSAGE = _(
+    "Nothing was imported: the confirm form didn't match the file checked. Upload it again."
+)
+# A checked file read in another format than it was checked in (a confirm form changed by hand).
+UNREADABLE_AS_CHECKED = (BadZipFile, UnicodeDecodeError, InvalidFileException)
 
 
 @admin.register(ProductKey)
@@ -82,7 +91,13 @@ class ProductKeyAdmin(ImportMixin, SafeDeleteAdmin):
     @method_decorator(sensitive_variables())
     def process_import(self, request, **kwargs):
         try:
+            if not self._confirm_choices_known(request):
+                messages.error(request, CONFIRM_CHANGED_MESSAGE)
+                return HttpResponseRedirect(reverse(IMPORT_URL))
             return super().process_import(request, **kwargs)
+        except UNREADABLE_AS_CHECKED:
+            messages.error(request, CONFIRM_CHANGED_MESSAGE)
+            return HttpResponseRedirect(reverse(IMPORT_URL))
         except ValidationError as error:
             # The portal changed since the dry run (a key added meanwhile): nothing was written.
             messages.error(request, " ".join(error.messages))
@@ -95,6 +110,18 @@ class ProductKeyAdmin(ImportMixin, SafeDeleteAdmin):
             # The library removes the file after a successful import only: whatever happened,
             # the confirm was its last use.
             self._remove_stored(request.POST.get("import_file_name"))
+
+    def _confirm_choices_known(self, request) -> bool:
+        """The confirm form's format and resource are indexes the library looks up unchecked."""
+        choices = {
+            "format": len(self.get_import_formats()),
+            "resource": len(self.get_import_resource_classes(request)),
+        }
+        for field, count in choices.items():
+            value = request.POST.get(field, "0")
+            if not (value.isdigit() and int(value) < count):
+                return False
+        return True
 
     def _remove_stored(self, name: str | None) -> None:
         storage = self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())

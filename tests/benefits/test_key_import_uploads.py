@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from benefits.admin import UPLOAD_EXPIRED_MESSAGE
+from benefits.admin import CONFIRM_CHANGED_MESSAGE, UPLOAD_EXPIRED_MESSAGE
 from benefits.models import ProductKey
 from benefits.services import key_import
 from common.import_storage import MAX_AGE, PrivateUploadStorage, upload_folder
@@ -103,6 +103,35 @@ def test_a_confirm_after_the_hour_imports_nothing_and_says_to_upload_again(
     assert done.url == reverse(IMPORT)
     assert messages_of(done) == [str(UPLOAD_EXPIRED_MESSAGE)]
     assert not ProductKey.objects.filter(key__in=keys).exists()
+
+
+def test_a_confirm_sent_twice_imports_once_and_says_the_file_is_gone(staff_client, office_benefit):
+    keys = fresh_keys(2, start=34_100)
+    response = dry_run(staff_client, keys_file(office_benefit, keys))
+    assert confirm(staff_client, response).status_code == 302
+    again = confirm(staff_client, response)
+    # After the first confirm's own message, which no page showed yet.
+    assert messages_of(again)[-1] == str(UPLOAD_EXPIRED_MESSAGE)
+    assert ProductKey.objects.filter(key__in=keys).count() == 2
+
+
+@pytest.mark.parametrize(
+    "changed", [{"format": "9"}, {"format": "x"}, {"resource": "7"}, {"format": "1"}]
+)
+def test_a_confirm_form_changed_by_hand_imports_nothing_and_says_so(
+    staff_client, office_benefit, changed
+):
+    """Indexes of a format or a resource that don't exist, or the checked CSV read as XLSX."""
+    keys = fresh_keys(1, start=34_200)
+    response = dry_run(staff_client, keys_file(office_benefit, keys))
+    stored = stored_path(response)
+    form = response.context["confirm_form"]
+    data = {name: form.initial.get(name, "") for name in form.fields} | changed
+    done = staff_client.post(reverse(PROCESS), data)
+    assert done.status_code == 302
+    assert messages_of(done) == [str(CONFIRM_CHANGED_MESSAGE)]
+    assert not ProductKey.objects.filter(key__in=keys).exists()
+    assert not stored.exists()
 
 
 @pytest.mark.parametrize("name", ["absolute", "../relative"])

@@ -115,7 +115,7 @@ def test_the_walk_reaches_every_kind_of_screen(french_screens):
     assert "Cette clé est déjà dans le portail" in text["key import, rows refused"]
     assert "Confirmer l’importation" in text["key import, preview"]
     assert "Clés de produit importées : 1." in text["key import, done"]
-    assert "gardé qu’une heure" in text["key import, confirmed too late"]
+    assert "le fichier vérifié n’est plus là" in text["key import, confirmed too late"]
     assert french_screens["unsubscribe, bad link"].status_code == 404
 
 
