@@ -518,6 +518,8 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 SESSION_COOKIE_HTTPONLY = True
 # htmx reads the CSRF token from the page (hx-headers on <body>), never from the cookie.
 CSRF_COOKIE_HTTPONLY = True
+# A form whose token is no longer valid gets a page of the portal saying what to do.
+CSRF_FAILURE_VIEW = "common.csrf.csrf_failure"
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=True)
