@@ -303,6 +303,4 @@ def _check_date(value: date) -> None:
 
 def _check_active(*, end_date: date, today: date) -> None:
     if subscription_status(end_date=end_date, today=today) is not SubscriptionStatus.ACTIVE:
-        raise InactiveSubscriptionError(
-            INACTIVE_SUBSCRIPTION_MESSAGE, end_date=end_date.isoformat()
-        )
+        raise InactiveSubscriptionError(INACTIVE_SUBSCRIPTION_MESSAGE, end_date=end_date)
