@@ -17,6 +17,13 @@ from benefits.services.redemption import NO_SUBSCRIPTION, Action
 from common.forms import BootstrapBoundField, GroupedLongSelect, ReadyChoices
 
 KEY_INPUT_MAX_LENGTH = 200
+# A choice the form no longer offers: a page open since the subscription ended, or an address
+# changed by hand. Django's own message would show the id.
+SUBSCRIPTION_NOT_OFFERED = _(
+    "This subscription can't be extended or added to now: it is no longer Active. Choose "
+    "another, or Activate the key as a new subscription."
+)
+TENANT_NOT_OFFERED = _("This tenant isn't one of your organization's. Choose one from the list.")
 
 
 class RedeemChooseForm(forms.Form):
@@ -33,6 +40,7 @@ class RedeemChooseForm(forms.Form):
         coerce=int,
         empty_value=None,
         help_text=_("For Extend the end date and Add licenses."),
+        error_messages={"invalid_choice": SUBSCRIPTION_NOT_OFFERED},
         widget=GroupedLongSelect(attrs={"class": "form-select"}),
     )
     tenant = forms.TypedChoiceField(
@@ -42,6 +50,7 @@ class RedeemChooseForm(forms.Form):
             "For Activate: the tenant the new subscription goes to. Check it: a key can't be "
             "moved afterwards."
         ),
+        error_messages={"invalid_choice": TENANT_NOT_OFFERED},
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 

@@ -73,6 +73,10 @@ class ChooseStep(Step):
         # Checked against the one subscription and tenant chosen rather than all of the
         # organization's (a large one has hundreds); all of them only to show the form again.
         wizard = self.wizard
+        if data.get("action") == Action.ACTIVATE and data.get("subscription"):
+            # A new subscription: the one still chosen in the list plays no part.
+            data = data.copy()
+            data["subscription"] = ""
         subscription = self._active().filter(pk=parse_id(data.get("subscription"))).first()
         if subscription is not None and str(subscription.tenant_id) == data.get("tenant"):
             tenant = subscription.tenant

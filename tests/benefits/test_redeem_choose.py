@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -12,6 +14,7 @@ from accounts.models import User
 from benefits.models import Subscription
 from benefits.selectors import subscription_list
 from benefits.services.redemption import NO_SUBSCRIPTION
+from benefits.wizard.forms import SUBSCRIPTION_NOT_OFFERED, TENANT_NOT_OFFERED
 from tests.benefits.wizard_pages import (
     O365_25,
     URL,
@@ -72,6 +75,33 @@ def test_extend_without_a_subscription_is_asked_for_one(contoso_client):
         )
     )
     assert str(NO_SUBSCRIPTION) in page
+
+
+def choose(client, action: str, subscription: int | str, tenant: int | str) -> str:
+    client.get(URL, {"restart": 1})
+    data = {"step": "choose", "action": action, "subscription": subscription, "tenant": tenant}
+    return text(client.post(URL, data, headers=HTMX))
+
+
+def test_a_subscription_ended_since_the_page_opened_is_told_why(contoso_client):
+    office = sub("Office 365 E3")
+    Subscription.objects.filter(pk=office.pk).update(
+        end_date=timezone.localdate() - timedelta(days=1)
+    )
+    page = choose(contoso_client, "extend", office.pk, office.tenant_id)
+    assert str(SUBSCRIPTION_NOT_OFFERED) in page.replace("&#x27;", "'")
+    assert f"{office.pk} is not one of" not in page
+
+
+def test_another_organizations_tenant_is_told_to_choose_from_the_list(contoso_client, fabrikam):
+    page = choose(contoso_client, "activate", "", fabrikam.tenants.first().pk)
+    assert str(TENANT_NOT_OFFERED).replace("'", "&#x27;") in page
+
+
+def test_activate_ignores_a_subscription_left_chosen_in_the_list(contoso_client):
+    office = sub("Office 365 E3")
+    page = choose(contoso_client, "activate", "99999999", office.tenant_id)
+    assert 'value="key"' in page
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
