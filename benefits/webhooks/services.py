@@ -43,6 +43,15 @@ HTTP_LOOPBACK_ONLY_MESSAGE = _(
     "portal runs in debug mode; use https://."
 )
 URL_INVALID_MESSAGE = _("Enter a full URL, such as https://hooks.example.com/partner-benefits.")
+# Deliveries send the URL as it is stored: what HTTP can't carry as typed is refused here.
+URL_SPACES_MESSAGE = _("The URL can't contain spaces: write each one as %20.")
+URL_NOT_ASCII_MESSAGE = _(
+    "Write the URL in ASCII: percent-encode other characters of the path (é as %C3%A9) and give "
+    "an international domain name in its xn-- form."
+)
+URL_PORT_MESSAGE = _(
+    "Port %(port)s can't be reached: give the port the endpoint listens on, or none for 443."
+)
 URL_CREDENTIALS_MESSAGE = _(
     "The URL can't hold a user name or password: check the signature of each delivery instead."
 )
@@ -59,6 +68,10 @@ def secret_new() -> str:
 def url_checked(url: str) -> str:
     """``url`` as it will be stored, or ``ValidationError`` saying what is wrong with it."""
     url = url.strip()
+    if any(char.isspace() for char in url):
+        raise ValidationError(URL_SPACES_MESSAGE, code="spaces")
+    if not url.isascii():
+        raise ValidationError(URL_NOT_ASCII_MESSAGE, code="not_ascii")
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -74,6 +87,8 @@ def url_checked(url: str) -> str:
         raise ValidationError(HTTPS_REQUIRED_MESSAGE, code="https_required")
     if parts.username is not None or parts.password is not None:
         raise ValidationError(URL_CREDENTIALS_MESSAGE, code="credentials")
+    if port == 0:
+        raise ValidationError(URL_PORT_MESSAGE, code="port", params={"port": port})
     port = port or (443 if parts.scheme == "https" else 80)
     try:
         addresses_checked(host, port)

@@ -20,6 +20,9 @@ from benefits.webhooks.services import (
     KINDS_REQUIRED_MESSAGE,
     KINDS_UNKNOWN_MESSAGE,
     URL_CREDENTIALS_MESSAGE,
+    URL_NOT_ASCII_MESSAGE,
+    URL_PORT_MESSAGE,
+    URL_SPACES_MESSAGE,
 )
 from tests.accounts.factories import UserFactory
 from tests.conftest import refusal
@@ -118,6 +121,26 @@ def test_a_name_that_resolves_nowhere_is_refused(organization):
 def test_credentials_in_the_url_are_refused(organization, public_dns):
     message = refusal(lambda: endpoint_register(organization, "https://me:pw@hooks.example.com/in"))
     assert message == str(URL_CREDENTIALS_MESSAGE)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://hooks.example.com/with space", URL_SPACES_MESSAGE),
+        ("https://hooks.example.com/\tin", URL_SPACES_MESSAGE),
+        ("https://hooks.example.com/caf\u00e9", URL_NOT_ASCII_MESSAGE),
+        ("https://h\u00e9h\u00e9.example/in", URL_NOT_ASCII_MESSAGE),
+        ("https://hooks.example.com:0/in", URL_PORT_MESSAGE % {"port": 0}),
+    ],
+)
+def test_a_url_a_delivery_could_not_send_is_refused(organization, public_dns, url, expected):
+    """Each was saved, then failed every delivery (or sent to port 443 instead of 0)."""
+    assert refusal(lambda: endpoint_register(organization, url)) == str(expected)
+
+
+def test_a_percent_encoded_url_is_registered(organization, public_dns):
+    endpoint, _secret = endpoint_register(organization, "https://hooks.example.com/caf%C3%A9")
+    assert endpoint.url == "https://hooks.example.com/caf%C3%A9"
 
 
 # --- Secret and kinds -------------------------------------------------------------------------
