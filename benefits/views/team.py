@@ -121,8 +121,10 @@ def member_reactivate(request: PortalRequest, member_id: int) -> HttpResponse:
 @require_POST
 @team_access_required
 def invitation_resend(request: PortalRequest, invitation_id: int) -> HttpResponse:
+    # One accepted or cancelled meanwhile (another tab, another admin) is found too: the
+    # service then says so, and the refreshed row shows it.
     invitation = selectors.invitation_get(
-        organization=request.organization, invitation_id=invitation_id
+        organization=request.organization, invitation_id=invitation_id, closed_too=True
     )
     change = partial(services.invitation_resend, invitation=invitation, actor=request.user)
     return _outcome(request, change, RESENT % {"email": invitation.email}, invitation)
@@ -131,9 +133,9 @@ def invitation_resend(request: PortalRequest, invitation_id: int) -> HttpRespons
 @require_http_methods(["GET", "HEAD", "POST"])
 @team_access_required
 def invitation_cancel(request: PortalRequest, invitation_id: int) -> HttpResponse:
-    """GET asks for confirmation; POST cancels."""
+    """GET asks for confirmation; POST cancels (one closed meanwhile: as for resend)."""
     invitation = selectors.invitation_get(
-        organization=request.organization, invitation_id=invitation_id
+        organization=request.organization, invitation_id=invitation_id, closed_too=True
     )
     if request.method != "POST":
         return _confirm(request, "cancel", invitation)

@@ -4,7 +4,6 @@ person's language), what it refuses, and the choice carried into the next steps.
 from __future__ import annotations
 
 import re
-
 from datetime import timedelta
 
 import pytest

@@ -126,8 +126,24 @@ def test_resend_and_cancel_swap_the_invitation_row(partner_client, admin_user):
     assert "Cancel the invitation to invitee@partner.example" in confirm.content.decode()
     row = partner_client.post(url("team:invitation_cancel", invitation.pk), headers=HTMX)
     assert "Cancelled" in row.content.decode()
-    # A cancelled invitation is gone from the page and from its actions.
-    assert partner_client.post(url("team:invitation_resend", invitation.pk)).status_code == 404
+
+
+@pytest.mark.parametrize("action", ["team:invitation_resend", "team:invitation_cancel"])
+def test_an_invitation_closed_meanwhile_is_told_not_404(partner_client, admin_user, action):
+    """Cancelled in another tab or by another admin: the page still offered its actions."""
+    invitation = invitation_of(admin_user)
+    team.invitation_cancel(invitation=invitation, actor=admin_user)
+    row = partner_client.post(url(action, invitation.pk), headers=HTMX).content.decode()
+    assert str(team.INVITATION_CLOSED) in row
+    assert row.lstrip().startswith(f'<tr id="invitation-{invitation.pk}"')
+    page = partner_client.post(url(action, invitation.pk), follow=True).content.decode()
+    assert str(team.INVITATION_CLOSED) in page
+    assert Invitation.objects.get(pk=invitation.pk).cancelled_at is not None
+
+
+def test_another_organizations_invitation_is_404(partner_client, admin_user):
+    elsewhere = invitation_of(UserFactory.create(roles=[GA]))
+    assert partner_client.post(url("team:invitation_resend", elsewhere.pk)).status_code == 404
 
 
 def test_invite_by_form(partner_client, admin_user, mailoutbox, django_capture_on_commit_callbacks):
