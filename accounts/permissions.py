@@ -25,6 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import Organization, Role, User
+from common.referer import referring_page
 
 
 class SignedInRequest(HttpRequest):
@@ -81,6 +82,10 @@ def _gate(request: HttpRequest, *, team: bool = False) -> HttpResponse | None:
             return HttpResponseClientRedirect(
                 redirect_to_login(htmx.current_url_abs_path or "/").url
             )
+        if request.method not in {"GET", "HEAD"}:
+            # A form sent after the session ended: its address answers POST only, so signing
+            # in leads back to the page the form was on, where it can be sent again.
+            return redirect_to_login(referring_page(request) or "/")
         return redirect_to_login(request.get_full_path())
     # has_benefits_access implies an organization; the second test says so to the type checker.
     if team:

@@ -8,10 +8,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from common.htmx import wants_partial
+from common.referer import referring_page
 
 FORM_EXPIRED = _(
     "Nothing was changed: the form was sent from a page opened before you last signed in or "
@@ -23,9 +23,5 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if wants_partial(request):
         messages.error(request, FORM_EXPIRED)
         return HttpResponse(status=403, headers={"HX-Refresh": "true"})
-    back = request.headers.get("Referer", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = ""
+    back = referring_page(request)
     return render(request, "403_csrf.html", {"message": FORM_EXPIRED, "back": back}, status=403)
