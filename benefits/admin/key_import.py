@@ -25,6 +25,14 @@ from benefits.services import key_import
 KEY_COLUMN, LICENSES_COLUMN, BENEFIT_COLUMN = "product key", "licenses", "benefit"
 KEYS_IMPORTED_MESSAGE = _("Product keys imported: %(count)s.")
 MPN_ID_COLUMN, PRODUCT_COLUMN = "MPN ID", "product"
+NOT_UTF8_MESSAGE = _(
+    "This CSV file is not in UTF-8. Save it again as “CSV UTF-8” (in Excel: File, Save As, "
+    "CSV UTF-8), or upload the Excel workbook itself."
+)
+SEMICOLONS_MESSAGE = _(
+    "This CSV file separates its columns with semicolons; the import reads commas. Save it again "
+    "with commas, or upload the Excel workbook itself."
+)
 
 
 class KeyImportForm(ImportForm):
@@ -41,13 +49,26 @@ class KeyImportForm(ImportForm):
                 {"import_file": key_import.FILE_TOO_LARGE_MESSAGE % {"size": size}}
             )
         chosen = dict(self.fields["format"].choices).get(cleaned.get("format"))
-        rows = _data_rows(upload, is_xlsx=chosen == XLSX().get_title())
+        is_xlsx = chosen == XLSX().get_title()
+        if not is_xlsx and not _is_utf8(upload):
+            # Excel's plain "CSV" is in the computer's own encoding (Windows-1252 in France).
+            raise ValidationError({"import_file": NOT_UTF8_MESSAGE})
+        rows = _data_rows(upload, is_xlsx=is_xlsx)
         if rows > key_import.MAX_ROWS:
             raise ValidationError(
                 {"import_file": key_import.TOO_MANY_ROWS_MESSAGE % {"rows": rows}}
             )
         upload.seek(0)
         return cleaned
+
+
+def _is_utf8(upload) -> bool:
+    upload.seek(0)
+    try:
+        upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _data_rows(upload, *, is_xlsx: bool) -> int:
@@ -100,7 +121,9 @@ class ProductKeyResource(Resource):
             or {MPN_ID_COLUMN.casefold(), PRODUCT_COLUMN} <= columns.keys()
         )
         if not ({KEY_COLUMN, LICENSES_COLUMN} <= columns.keys() and has_benefit):
-            result.append_base_error(Error(ValidationError(key_import.COLUMNS_MESSAGE)))
+            semicolons = len(columns) == 1 and ";" in next(iter(columns))
+            message = SEMICOLONS_MESSAGE if semicolons else key_import.COLUMNS_MESSAGE
+            result.append_base_error(Error(ValidationError(message)))
             return result
 
         def cell(values, name):
@@ -117,6 +140,8 @@ class ProductKeyResource(Resource):
                 product=cell(values, PRODUCT_COLUMN),
             )
             for line, values in enumerate(dataset, start=2)
+            # A row with no cell filled (a spreadsheet's trailing ",,,") is no row.
+            if any(str(value).strip() for value in values if value is not None)
         ]
         if dry_run:
             result.checked = key_import.key_import_check(rows=rows)

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from benefits.admin import KEYS_IMPORTED_MESSAGE
+from benefits.admin.key_import import NOT_UTF8_MESSAGE, SEMICOLONS_MESSAGE
 from benefits.licensing import KEY_LENGTH_MESSAGE
 from benefits.models import Activity, ProductKey
 from benefits.services import key_import
@@ -118,6 +119,32 @@ def test_a_file_without_the_columns_is_refused(staff_client):
     response = dry_run(staff_client, csv_file(["key,count", "x,1"]))
     assert str(key_import.COLUMNS_MESSAGE) in response.content.decode()
     assert "confirm_form" not in response.context
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16"])
+def test_a_csv_not_in_utf8_is_told_how_to_save_it(staff_client, office_benefit, encoding):
+    """Excel's plain "CSV" is in Windows-1252 in France; its "Unicode text" in UTF-16."""
+    text = f"product key,licenses,benefit,note\n{fresh_keys(1)[0]},1,{office_benefit.pk},clé\n"
+    upload = SimpleUploadedFile("keys.csv", text.encode(encoding))
+    response = dry_run(staff_client, upload)
+    assert response.context["form"].errors["import_file"] == [str(NOT_UTF8_MESSAGE)]
+
+
+def test_a_csv_with_semicolons_is_told_to_use_commas(staff_client, office_benefit):
+    lines = ["product key;licenses;benefit", f"{fresh_keys(1)[0]};1;{office_benefit.pk}"]
+    response = dry_run(staff_client, csv_file(lines))
+    assert str(SEMICOLONS_MESSAGE) in response.content.decode()
+
+
+def test_rows_left_empty_at_the_end_of_a_spreadsheet_are_skipped(staff_client, office_benefit):
+    key = fresh_keys(1, start=36_000)[0]
+    response = dry_run(
+        staff_client,
+        csv_file(["product key,licenses,benefit", f"{key},1,{office_benefit.pk}", ",,", ",,"]),
+    )
+    assert "confirm_form" in response.context
+    assert confirm(staff_client, response).status_code == 302
+    assert ProductKey.objects.filter(key=key).exists()
 
 
 def test_a_file_over_10_mb_is_refused_before_parsing(staff_client, settings):
