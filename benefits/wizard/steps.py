@@ -12,6 +12,7 @@ from django.views.decorators.debug import sensitive_variables
 from accounts import selectors as accounts_selectors
 from accounts.selectors import parse_id
 from benefits import licensing, selectors
+from benefits.errors import translated
 from benefits.models import ProductKey, Subscription
 from benefits.services import redemption
 from benefits.services.redemption import Action, Preview
@@ -148,6 +149,13 @@ class KeyStep(Step):
         wizard, state = self.wizard, self.state
         if state.action not in Action.values:
             raise Stale(CHOOSE, CHOOSE_FIRST)
+        named = "key_id" in data  # the Key step of a Redeem link posts the id, not the key
+        form = RedeemKeyForm(None if named else data)
+        if not named and not _well_formed(form):
+            # Empty, too long, the wrong length or characters: no key has that shape, so it is
+            # no guess, and typos don't use up the attempts.
+            state.prefill_key_id = None
+            return Outcome(shown={"form": form}, step=KEY)
         # Counted the same whichever way the key is named: an id is a guess too.
         try:
             minutes = ratelimit.attempt(wizard.user.pk)  # counted as a failure until it succeeds
@@ -156,33 +164,28 @@ class KeyStep(Step):
             return Outcome(shown={"paused": paused}, status=503, step=KEY)
         if minutes:
             return Outcome(shown={"locked_minutes": minutes}, status=429, step=KEY)
-        named = "key_id" in data  # the Key step of a Redeem link posts the id, not the key
         # The key to show again, by its last group, after a refusal or Back from the review: a
         # typed key replaces a named one; an id the organization lacks leaves the field to type.
         state.prefill_key_id = (parse_id(data["key_id"]) or None) if named else None
-        form, choice, offer_activate = RedeemKeyForm(None if named else data), None, False
-        refused: list[str] = []
-        if named or form.is_valid():
-            choice = wizard.choice()
-            try:
-                key = self._key(data, form)
-                preview = wizard.preview(key=key, choice=choice)
-            except ValidationError as refusal:
-                offer_activate = refusal.code == redemption.INACTIVE
-                if named:
-                    refused = refusal.messages
-                else:
-                    form.add_error("key", refusal)
-            else:
-                ratelimit.succeeded(wizard.user.pk)
-                state.step, state.key_id = REVIEW, key.pk
-                state.tenant_id = preview.tenant.pk
-                state.reviewed, state.token = preview.fingerprint(), new_token()
-                return Outcome(shown={"preview": preview})
-        shown = {"form": form, "offer_activate": offer_activate, "refused": refused}
-        if choice is not None:
-            shown["choice"] = choice
-        return Outcome(shown=shown, step=KEY)
+        choice = wizard.choice()
+        try:
+            key = self._key(data, form)
+            preview = wizard.preview(key=key, choice=choice)
+        except ValidationError as refusal:
+            if not named:
+                form.add_error("key", refusal)
+            shown = {
+                "form": form,
+                "choice": choice,
+                "refused": refusal.messages if named else [],
+                "offer_activate": refusal.code == redemption.INACTIVE,
+            }
+            return Outcome(shown=shown, step=KEY)
+        ratelimit.succeeded(wizard.user.pk)
+        state.step, state.key_id = REVIEW, key.pk
+        state.tenant_id = preview.tenant.pk
+        state.reviewed, state.token = preview.fingerprint(), new_token()
+        return Outcome(shown={"preview": preview})
 
     def _key(self, data: QueryDict, form: RedeemKeyForm) -> ProductKey:
         """The organization's key, named by its id or typed; ValidationError if it has none."""
@@ -190,6 +193,19 @@ class KeyStep(Step):
         if "key_id" not in data:
             return redemption.key_find(organization=organization, raw=form.cleaned_data["key"])
         return redemption.key_find_by_id(organization=organization, key_id=data["key_id"])
+
+
+@sensitive_variables()  # the typed key
+def _well_formed(form: RedeemKeyForm) -> bool:
+    """The typed key has a product key's shape; if not, the form carries the reason."""
+    if not form.is_valid():
+        return False
+    try:
+        licensing.normalize_key(form.cleaned_data["key"])
+    except licensing.KeyFormatError as error:
+        form.add_error("key", translated(error))
+        return False
+    return True
 
 
 class ReviewStep(Step):
