@@ -12,7 +12,6 @@ from django.views.decorators.debug import sensitive_variables
 from accounts import selectors as accounts_selectors
 from accounts.selectors import parse_id
 from benefits import licensing, selectors
-from benefits.errors import translated
 from benefits.models import ProductKey, Subscription
 from benefits.services import redemption
 from benefits.services.redemption import Action, Preview
@@ -201,9 +200,9 @@ def _well_formed(form: RedeemKeyForm) -> bool:
     if not form.is_valid():
         return False
     try:
-        licensing.normalize_key(form.cleaned_data["key"])
-    except licensing.KeyFormatError as error:
-        form.add_error("key", translated(error))
+        redemption.key_well_formed(form.cleaned_data["key"])
+    except ValidationError as refusal:
+        form.add_error("key", refusal)
         return False
     return True
 

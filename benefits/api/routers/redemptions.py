@@ -156,7 +156,9 @@ def _preview(request: ApiRequest, payload: RedemptionIn) -> Preview:
 def _key_found(request: ApiRequest, raw: str) -> ProductKey:
     """The organization's key for ``raw``, the lookup counted against the account's limit of
     guesses, shared with the wizard's Key step (common.ratelimit); ``_preview`` gives it back
-    once the key is accepted."""
+    once the key is accepted. A key of the wrong shape is refused first, uncounted: no key has
+    that shape, so it is no guess."""
+    redemption.key_well_formed(raw)
     try:
         minutes = ratelimit.attempt(request.user.pk)
     except ratelimit.Unavailable as error:  # fail closed: no guess goes uncounted

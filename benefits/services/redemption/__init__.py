@@ -17,6 +17,7 @@ from benefits.services.redemption.preview import (
     key_find,
     key_find_by_id,
     key_used_error,
+    key_well_formed,
     redemption_preview,
     redemption_target,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "key_find_by_id",
     "key_redeem",
     "key_used_error",
+    "key_well_formed",
     "redemption_preview",
     "redemption_target",
 ]

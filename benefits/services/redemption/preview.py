@@ -90,16 +90,23 @@ class Preview:
         return shown
 
 
+@sensitive_variables()  # the key typed
+def key_well_formed(raw: str) -> str:
+    """The key typed, in its canonical form, or ValidationError with the format message. No key
+    has a malformed shape: callers check it before they count a guess (typos are no guesses)."""
+    try:
+        return licensing.normalize_key(raw)
+    except licensing.KeyFormatError as error:
+        raise ValidationError(translated(error), code="format") from error
+
+
 # Error reports hide every variable of this call and of the calls it makes (the query's
 # parameters hold the key too). Named variables would hide less: the innermost decorator wins.
 @sensitive_variables()
 def key_find(*, organization: Organization, raw: str) -> ProductKey:
     """The organization's key for the text typed. A malformed key gets the format message;
     an unknown key and another organization's key get the same 'can't find' message."""
-    try:
-        canonical = licensing.normalize_key(raw)
-    except licensing.KeyFormatError as error:
-        raise ValidationError(translated(error), code="format") from error
+    canonical = key_well_formed(raw)
     key = selectors.key_list(organization=organization).filter(key=canonical).first()
     if key is None:
         raise ValidationError(KEY_NOT_FOUND, code="not_found")

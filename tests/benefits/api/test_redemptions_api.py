@@ -7,6 +7,7 @@ import pytest
 from benefits.api.idempotency import KEY_REUSED
 from benefits.models import Activity, IdempotentRequest
 from benefits.services import redemption
+from common import ratelimit
 from tests.conftest import url
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +124,14 @@ def test_where_the_key_goes_is_refused_saying_what_to_choose(contoso_api, contos
     )
     assert activate.status_code == 422
     assert activate.json()["detail"] == str(redemption.NO_TENANT)
+
+
+def test_keys_of_the_wrong_shape_are_refused_without_counting_as_guesses(contoso_api):
+    """As in the wizard: no key has these shapes, so they don't use up the ten attempts."""
+    for typed in ["BCDFG", "AEIOU-HJKMP-QRTVW-XY234-6789B"] * (ratelimit.LIMIT + 1):
+        refused = post(contoso_api, "api:redemption_preview", {"key": typed, "action": "activate"})
+        assert refused.status_code == 422
+    accepted = post(
+        contoso_api, "api:redemption_preview", {"key": OFFICE_KEY, "action": "activate"}
+    )
+    assert accepted.status_code == 200, accepted.content
