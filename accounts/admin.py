@@ -54,6 +54,11 @@ class TenantInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(SafeDeleteAdmin):
+    delete_refused_help = _(
+        "An organization whose people hold Azure credit, or that the activity log names, is "
+        "kept so that the log still reads right. To end its access, deactivate its members "
+        "(Members, untick Active) instead of deleting it."
+    )
     list_display = ["name", "mpn_id", "country", "currency"]
     list_filter = ["country", "currency"]
     search_fields = ["name", "mpn_id"]
@@ -62,6 +67,11 @@ class OrganizationAdmin(SafeDeleteAdmin):
 
 @admin.register(Tenant)
 class TenantAdmin(SafeDeleteAdmin):
+    delete_refused_help = _(
+        "A tenant whose people hold Azure credit, or that the activity log names, is kept so "
+        "that the log still reads right. Remove or transfer their credit in the portal first "
+        "(Azure & Cloud, each credit's details)."
+    )
     list_display = ["primary_domain", "display_name", "organization", "is_primary", "tenant_id"]
     list_filter = ["is_primary"]
     list_select_related = ["organization"]

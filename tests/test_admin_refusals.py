@@ -8,10 +8,13 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
-from accounts.models import Organization, Tenant
+from accounts.models import DirectoryUser, Organization, Tenant, User
 from accounts.models.organizations import ONE_PRIMARY_TENANT
-from benefits.models import Subscription
+from benefits.models import Benefit, Subscription
+from benefits.services import credits
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +99,37 @@ def test_a_subscription_ending_before_it_starts_is_told_why(staff_client):
     assert "subscription_ends_after_start" not in page
     message = Subscription._meta.constraints[1].violation_error_message
     assert str(message) in page.replace("&#x27;", "'")
+
+
+@pytest.mark.parametrize(
+    ("model", "admin_class"),
+    [
+        ("accounts_organization", "accounts.admin.OrganizationAdmin"),
+        ("accounts_tenant", "accounts.admin.TenantAdmin"),
+        ("benefits_benefit", "benefits.admin.catalog.BenefitAdmin"),
+        ("benefits_product", "benefits.admin.catalog.ProductAdmin"),
+    ],
+)
+def test_a_deletion_refused_says_what_to_do_instead(staff_client, model, admin_class):
+    """Each of these holds, or is held by, a credit seat given in the portal."""
+    from django.utils.module_loading import import_string
+
+    monthly = Benefit.objects.get(
+        organization__mpn_id="4711001", credit_period=Benefit.Period.MONTHLY
+    )
+    adele = DirectoryUser.objects.get(display_name="Adele Vance")
+    credits.credit_assign(
+        benefit=monthly,
+        directory_user=adele,
+        actor=User.objects.get(email="admin@contoso.example"),
+        today=timezone.localdate(),
+    )
+    pk = {
+        "accounts_organization": monthly.organization_id,
+        "accounts_tenant": adele.tenant_id,
+        "benefits_benefit": monthly.pk,
+        "benefits_product": monthly.product_id,
+    }[model]
+    page = staff_client.get(reverse(f"admin:{model}_delete", args=[pk])).content.decode()
+    help_text = str(import_string(admin_class).delete_refused_help)
+    assert escape(help_text) in page

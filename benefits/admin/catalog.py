@@ -21,6 +21,10 @@ from common.admin import ReadOnlyAdmin, SafeDeleteAdmin
 
 @admin.register(Product)
 class ProductAdmin(SafeDeleteAdmin):
+    delete_refused_help = _(
+        "A product that benefits or subscriptions use is kept: delete those first, or keep the "
+        "product and rename it."
+    )
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -43,6 +47,11 @@ class ProductKeyInline(admin.TabularInline):
 
 @admin.register(Benefit)
 class BenefitAdmin(SafeDeleteAdmin):
+    delete_refused_help = _(
+        "A benefit whose credit someone holds, or that the activity log names, is kept so that "
+        "the log still reads right. Remove or transfer its credit in the portal first (Azure & "
+        "Cloud, the credit's details); to end it, set its expiration date instead."
+    )
     list_display = [
         "product",
         "organization",
