@@ -23,7 +23,10 @@ REFUSED_ADDRESS_MESSAGE = _(
     "%(host)s is a private, loopback, link-local, multicast or reserved address; webhooks go "
     "only to public addresses."
 )
-UNRESOLVED_MESSAGE = _("%(host)s could not be resolved to an address.")
+UNRESOLVED_MESSAGE = _(
+    "%(host)s could not be resolved to an address. Check the host name's spelling, and that it "
+    "is published in public DNS."
+)
 
 
 class AddressRefused(Exception):

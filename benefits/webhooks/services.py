@@ -57,7 +57,10 @@ URL_CREDENTIALS_MESSAGE = _(
 )
 KINDS_REQUIRED_MESSAGE = _("Choose at least one kind of activity to send.")
 KINDS_UNKNOWN_MESSAGE = _("Unknown activity kinds: %(kinds)s.")
-TOO_MANY_MESSAGE = _("An organization can have at most %(max)s webhook endpoints.")
+TOO_MANY_MESSAGE = _(
+    "An organization can have at most %(max)s webhook endpoints. Delete one it no longer uses, "
+    "or add the kinds of activity you need to an existing one."
+)
 DISABLED_RESEND_MESSAGE = _("Enable the endpoint first: a disabled endpoint is sent nothing.")
 
 
