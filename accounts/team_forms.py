@@ -32,8 +32,23 @@ class RolesField(forms.MultipleChoiceField):
         roles_checked(list(value))
 
 
+ONE_ADDRESS = _(
+    "Enter one e-mail address: each person gets an invitation of their own, so invite them one "
+    "at a time."
+)
+
+
+class OneEmailField(forms.EmailField):
+    """An address; several pasted at once (a list from a mail) are told apart from a typo."""
+
+    def clean(self, value: Any) -> Any:
+        if str(value or "").count("@") > 1:
+            raise ValidationError(ONE_ADDRESS, code="several")
+        return super().clean(value)
+
+
 class InviteForm(BootstrapFormMixin, forms.Form):
-    email = forms.EmailField(
+    email = OneEmailField(
         label=_("E-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"class": "form-control", "autocomplete": "off"}),

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Invitation, Role, User
+from accounts.team_forms import ONE_ADDRESS
 from benefits.models import Activity
 from benefits.services import team
 from benefits.services.team import ONLY_GLOBAL_ADMIN
@@ -164,6 +165,7 @@ def test_invite_refusals_are_form_errors(partner_client, admin_user):
         ({"email": "member@partner.example", "language": "en"}, "already has an account in"),
         ({"email": "x@partner.example", "roles": ["nope"], "language": "en"}, "Unknown roles"),
         ({"email": "not an address", "language": "en"}, "valid email"),
+        ({"email": "a@partner.example, b@partner.example", "language": "en"}, str(ONE_ADDRESS)),
         ({"email": "x@partner.example", "language": "xx"}, "valid choice"),
     ):
         response = partner_client.post(url("team:invite"), data)
