@@ -44,6 +44,11 @@ def credit_picker(
     context = {
         "benefit": benefit,
         "holder": holder,
+        # Said at once when whoever is chosen would be refused (not Azure credit, expired,
+        # monthly credit to transfer, a holder who no longer holds it), as the removal does.
+        "refusal": credits.credit_picker_refusal(
+            benefit=benefit, holder=holder, today=timezone.localdate()
+        ),
         "text": text,
         "search": PickerSearchForm(initial={"q": text}, benefit_id=benefit.pk),
         # Read only when the list is rendered, not when its cached copy is shown.

@@ -17,8 +17,10 @@ from benefits.services.credits.rules import (
     OTHER_OFFER,
     PERSON_GONE,
     TRANSFER_TO_HOLDER,
+    credit_picker_refusal,
     credit_remove_check,
     credit_remove_refusal,
+    credit_transfer_check,
     seats_full_message,
 )
 
@@ -38,9 +40,11 @@ __all__ = [
     "PERSON_GONE",
     "TRANSFER_TO_HOLDER",
     "credit_assign",
+    "credit_picker_refusal",
     "credit_remove",
     "credit_remove_check",
     "credit_remove_refusal",
     "credit_transfer",
+    "credit_transfer_check",
     "seats_full_message",
 ]

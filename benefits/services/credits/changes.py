@@ -21,13 +21,11 @@ from benefits.services.activity import activity_record, person_snapshot
 from benefits.services.credits.rules import (
     ALREADY_HOLDS_OTHER,
     GONE,
-    MONTHLY_NOT_TRANSFERABLE,
-    NOT_A_HOLDER,
     PERSON_GONE,
-    TRANSFER_TO_HOLDER,
     check_changeable,
     check_eligible,
     credit_remove_check,
+    credit_transfer_check,
     seats_full_message,
 )
 from common.pagecache import pages_changed
@@ -126,17 +124,9 @@ def credit_transfer(
     """
     benefit = _lock_benefit(benefit)
     holder, to = _lock_people(benefit, holder, to)
-    check_changeable(benefit, today)
-    if benefit.credit_period != Benefit.Period.ANNUAL:
-        raise ValidationError(MONTHLY_NOT_TRANSFERABLE, code="monthly_not_transferable")
-    if holder.pk == to.pk:
-        raise ValidationError(TRANSFER_TO_HOLDER % {"name": to.display_name}, code="same_person")
-    check_eligible(benefit, to)
-    deleted, _rows = CreditAssignment.objects.filter(
-        benefit=benefit, directory_user=holder
-    ).delete()
-    if not deleted:
-        raise ValidationError(NOT_A_HOLDER, code="not_a_holder")
+    credit_transfer_check(benefit=benefit, holder=holder, to=to, today=today)
+    # Every change of this credit takes the benefit's lock first: the holder still holds it.
+    CreditAssignment.objects.filter(benefit=benefit, directory_user=holder).delete()
     _hold(benefit, to, actor)
     credit_mails.credit_mail(
         template=credit_mails.TRANSFERRED, benefit=benefit, person=to, actor=actor

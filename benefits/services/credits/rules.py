@@ -91,6 +91,45 @@ def credit_remove_refusal(*, benefit: Benefit, directory_user: DirectoryUser, to
     return ""
 
 
+def credit_transfer_check(
+    *,
+    benefit: Benefit,
+    holder: DirectoryUser,
+    today: date,
+    to: DirectoryUser | None = None,
+) -> None:
+    """The rules of a transfer, in one place: the credit is current bulk credit, ``holder``
+    holds it, and ``to`` (once chosen) is someone else, eligible as for an assignment. Raises
+    ValidationError naming the first rule broken, in that order.
+
+    credit_transfer runs it on the locked rows; the picker runs it unlocked without ``to``
+    (through credit_picker_refusal) to say at once when any transfer would be refused.
+    """
+    check_changeable(benefit, today)
+    if benefit.credit_period != Benefit.Period.ANNUAL:
+        raise ValidationError(MONTHLY_NOT_TRANSFERABLE, code="monthly_not_transferable")
+    if not CreditAssignment.objects.filter(benefit=benefit, directory_user=holder).exists():
+        raise ValidationError(NOT_A_HOLDER, code="not_a_holder")
+    if to is None:
+        return
+    if holder.pk == to.pk:
+        raise ValidationError(TRANSFER_TO_HOLDER % {"name": to.display_name}, code="same_person")
+    check_eligible(benefit, to)
+
+
+def credit_picker_refusal(*, benefit: Benefit, holder: DirectoryUser | None, today: date) -> str:
+    """Why the picker's choice would be refused whoever is chosen, or "": for a transfer, its
+    rules but the new holder's; for an assignment, that the credit can still change."""
+    try:
+        if holder is None:
+            check_changeable(benefit, today)
+        else:
+            credit_transfer_check(benefit=benefit, holder=holder, today=today)
+    except ValidationError as refusal:
+        return " ".join(refusal.messages)
+    return ""
+
+
 def check_changeable(benefit: Benefit, today: date) -> None:
     if not benefit.is_usage_based:
         raise ValidationError(NOT_CREDIT, code="not_credit")
