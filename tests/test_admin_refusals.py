@@ -13,7 +13,8 @@ from django.utils.html import escape
 
 from accounts.models import DirectoryUser, Organization, Tenant, User
 from accounts.models.organizations import ONE_PRIMARY_TENANT
-from benefits.models import Benefit, Subscription
+from benefits.models import Benefit, ProductKey, Subscription
+from benefits.models.catalog import KEY_NEEDS_LICENSE_BENEFIT
 from benefits.services import credits
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +134,16 @@ def test_a_deletion_refused_says_what_to_do_instead(staff_client, model, admin_c
     page = staff_client.get(reverse(f"admin:{model}_delete", args=[pk])).content.decode()
     help_text = str(import_string(admin_class).delete_refused_help)
     assert escape(help_text) in page
+
+
+def test_a_key_for_azure_credit_is_refused_in_the_admin(staff_client):
+    monthly = Benefit.objects.get(
+        organization__mpn_id="4711001", credit_period=Benefit.Period.MONTHLY
+    )
+    response = staff_client.post(
+        reverse("admin:benefits_productkey_add"),
+        {"benefit": monthly.pk, "key": "BCDFG-HJKMP-QRTVW-XY234-6789B", "licenses": 5},
+    )
+    assert response.status_code == 200
+    assert escape(str(KEY_NEEDS_LICENSE_BENEFIT)) in response.content.decode()
+    assert not ProductKey.objects.filter(key="BCDFG-HJKMP-QRTVW-XY234-6789B").exists()

@@ -132,6 +132,9 @@ class Benefit(models.Model):
 # enough that a whole import (100,000 rows at most) can't take a benefit's quantity past what
 # the database holds.
 KEY_LICENSES_MAX = 10_000
+KEY_NEEDS_LICENSE_BENEFIT = _(
+    "Azure credit carries no product keys: choose a license-based benefit (Office 365, Power BI…)."
+)
 
 
 class ProductKey(models.Model):
@@ -200,6 +203,8 @@ class ProductKey(models.Model):
         return self.masked_key
 
     def clean(self) -> None:
+        if self.benefit_id is not None and self.benefit.is_usage_based:
+            raise ValidationError({"benefit": KEY_NEEDS_LICENSE_BENEFIT})
         subscription = self.redeemed_into
         if (
             subscription is not None
