@@ -18,4 +18,6 @@ def referring_page(request: HttpRequest) -> str:
     ):
         return ""
     page = urlsplit(referer)
+    if page.path.startswith(("//", "/\\")):  # a browser reads these as another site's address
+        return ""
     return f"{page.path}?{page.query}" if page.query else page.path

@@ -13,8 +13,10 @@ from django.utils.html import escape
 
 from accounts.models import DirectoryUser, Organization, Tenant, User
 from accounts.models.organizations import ONE_PRIMARY_TENANT
+from accounts.models.users import EMAIL_TAKEN
 from benefits.models import Benefit, ProductKey, Subscription
 from benefits.models.catalog import KEY_NEEDS_LICENSE_BENEFIT
+from benefits.models.subscriptions import ENDS_BEFORE_START
 from benefits.services import credits
 
 pytestmark = pytest.mark.django_db
@@ -98,8 +100,7 @@ def test_a_subscription_ending_before_it_starts_is_told_why(staff_client):
     assert response.status_code == 200
     page = response.content.decode()
     assert "subscription_ends_after_start" not in page
-    message = Subscription._meta.constraints[1].violation_error_message
-    assert str(message) in page.replace("&#x27;", "'")
+    assert escape(str(ENDS_BEFORE_START)) in page
 
 
 @pytest.mark.parametrize(
@@ -147,3 +148,17 @@ def test_a_key_for_azure_credit_is_refused_in_the_admin(staff_client):
     assert response.status_code == 200
     assert escape(str(KEY_NEEDS_LICENSE_BENEFIT)) in response.content.decode()
     assert not ProductKey.objects.filter(key="BCDFG-HJKMP-QRTVW-XY234-6789B").exists()
+
+
+def test_an_address_taken_in_another_letter_case_is_told(staff_client):
+    response = staff_client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "ADMIN@CONTOSO.EXAMPLE",
+            "usable_password": "true",
+            "password1": "a long enough passphrase 42",
+            "password2": "a long enough passphrase 42",
+        },
+    )
+    assert response.status_code == 200
+    assert escape(str(EMAIL_TAKEN)) in response.content.decode()

@@ -135,6 +135,12 @@ class Tenant(models.Model):
         return self.primary_domain
 
 
+UPN_TAKEN = _(
+    "This tenant already has someone with this user principal name (whatever the "
+    "letter case): open that person instead."
+)
+
+
 class DirectoryUser(models.Model):
     """A person in a tenant's directory, who may be assigned Azure credit."""
 
@@ -176,10 +182,7 @@ class DirectoryUser(models.Model):
                 "tenant",
                 Lower("user_principal_name"),
                 name="directory_user_unique_upn_per_tenant",
-                violation_error_message=_(
-                    "This tenant already has someone with this user principal name (whatever the "
-                    "letter case): open that person instead."
-                ),
+                violation_error_message=UPN_TAKEN,
             ),
         ]
 

@@ -41,6 +41,12 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra_fields)
 
 
+EMAIL_TAKEN = _(
+    "An account with this email address already exists (whatever the letter "
+    "case): open that one instead."
+)
+
+
 class User(AbstractUser):
     """A portal account: signs in by e-mail, belongs to one partner organization (staff may
     belong to none) and holds zero or more roles.
@@ -88,10 +94,7 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 Lower("email"),
                 name="user_email_unique_case_insensitive",
-                violation_error_message=_(
-                    "An account with this email address already exists (whatever the letter "
-                    "case): open that one instead."
-                ),
+                violation_error_message=EMAIL_TAKEN,
             ),
         ]
 

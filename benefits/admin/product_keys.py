@@ -119,7 +119,7 @@ class ProductKeyAdmin(ImportMixin, SafeDeleteAdmin):
         }
         for field, count in choices.items():
             value = request.POST.get(field, "0")
-            if not (value.isdigit() and int(value) < count):
+            if not (value.isascii() and value.isdigit() and int(value) < count):
                 return False
         return True
 

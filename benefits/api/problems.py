@@ -73,6 +73,7 @@ BODY_UNREADABLE = _(
     "The request body is not JSON. Send a JSON object, with Content-Type: application/json."
 )
 IDEMPOTENCY_KEY_INVALID = _("Use 1 to 64 printable ASCII characters, without spaces: a UUID, say.")
+CHOICE_EXPECTED = _("Choose one of: %(expected)s.")
 TEXT_EXPECTED = _("Enter text: a JSON string, in quotes.")
 TEXT_TOO_SHORT = ngettext_lazy(
     "Enter at least %(limit)d character.", "Enter at least %(limit)d characters.", "limit"
@@ -184,7 +185,7 @@ def _request_errors(raw: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
 def _message(item: dict[str, Any]) -> str:
     """A pydantic error in the words of Django's own forms and validators, which speak the
     reader's language (pydantic's messages exist in English only)."""
-    kind, context, given = item.get("type", ""), item.get("ctx") or {}, item.get("input")
+    kind, context = item.get("type", ""), item.get("ctx") or {}
     field = str(item.get("loc", ("",))[-1])
     if kind == "string_pattern_mismatch" and field == "Idempotency-Key":  # its only pattern
         return str(IDEMPOTENCY_KEY_INVALID)
@@ -196,11 +197,12 @@ def _message(item: dict[str, Any]) -> str:
         return str(forms.IntegerField.default_error_messages["invalid"])
     if kind.startswith("date"):
         return str(forms.DateField.default_error_messages["invalid"])
+    # ninja leaves out the value given, so these say what is expected only (Django's own
+    # messages name the value sent).
     if kind in {"enum", "literal_error"}:
-        invalid_choice = forms.ChoiceField.default_error_messages["invalid_choice"]
-        return str(invalid_choice) % {"value": given}
-    # ninja leaves out the value given, so these say the limit only (Django's validators'
-    # messages need the length given too).
+        # pydantic lists the values as "'a', 'b' or 'c'": its English "or" becomes a comma.
+        expected = str(context.get("expected", "")).replace(" or ", ", ")
+        return str(CHOICE_EXPECTED % {"expected": expected})
     if kind == "string_too_long":
         limit = context.get("max_length", 0)
         return str(TEXT_TOO_LONG % {"limit": limit})

@@ -46,6 +46,12 @@ class Product(models.Model):
         return self.name
 
 
+CREDIT_ALL_OR_NOTHING = _(
+    "An Azure credit needs an amount above 0, a credit period and a currency; a "
+    "license-based benefit has none of the three."
+)
+
+
 class Benefit(models.Model):
     """One product granted to an organization by an offer.
 
@@ -101,10 +107,7 @@ class Benefit(models.Model):
                     & ~Q(currency="")
                 ),
                 name="benefit_credit_all_or_nothing",
-                violation_error_message=_(
-                    "An Azure credit needs an amount above 0, a credit period and a currency; a "
-                    "license-based benefit has none of the three."
-                ),
+                violation_error_message=CREDIT_ALL_OR_NOTHING,
             ),
         ]
 
@@ -129,11 +132,17 @@ class Benefit(models.Model):
 
 
 # Far above any real key (a partner benefit's key carries tens or hundreds of licenses), and low
-# enough that a whole import (100,000 rows at most) can't take a benefit's quantity past what
-# the database holds.
+# enough that one import (100,000 rows at most) can't take a benefit's quantity past what the
+# database holds.
 KEY_LICENSES_MAX = 10_000
 KEY_NEEDS_LICENSE_BENEFIT = _(
     "Azure credit carries no product keys: choose a license-based benefit (Office 365, Power BI…)."
+)
+
+
+KEY_REDEMPTION_INCOMPLETE = _(
+    "A redeemed key needs both when it was redeemed and the subscription it went "
+    "into; an available key has neither."
 )
 
 
@@ -186,10 +195,7 @@ class ProductKey(models.Model):
                 condition=Q(redeemed_at__isnull=True, redeemed_into__isnull=True)
                 | Q(redeemed_at__isnull=False, redeemed_into__isnull=False),
                 name="product_key_redemption_complete",
-                violation_error_message=_(
-                    "A redeemed key needs both when it was redeemed and the subscription it went "
-                    "into; an available key has neither."
-                ),
+                violation_error_message=KEY_REDEMPTION_INCOMPLETE,
             ),
             models.CheckConstraint(
                 condition=Q(

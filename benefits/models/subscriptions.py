@@ -37,6 +37,9 @@ class SubscriptionQuerySet(PageCacheQuerySet):
         return self.listed_on(today).filter(end_date__lt=today)
 
 
+ENDS_BEFORE_START = _("The end date is before the start date: choose an end date on or after it.")
+
+
 class Subscription(models.Model):
     """A product in a tenant ("Your products"). Its status is derived from the end date and
     today, never stored."""
@@ -64,9 +67,7 @@ class Subscription(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")),
                 name="subscription_ends_after_start",
-                violation_error_message=_(
-                    "The end date is before the start date: choose an end date on or after it."
-                ),
+                violation_error_message=ENDS_BEFORE_START,
             ),
         ]
 

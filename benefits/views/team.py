@@ -138,6 +138,8 @@ def invitation_cancel(request: PortalRequest, invitation_id: int) -> HttpRespons
         organization=request.organization, invitation_id=invitation_id, closed_too=True
     )
     if request.method != "POST":
+        if not invitation.is_open():
+            return _refused(request, invitation, str(services.INVITATION_CLOSED))
         return _confirm(request, "cancel", invitation)
     change = partial(services.invitation_cancel, invitation=invitation, actor=request.user)
     return _outcome(request, change, CANCELLED % {"email": invitation.email}, invitation)
@@ -155,7 +157,11 @@ def _outcome(
     try:
         return _done(request, change, success, subject)
     except ValidationError as refusal:
-        error = " ".join(refusal.messages)
+        return _refused(request, subject, " ".join(refusal.messages))
+
+
+def _refused(request: PortalRequest, subject: User | Invitation, error: str) -> HttpResponse:
+    """The refusal on the refreshed row (htmx), or back to the Team page with it."""
     if not wants_partial(request):
         messages.error(request, error)
         return redirect("team:members")

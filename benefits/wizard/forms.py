@@ -20,8 +20,8 @@ KEY_INPUT_MAX_LENGTH = 200
 # A choice the form no longer offers: a page open since the subscription ended, or an address
 # changed by hand. Django's own message would show the id.
 SUBSCRIPTION_NOT_OFFERED = _(
-    "This subscription can't be extended or added to now: it is no longer Active. Choose "
-    "another, or Activate the key as a new subscription."
+    "This subscription isn't one of your organization's Active subscriptions (it may have ended "
+    "since the page opened). Choose another, or Activate the key as a new subscription."
 )
 TENANT_NOT_OFFERED = _("This tenant isn't one of your organization's. Choose one from the list.")
 

@@ -116,7 +116,8 @@ def test_a_confirm_sent_twice_imports_once_and_says_the_file_is_gone(staff_clien
 
 
 @pytest.mark.parametrize(
-    "changed", [{"format": "9"}, {"format": "x"}, {"resource": "7"}, {"format": "1"}]
+    "changed",
+    [{"format": "9"}, {"format": "x"}, {"format": "²"}, {"resource": "7"}, {"format": "1"}],
 )
 def test_a_confirm_form_changed_by_hand_imports_nothing_and_says_so(
     staff_client, office_benefit, changed

@@ -142,6 +142,15 @@ def test_an_invitation_closed_meanwhile_is_told_not_404(partner_client, admin_us
     assert Invitation.objects.get(pk=invitation.pk).cancelled_at is not None
 
 
+def test_cancelling_an_invitation_closed_meanwhile_asks_nothing(partner_client, admin_user):
+    invitation = invitation_of(admin_user)
+    team.invitation_cancel(invitation=invitation, actor=admin_user)
+    address = url("team:invitation_cancel", invitation.pk)
+    row = partner_client.get(address, headers=HTMX).content.decode()
+    assert str(team.INVITATION_CLOSED) in row
+    assert "Cancel the invitation to" not in row
+
+
 def test_another_organizations_invitation_is_404(partner_client, admin_user):
     elsewhere = invitation_of(UserFactory.create(roles=[GA]))
     assert partner_client.post(url("team:invitation_resend", elsewhere.pk)).status_code == 404

@@ -45,8 +45,17 @@ def test_a_stale_form_gets_a_page_saying_what_to_do(strict_client, monthly_credi
     assert not CreditAssignment.objects.filter(benefit=monthly_credit).exists()
 
 
-def test_a_link_back_goes_only_to_this_site(strict_client, monthly_credit):
-    response = assign(strict_client, monthly_credit, Referer="https://elsewhere.example/")
+@pytest.mark.parametrize(
+    "referer",
+    [
+        "https://elsewhere.example/",
+        "http://testserver//elsewhere.example/x",
+        "http://testserver/\\elsewhere.example/",
+    ],
+)
+def test_a_link_back_goes_only_to_this_site(strict_client, monthly_credit, referer):
+    """Another site, or a path a browser reads as another site's address."""
+    response = assign(strict_client, monthly_credit, Referer=referer)
     assert "elsewhere.example" not in response.content.decode()
 
 

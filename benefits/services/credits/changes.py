@@ -21,6 +21,7 @@ from benefits.services.activity import activity_record, person_snapshot
 from benefits.services.credits.rules import (
     ALREADY_HOLDS_OTHER,
     GONE,
+    NOT_A_HOLDER,
     PERSON_GONE,
     check_changeable,
     check_eligible,
@@ -125,8 +126,11 @@ def credit_transfer(
     benefit = _lock_benefit(benefit)
     holder, to = _lock_people(benefit, holder, to)
     credit_transfer_check(benefit=benefit, holder=holder, to=to, today=today)
-    # Every change of this credit takes the benefit's lock first: the holder still holds it.
-    CreditAssignment.objects.filter(benefit=benefit, directory_user=holder).delete()
+    deleted, _rows = CreditAssignment.objects.filter(
+        benefit=benefit, directory_user=holder
+    ).delete()
+    if not deleted:  # checked under the benefit's lock; the database has the last word
+        raise ValidationError(NOT_A_HOLDER, code="not_a_holder")
     _hold(benefit, to, actor)
     credit_mails.credit_mail(
         template=credit_mails.TRANSFERRED, benefit=benefit, person=to, actor=actor

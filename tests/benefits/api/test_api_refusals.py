@@ -96,7 +96,9 @@ def test_invalid_fields_are_told_in_the_readers_language(contoso_api):
         **{"Accept-Language": "fr"},
     )
     assert wrong.json()["errors"][0]["field"] == "action"
-    assert wrong.json()["errors"][0]["message"].startswith("Sélectionnez un choix valide.")
+    assert wrong.json()["errors"][0]["message"] == (
+        "Choisissez l’une de ces valeurs : 'activate', 'extend', 'add'."
+    )
 
 
 @pytest.mark.parametrize(
