@@ -90,10 +90,25 @@ def _data_rows(upload, *, is_xlsx: bool) -> int:
     return max(lines - 1, 0)
 
 
+# The refused rows named above the table, so that one refusal among thousands of rows is found.
+REFUSED_ROWS_NAMED = 20
+
+
 class KeyImportResult(Result):
     """import-export's result, plus every row's outcome for the dry-run table."""
 
     checked: list[key_import.CheckedRow]
+
+    @property
+    def refused_numbers(self) -> list[int]:
+        return [row.number for row in self.checked if not row.is_new]
+
+    @property
+    def refused_named(self) -> str:
+        """The first refused rows' numbers, "4, 17, 2501", with "…" when there are more."""
+        numbers = self.refused_numbers
+        named = ", ".join(str(number) for number in numbers[:REFUSED_ROWS_NAMED])
+        return named + (", …" if len(numbers) > REFUSED_ROWS_NAMED else "")
 
 
 class ProductKeyResource(Resource):

@@ -76,6 +76,27 @@ def test_a_csv_dry_run_lists_every_row_and_writes_nothing(staff_client, office_b
     assert ProductKey.objects.count() == keys_before
 
 
+def test_the_refused_rows_are_named_above_the_table(staff_client, office_benefit):
+    """One refusal among thousands of rows is found without scrolling the table."""
+    keys = fresh_keys(30, start=37_000)
+    lines = ["product key,licenses,benefit"]
+    lines += [
+        f"{key},{0 if index in {2, 23} else 1},{office_benefit.pk}"
+        for index, key in enumerate(keys)
+    ]
+    page = dry_run(staff_client, csv_file(lines)).content.decode()
+    summary = re.search(r'<p id="key-import-refused">(.*?)</p>', page, re.S)
+    assert summary is not None
+    assert re.search(r"\b2\b.*\b30\b.*\b4, 25\.", summary.group(1)), summary.group(1)
+
+
+def test_past_twenty_refused_rows_the_first_twenty_are_named(staff_client, office_benefit):
+    lines = ["product key,licenses,benefit"]
+    lines += [f"{key},0,{office_benefit.pk}" for key in fresh_keys(25, start=38_000)]
+    result = dry_run(staff_client, csv_file(lines)).context["result"]
+    assert result.refused_named == ", ".join(str(row) for row in range(2, 22)) + ", …"
+
+
 def test_an_xlsx_file_is_imported_after_confirm(staff_client, office_benefit):
     keys = fresh_keys(2)
     upload = xlsx_file(
