@@ -3,13 +3,15 @@ form's limits, and the resource that hands the rows to the key import service.""
 
 from __future__ import annotations
 
-from io import BytesIO
+import csv
+from io import BytesIO, StringIO
 
 import openpyxl
+import tablib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
-from import_export.formats.base_formats import XLSX
+from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 from import_export.resources import Resource
 from import_export.results import Error, Result, RowResult
@@ -33,6 +35,21 @@ SEMICOLONS_MESSAGE = _(
     "This CSV file separates its columns with semicolons; the import reads commas. Save it again "
     "with commas, or upload the Excel workbook itself."
 )
+
+
+class KeyFileCSV(CSV):
+    """CSV read line by line so that a row's number is its line in the file: tablib leaves blank
+    lines out (every row after one was numbered one short) and refuses a row with more cells
+    than the header (the cells past the header's are ignored here, as unknown columns are)."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+        header, *rows = list(csv.reader(StringIO(in_stream))) or [[]]
+        dataset = tablib.Dataset(headers=header)
+        for row in rows:  # a blank line stays, as a row of empty cells, skipped when read
+            dataset.append((row + [""] * len(header))[: len(header)])
+        return dataset
 
 
 class KeyImportForm(ImportForm):

@@ -14,11 +14,16 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import XLSX
 from import_export.results import RowResult
 from openpyxl.utils.exceptions import InvalidFileException
 
-from benefits.admin.key_import import KEYS_IMPORTED_MESSAGE, KeyImportForm, ProductKeyResource
+from benefits.admin.key_import import (
+    KEYS_IMPORTED_MESSAGE,
+    KeyFileCSV,
+    KeyImportForm,
+    ProductKeyResource,
+)
 from benefits.models import ProductKey
 from common.admin import SafeDeleteAdmin
 
@@ -66,7 +71,7 @@ class ProductKeyAdmin(ImportMixin, SafeDeleteAdmin):
 
     # Import: CSV or XLSX, by staff who may add keys; the activity records are the log.
     resource_classes = [ProductKeyResource]
-    import_formats = [CSV, XLSX]
+    import_formats = [KeyFileCSV, XLSX]
     import_form_class = KeyImportForm
     import_template_name = "admin/benefits/productkey/import.html"
     skip_admin_log = True

@@ -90,6 +90,27 @@ def test_the_refused_rows_are_named_above_the_table(staff_client, office_benefit
     assert re.search(r"\b2\b.*\b30\b.*\b4, 25\.", summary.group(1)), summary.group(1)
 
 
+def test_a_rows_number_is_its_line_in_the_file_past_a_blank_line(staff_client, office_benefit):
+    good, bad = fresh_keys(2, start=39_100)
+    lines = [
+        "product key,licenses,benefit",
+        f"{good},1,{office_benefit.pk}",
+        "",
+        f"{bad},0,{office_benefit.pk}",
+    ]
+    checked = dry_run(staff_client, csv_file(lines)).context["result"].checked
+    assert [(row.number, row.is_new) for row in checked] == [(2, True), (4, False)]
+
+
+def test_cells_past_the_header_are_ignored_as_unknown_columns_are(staff_client, office_benefit):
+    key = fresh_keys(1, start=39_200)[0]
+    lines = ["product key,licenses,benefit", f"{key},1,{office_benefit.pk},a note"]
+    response = dry_run(staff_client, csv_file(lines))
+    assert [row.is_new for row in response.context["result"].checked] == [True]
+    assert confirm(staff_client, response).status_code == 302
+    assert ProductKey.objects.filter(key=key).exists()
+
+
 def test_past_twenty_refused_rows_the_first_twenty_are_named(staff_client, office_benefit):
     lines = ["product key,licenses,benefit"]
     lines += [f"{key},0,{office_benefit.pk}" for key in fresh_keys(25, start=38_000)]
