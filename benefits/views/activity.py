@@ -141,12 +141,13 @@ FULL_KEY = re.compile(r"(?<![0-9A-Z])(?:[0-9A-Z]{5}-?){4}[0-9A-Z]{5}(?![0-9A-Z])
 def activity_export(request: PortalRequest) -> HttpResponse:
     """The records the log shows for the same address, every page of them, newest first."""
     form = ActivityFilterForm(request.GET, organization=request.organization)
-    if not form.is_valid():
-        if "benefit" in form.errors:
-            raise Http404("No such benefit")  # another organization's, or none
+    form.is_valid()
+    if "benefit" in form.errors:
+        raise Http404("No such benefit")  # another organization's, or none
+    if form.range_errors:
         # A refused range: the log says why, for the same address.
         return redirect(f"{reverse('activity')}?{request.GET.urlencode()}")
-    filters = form.filters()
+    filters = form.filters()  # an unknown kind (an old link) is ignored, as the log ignores it
     # Plain rows of the columns written, not model instances (a record and up to six objects it
     # names): a long export runs about three times as fast, in half the memory.
     records = (

@@ -262,6 +262,12 @@ def test_a_refused_range_sends_back_to_the_log_which_says_why(contoso_client, hi
     assert response["Location"] == f"{PAGE}?from=2026-03-11&to=2026-03-10"
 
 
+def test_an_unknown_kind_is_ignored_as_the_log_ignores_it(contoso_client, history):
+    """An old link's kind: before, no file and no message (the log showed no error)."""
+    every = rows_of(contoso_client.get(URL))
+    assert rows_of(contoso_client.get(URL, {"kind": "nope"})) == every
+
+
 def test_access_is_the_logs(client, history):
     assert client.get(URL).status_code == 302  # to sign in
     assert client.get(URL)["Location"].startswith(reverse("login"))
