@@ -13,7 +13,7 @@ from django.utils.html import escape
 
 from accounts.models import DirectoryUser, Organization, Tenant, User
 from accounts.models.organizations import ONE_PRIMARY_TENANT
-from accounts.models.users import EMAIL_TAKEN
+from accounts.models.users import EMAIL_TAKEN, ROLES_NEED_ORGANIZATION
 from benefits.models import Benefit, ProductKey, Subscription
 from benefits.models.catalog import KEY_NEEDS_LICENSE_BENEFIT
 from benefits.models.subscriptions import ENDS_BEFORE_START
@@ -162,3 +162,19 @@ def test_an_address_taken_in_another_letter_case_is_told(staff_client):
     )
     assert response.status_code == 200
     assert escape(str(EMAIL_TAKEN)) in response.content.decode()
+
+
+def test_a_member_with_roles_needs_an_organization(staff_client):
+    response = staff_client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "orphan@partner.example",
+            "usable_password": "true",
+            "password1": "a long enough passphrase 42",
+            "password2": "a long enough passphrase 42",
+            "roles": ["global_admin"],
+        },
+    )
+    assert response.status_code == 200
+    assert escape(str(ROLES_NEED_ORGANIZATION)) in response.content.decode()
+    assert not User.objects.filter(email="orphan@partner.example").exists()

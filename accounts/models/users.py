@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
@@ -44,6 +45,12 @@ class UserManager(BaseUserManager["User"]):
 EMAIL_TAKEN = _(
     "An account with this email address already exists (whatever the letter "
     "case): open that one instead."
+)
+
+
+ROLES_NEED_ORGANIZATION = _(
+    "Roles are held in a partner organization: choose the organization, or remove the roles "
+    "(staff need none)."
 )
 
 
@@ -100,6 +107,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        if self.roles and self.organization_id is None:
+            raise ValidationError({"organization": ROLES_NEED_ORGANIZATION})
 
     def save(self, *args, **kwargs) -> None:
         self.email = self.email.strip().lower()
