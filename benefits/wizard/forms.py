@@ -11,9 +11,10 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Tenant
-from benefits.services.redemption import NO_SUBSCRIPTION, Action
+from benefits.services.redemption import NO_SUBSCRIPTION, Action, key_well_formed
 from common.forms import BootstrapBoundField, GroupedLongSelect, ReadyChoices
 
 KEY_INPUT_MAX_LENGTH = 200
@@ -126,3 +127,9 @@ class RedeemKeyForm(forms.Form):
             ),
         },
     )
+
+    @sensitive_variables()  # the typed key
+    def clean_key(self) -> str:
+        """The key in its canonical form. One of the wrong shape is refused here, before the Key
+        step counts a guess: no key has that shape (redemption.key_well_formed)."""
+        return key_well_formed(self.cleaned_data["key"])

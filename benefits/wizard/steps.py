@@ -150,7 +150,7 @@ class KeyStep(Step):
             raise Stale(CHOOSE, CHOOSE_FIRST)
         named = "key_id" in data  # the Key step of a Redeem link posts the id, not the key
         form = RedeemKeyForm(None if named else data)
-        if not named and not _well_formed(form):
+        if not named and not form.is_valid():
             # Empty, too long, the wrong length or characters: no key has that shape, so it is
             # no guess, and typos don't use up the attempts.
             state.prefill_key_id = None
@@ -192,19 +192,6 @@ class KeyStep(Step):
         if "key_id" not in data:
             return redemption.key_find(organization=organization, raw=form.cleaned_data["key"])
         return redemption.key_find_by_id(organization=organization, key_id=data["key_id"])
-
-
-@sensitive_variables()  # the typed key
-def _well_formed(form: RedeemKeyForm) -> bool:
-    """The typed key has a product key's shape; if not, the form carries the reason."""
-    if not form.is_valid():
-        return False
-    try:
-        redemption.key_well_formed(form.cleaned_data["key"])
-    except ValidationError as refusal:
-        form.add_error("key", refusal)
-        return False
-    return True
 
 
 class ReviewStep(Step):
