@@ -97,20 +97,16 @@ class ProductKeyAdmin(ImportMixin, SafeDeleteAdmin):
     def process_import(self, request, **kwargs):
         try:
             if not self._confirm_choices_known(request):
-                messages.error(request, CONFIRM_CHANGED_MESSAGE)
-                return HttpResponseRedirect(reverse(IMPORT_URL))
+                return _back_to_upload(request, CONFIRM_CHANGED_MESSAGE)
             return super().process_import(request, **kwargs)
         except UNREADABLE_AS_CHECKED:
-            messages.error(request, CONFIRM_CHANGED_MESSAGE)
-            return HttpResponseRedirect(reverse(IMPORT_URL))
+            return _back_to_upload(request, CONFIRM_CHANGED_MESSAGE)
         except ValidationError as error:
             # The portal changed since the dry run (a key added meanwhile): nothing was written.
-            messages.error(request, " ".join(error.messages))
-            return HttpResponseRedirect(reverse(IMPORT_URL))
+            return _back_to_upload(request, " ".join(error.messages))
         except FileNotFoundError:
             # The stored file outlived its age limit (common/import_storage.py) and was removed.
-            messages.error(request, UPLOAD_EXPIRED_MESSAGE)
-            return HttpResponseRedirect(reverse(IMPORT_URL))
+            return _back_to_upload(request, UPLOAD_EXPIRED_MESSAGE)
         finally:
             # The library removes the file after a successful import only: whatever happened,
             # the confirm was its last use.
@@ -139,3 +135,9 @@ class ProductKeyAdmin(ImportMixin, SafeDeleteAdmin):
             request,
             KEYS_IMPORTED_MESSAGE % {"count": result.totals[RowResult.IMPORT_TYPE_NEW]},
         )
+
+
+def _back_to_upload(request, message) -> HttpResponseRedirect:
+    """The import's first page again, saying why nothing was imported."""
+    messages.error(request, message)
+    return HttpResponseRedirect(reverse(IMPORT_URL))
