@@ -20,6 +20,8 @@ from tests.accounts.factories import DirectoryUserFactory
 from tests.benefits.api.conftest import ALL_SCOPES
 
 DOCUMENT = api.get_openapi_schema()
+
+
 OPERATIONS = {
     operation["operationId"]: (method.upper(), path, operation)
     for path, methods in DOCUMENT["paths"].items()
@@ -97,6 +99,23 @@ def _redeem_other(own: World, other: World, **change: Any) -> Request:
 
 def _unknown_key(own: World) -> Request:
     return Request({}, body={**_activate(own).body, "key": "BCDFG-HJKMP-QRTVW-XY234-67898"})  # type: ignore[dict-item]
+
+
+def _redemption(status: int) -> Entry:
+    """A redemption's entry (preview and redeem take the same body): another organization's
+    tenant or subscription is 404, and its key reads as an unknown key."""
+    return Entry(
+        Scope.REDEEM,
+        status,
+        _activate,
+        {
+            "tenant": lambda own, other: _redeem_other(own, other, tenant_id=other.tenant.pk),
+            "subscription": lambda own, other: _redeem_other(
+                own, other, action="extend", tenant_id=None, subscription_id=other.subscription.pk
+            ),
+        },
+        hidden={"key": (lambda own, other: _redeem_other(own, other, key=other.key), _unknown_key)},
+    )
 
 
 MATRIX: dict[str, Entry] = {
@@ -181,30 +200,8 @@ MATRIX: dict[str, Entry] = {
             ),
         },
     ),
-    "redemption_preview": Entry(
-        Scope.REDEEM,
-        200,
-        _activate,
-        {
-            "tenant": lambda own, other: _redeem_other(own, other, tenant_id=other.tenant.pk),
-            "subscription": lambda own, other: _redeem_other(
-                own, other, action="extend", tenant_id=None, subscription_id=other.subscription.pk
-            ),
-        },
-        hidden={"key": (lambda own, other: _redeem_other(own, other, key=other.key), _unknown_key)},
-    ),
-    "redemption_create": Entry(
-        Scope.REDEEM,
-        201,
-        _activate,
-        {
-            "tenant": lambda own, other: _redeem_other(own, other, tenant_id=other.tenant.pk),
-            "subscription": lambda own, other: _redeem_other(
-                own, other, action="extend", tenant_id=None, subscription_id=other.subscription.pk
-            ),
-        },
-        hidden={"key": (lambda own, other: _redeem_other(own, other, key=other.key), _unknown_key)},
-    ),
+    "redemption_preview": _redemption(200),
+    "redemption_create": _redemption(201),
 }
 OTHER_CASES = [(name, how) for name, entry in MATRIX.items() for how in entry.other]
 HIDDEN_CASES = [(name, how) for name, entry in MATRIX.items() for how in entry.hidden]
