@@ -4,7 +4,6 @@ message rather than "Constraint … is violated", and never a server error."""
 from __future__ import annotations
 
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -15,54 +14,12 @@ from accounts.models import DirectoryUser, Organization, Tenant, User
 from accounts.models.organizations import ONE_PRIMARY_TENANT
 from accounts.models.users import EMAIL_TAKEN, ROLES_NEED_ORGANIZATION
 from benefits.models import Benefit, ProductKey, Subscription
-from benefits.models.catalog import KEY_NEEDS_LICENSE_BENEFIT
+from benefits.models.product_keys import KEY_NEEDS_LICENSE_BENEFIT
 from benefits.models.subscriptions import ENDS_BEFORE_START
 from benefits.services import credits
+from tests.admin_forms import change_form
 
 pytestmark = pytest.mark.django_db
-
-
-class _FormValues(HTMLParser):
-    """The values a browser would post for the page's main form, as the admin rendered it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[str, list[str]] = {}
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        name = attributes.get("name")
-        if tag == "input" and name and attributes.get("type") not in {"submit", "button"}:
-            if attributes.get("type") != "checkbox" or "checked" in attributes:
-                self.values.setdefault(name, []).append(attributes.get("value") or "on")
-        elif tag == "select" and name:
-            self._select = name
-            self.values.setdefault(name, [])
-        elif tag == "option" and self._select and "selected" in attributes:
-            self.values[self._select].append(attributes.get("value") or "")
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.values[name] = [""]
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.values[self._textarea][0] += data
-
-
-def change_form(client, model: str, pk: int) -> tuple[str, dict[str, list[str]]]:
-    address = reverse(f"admin:{model}_change", args=[pk])
-    parser = _FormValues()
-    parser.feed(client.get(address).content.decode())
-    parser.values.pop("_selected_action", None)
-    return address, parser.values
 
 
 def test_two_primary_tenants_in_one_save_are_refused_with_what_to_do(staff_client):

@@ -25,6 +25,7 @@ from benefits.admin.key_import import (
     ProductKeyResource,
 )
 from benefits.models import ProductKey
+from benefits.services.key_quantities import key_save_by_staff, keys_delete_by_staff
 from common.admin import SafeDeleteAdmin
 
 IMPORT_URL = "admin:benefits_productkey_import"
@@ -44,6 +45,11 @@ UNREADABLE_AS_CHECKED = (BadZipFile, UnicodeDecodeError, InvalidFileException)
 class ProductKeyAdmin(ImportMixin, SafeDeleteAdmin):
     """Keys are secrets: lists show the last group only; the full key is on its own page."""
 
+    delete_refused_help = _(
+        "A redeemed key is kept: the activity log and the subscription it went into name it. "
+        "Only keys nobody redeemed can be deleted."
+    )
+
     list_display = ["masked_key", "benefit", "licenses", "redeemed_at", "redeemed_into"]
     list_filter = [("redeemed_at", admin.EmptyFieldListFilter), "benefit__product"]
     list_select_related = ["benefit__product", "benefit__organization", "redeemed_into__product"]
@@ -53,7 +59,9 @@ class ProductKeyAdmin(ImportMixin, SafeDeleteAdmin):
     # the address, and a full key must never reach an access log.
     search_fields = ["key__iendswith"]
     search_help_text = _("The key's last group: 5 characters, never a full key.")
-    autocomplete_fields = ["benefit", "redeemed_into", "redeemed_by"]
+    autocomplete_fields = ["benefit"]
+    # A redemption is made in the portal, with its activity record: staff read it here.
+    readonly_fields = ["redeemed_at", "redeemed_by", "redeemed_into"]
 
     @admin.display(description=_("product key"), ordering="key")
     def masked_key(self, obj: ProductKey) -> str:
@@ -67,7 +75,22 @@ class ProductKeyAdmin(ImportMixin, SafeDeleteAdmin):
     @method_decorator(sensitive_post_parameters("key"))
     @method_decorator(sensitive_variables())
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refused:
+            # Redeemed between the form's check and the save (key_save_by_staff): nothing saved.
+            self.message_user(request, " ".join(refused.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    # The benefit's quantity follows its keys, with an activity record (key_quantities).
+    def save_model(self, request, obj, form, change) -> None:
+        key_save_by_staff(key=obj, actor=request.user)
+
+    def delete_model(self, request, obj) -> None:
+        keys_delete_by_staff(keys=[obj], actor=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        keys_delete_by_staff(keys=queryset, actor=request.user)
 
     # Import: CSV or XLSX, by staff who may add keys; the activity records are the log.
     resource_classes = [ProductKeyResource]

@@ -1,7 +1,8 @@
 from benefits.models.activity import Activity, AppendOnlyError
-from benefits.models.catalog import Benefit, BenefitType, Offer, Product, ProductKey
+from benefits.models.catalog import Benefit, BenefitType, Offer, Product
 from benefits.models.credit_assignments import CreditAssignment
 from benefits.models.idempotency import IdempotentRequest
+from benefits.models.product_keys import ProductKey
 from benefits.models.subscriptions import (
     SUBSCRIPTION_STATUS_LABELS,
     Subscription,

@@ -37,6 +37,7 @@ class Activity(models.Model):
         CREDIT_TRANSFERRED = "credit_transferred", _("Credit transferred")
         KEY_REDEEMED = "key_redeemed", _("Product key redeemed")
         KEYS_IMPORTED = "keys_imported", _("Product keys imported")
+        KEYS_CHANGED = "keys_changed", _("Product keys changed by staff")
         MEMBER_INVITED = "member_invited", _("Member invited")
         INVITATION_RESENT = "invitation_resent", _("Invitation resent")
         INVITATION_CANCELLED = "invitation_cancelled", _("Invitation cancelled")

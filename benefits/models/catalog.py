@@ -3,16 +3,14 @@ product keys of license-based benefits."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import Organization, currency_validator
-from benefits import licensing
-from benefits.errors import translated
 from common.pagecache import PageCacheQuerySet
 
 
@@ -25,6 +23,12 @@ class Offer(models.TextChoices):
 class BenefitType(models.TextChoices):
     CORE = "core", _("Core")
     INCREMENTAL = "incremental", _("Incremental")
+
+
+PRODUCT_KIND_IN_USE = _(
+    "Benefits use this product as it is: its kind can't change (their credit or keys follow "
+    "from it). Add another product with the other kind instead."
+)
 
 
 class Product(models.Model):
@@ -45,10 +49,36 @@ class Product(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if self.pk is None:
+            return
+        stored = Product.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
+        if stored not in {None, self.kind} and self.benefits.exists():
+            raise ValidationError({"kind": PRODUCT_KIND_IN_USE})
+
 
 CREDIT_ALL_OR_NOTHING = _(
     "An Azure credit needs an amount above 0, a credit period and a currency; a "
     "license-based benefit has none of the three."
+)
+
+QUANTITY_BELOW_HOLDERS = ngettext_lazy(
+    "%(count)s person holds this credit: its quantity can't be lower. Remove or transfer credit "
+    "in the portal first (Azure & Cloud, the credit's details).",
+    "%(count)s people hold this credit: its quantity can't be lower. Remove or transfer credit "
+    "in the portal first (Azure & Cloud, the credit's details).",
+    "count",
+)
+QUANTITY_FOLLOWS_KEYS = ngettext_lazy(
+    "A license-based benefit's quantity is the total licenses of its keys: %(count)s license "
+    "here. Add or import keys to change it.",
+    "A license-based benefit's quantity is the total licenses of its keys: %(count)s licenses "
+    "here. Add or import keys to change it.",
+    "count",
+)
+BENEFIT_IN_USE_STAYS = _(
+    "This benefit has credit holders, product keys or activity records: it stays with its "
+    "organization and product. To grant the product elsewhere, add a new benefit."
 )
 
 
@@ -117,6 +147,8 @@ class Benefit(models.Model):
     def clean(self) -> None:
         if self.product_id is None:
             return
+        if self.pk is not None:
+            self._clean_change()
         is_usage = self.product.kind == Product.Kind.USAGE
         has_credit = self.credit_amount is not None or self.credit_period or self.currency
         if is_usage and not (self.credit_amount and self.credit_period):
@@ -126,114 +158,37 @@ class Benefit(models.Model):
         if is_usage and not self.currency and self.organization_id:
             self.currency = self.organization.currency
 
+    def _clean_change(self) -> None:
+        """What staff may not change on a benefit in use: the program's rules would no longer
+        hold for what is already there (SPEC 3.3: never more holders than the quantity; 2: a
+        license-based benefit's quantity is its keys' licenses)."""
+        stored = (
+            Benefit.objects.filter(pk=self.pk)
+            .values("organization_id", "product_id", "quantity")
+            .first()
+        )
+        if stored is None:
+            return
+        moved = (stored["organization_id"], stored["product_id"]) != (
+            self.organization_id,
+            self.product_id,
+        )
+        if moved and self._in_use():
+            raise ValidationError(BENEFIT_IN_USE_STAYS)
+        if self.quantity is None or self.quantity == stored["quantity"] or moved:
+            return
+        if self.product.kind == Product.Kind.USAGE:
+            holders = self.assignments.count()
+            if self.quantity < holders:
+                raise ValidationError({"quantity": QUANTITY_BELOW_HOLDERS % {"count": holders}})
+            return
+        licenses = self.keys.aggregate(total=models.Sum("licenses"))["total"]
+        if licenses is not None and self.quantity != licenses:
+            raise ValidationError({"quantity": QUANTITY_FOLLOWS_KEYS % {"count": licenses}})
+
+    def _in_use(self) -> bool:
+        return self.assignments.exists() or self.keys.exists() or self.activities.exists()
+
     @property
     def is_usage_based(self) -> bool:
         return self.product.kind == Product.Kind.USAGE
-
-
-# Far above any real key (a partner benefit's key carries tens or hundreds of licenses), and low
-# enough that one import (100,000 rows at most) can't take a benefit's quantity past what the
-# database holds.
-KEY_LICENSES_MAX = 10_000
-KEY_NEEDS_LICENSE_BENEFIT = _(
-    "Azure credit carries no product keys: choose a license-based benefit (Office 365, Power BI…)."
-)
-
-
-KEY_REDEMPTION_INCOMPLETE = _(
-    "A redeemed key needs both when it was redeemed and the subscription it went "
-    "into; an available key has neither."
-)
-
-
-class ProductKey(models.Model):
-    """A single-use key of a license-based benefit, stored in canonical form.
-
-    Single use is enforced twice: services lock and re-check the row, and the database allows
-    at most one redemption activity per key (see Activity's constraint).
-    """
-
-    benefit = models.ForeignKey(
-        Benefit, on_delete=models.CASCADE, related_name="keys", verbose_name=_("benefit")
-    )
-    key = models.CharField(_("product key"), max_length=29, unique=True)
-    licenses = models.PositiveIntegerField(
-        _("licenses"), validators=[MinValueValidator(1), MaxValueValidator(KEY_LICENSES_MAX)]
-    )
-    redeemed_at = models.DateTimeField(_("redeemed at"), null=True, blank=True)
-    redeemed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("redeemed by"),
-    )
-    redeemed_into = models.ForeignKey(
-        "Subscription",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="redeemed_keys",
-        verbose_name=_("redeemed into"),
-    )
-
-    organization_path = "benefit__organization"
-    objects = PageCacheQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("product key")
-        verbose_name_plural = _("product keys")
-        ordering = ["benefit", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(licenses__gte=1), name="product_key_licenses_positive"
-            ),
-            # A redeemed key always says when and into which subscription; an available one
-            # says neither.
-            models.CheckConstraint(
-                condition=Q(redeemed_at__isnull=True, redeemed_into__isnull=True)
-                | Q(redeemed_at__isnull=False, redeemed_into__isnull=False),
-                name="product_key_redemption_complete",
-                violation_error_message=KEY_REDEMPTION_INCOMPLETE,
-            ),
-            models.CheckConstraint(
-                condition=Q(
-                    key__regex=r"^([BCDFGHJKMPQRTVWXY2346789]{5}-){4}[BCDFGHJKMPQRTVWXY2346789]{5}$"
-                ),
-                name="product_key_canonical",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.masked_key
-
-    def clean(self) -> None:
-        if self.benefit_id is not None and self.benefit.is_usage_based:
-            raise ValidationError({"benefit": KEY_NEEDS_LICENSE_BENEFIT})
-        subscription = self.redeemed_into
-        if (
-            subscription is not None
-            and self.benefit_id is not None
-            and subscription.tenant.organization_id != self.benefit.organization_id
-        ):
-            raise ValidationError(
-                {"redeemed_into": _("This subscription belongs to another organization.")}
-            )
-
-    def clean_fields(self, exclude=None) -> None:
-        # Staff may paste a key in any case and spacing; store the canonical form.
-        if self.key and not (exclude and "key" in exclude):
-            try:
-                self.key = licensing.normalize_key(self.key)
-            except licensing.KeyFormatError as error:
-                raise ValidationError({"key": translated(error)}) from error
-        super().clean_fields(exclude=exclude)
-
-    @property
-    def masked_key(self) -> str:
-        return licensing.key_last_group(self.key)
-
-    @property
-    def is_redeemed(self) -> bool:
-        return self.redeemed_at is not None

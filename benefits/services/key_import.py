@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +20,8 @@ from accounts.models import User
 from benefits import licensing
 from benefits.errors import translated
 from benefits.models import Activity, Benefit, Product, ProductKey
-from benefits.models.catalog import KEY_LICENSES_MAX
-from benefits.services.activity import activity_record
+from benefits.models.product_keys import KEY_LICENSES_MAX
+from benefits.services.key_quantities import quantities_follow_keys
 from common.pagecache import pages_changed
 
 # Limits checked before a file is parsed: staff load a few thousand keys at a time.
@@ -259,38 +258,17 @@ def key_import_apply(*, rows: Sequence[KeyRow], actor: User) -> list[ProductKey]
         ],
         batch_size=1000,
     )
-    _follow_keys(benefits=list(benefits.values()), created=created, actor=actor)
-    pages_changed(*{benefit.organization_id for benefit in benefits.values()})
-    return created
-
-
-def _follow_keys(*, benefits: list[Benefit], created: list[ProductKey], actor: User) -> None:
-    """Quantities follow the keys; one activity record per benefit (a fixed number of queries
-    per benefit, none per key)."""
     added: dict[int, list[ProductKey]] = defaultdict(list)
     for key in created:
         added[key.benefit_id].append(key)
-    totals = {
-        row["benefit"]: row
-        for row in ProductKey.objects.filter(benefit__in=benefits)
-        .values("benefit")
-        .annotate(licenses=Sum("licenses"), keys=Count("pk"))
-    }
-    before = {benefit.pk: benefit.quantity for benefit in benefits}
-    for benefit in benefits:
-        benefit.quantity = totals[benefit.pk]["licenses"]
-    Benefit.objects.bulk_update(benefits, ["quantity"])
-    for benefit in benefits:
-        keys = added[benefit.pk]
-        activity_record(
-            kind=Activity.Kind.KEYS_IMPORTED,
-            actor=actor,
-            benefit=benefit,
-            # "seats": the activity page reads it as the benefit's licenses, before and after.
-            before={"seats": before[benefit.pk]},
-            after={
-                "seats": benefit.quantity,
-                "keys": len(keys),
-                "licenses": sum(key.licenses for key in keys),
-            },
-        )
+    quantities_follow_keys(
+        benefits=list(benefits.values()),
+        actor=actor,
+        kind=Activity.Kind.KEYS_IMPORTED,
+        after={
+            pk: {"keys": len(keys), "licenses": sum(key.licenses for key in keys)}
+            for pk, keys in added.items()
+        },
+    )
+    pages_changed(*{benefit.organization_id for benefit in benefits.values()})
+    return created

@@ -1,0 +1,125 @@
+"""Staff can't break the program's rules from the admin: a benefit or product in use keeps what
+its holders, keys and activity records rest on, and each refusal says what to do instead."""
+
+from __future__ import annotations
+
+import pytest
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.html import escape
+
+from accounts.models import Organization
+from benefits.models import Benefit, Product
+from benefits.models.catalog import (
+    BENEFIT_IN_USE_STAYS,
+    PRODUCT_KIND_IN_USE,
+    QUANTITY_BELOW_HOLDERS,
+    QUANTITY_FOLLOWS_KEYS,
+)
+from benefits.services import credits
+from tests.admin_forms import change_form
+from tests.conftest import directory_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _post_benefit(staff_client, benefit: Benefit, **changes):
+    address, data = change_form(staff_client, "benefits_benefit", benefit.pk)
+    data.update({field: [str(value)] for field, value in changes.items()})
+    return staff_client.post(address, data)
+
+
+@pytest.fixture
+def two_holders(monthly_credit, contoso_admin):
+    """Contoso's monthly credit (2 seats) held by Adele Vance and Alex Wilber."""
+    for name in ["Adele Vance", "Alex Wilber"]:
+        credits.credit_assign(
+            benefit=monthly_credit,
+            directory_user=directory_user(name),
+            actor=contoso_admin,
+            today=timezone.localdate(),
+        )
+    return monthly_credit
+
+
+def test_a_credit_keeps_a_quantity_of_at_least_its_holders(staff_client, two_holders):
+    response = _post_benefit(staff_client, two_holders, quantity=1)
+    assert response.status_code == 200
+    assert escape(str(QUANTITY_BELOW_HOLDERS % {"count": 2})) in response.content.decode()
+    two_holders.refresh_from_db()
+    assert two_holders.quantity == 2
+
+
+def test_a_credit_may_grow_or_shrink_down_to_its_holders(staff_client, two_holders):
+    assert _post_benefit(staff_client, two_holders, quantity=5).status_code == 302
+    assert _post_benefit(staff_client, two_holders, quantity=2).status_code == 302
+    two_holders.refresh_from_db()
+    assert two_holders.quantity == 2
+
+
+def test_a_license_based_quantity_follows_its_keys(staff_client, office_benefit):
+    licenses = office_benefit.keys.aggregate(total=Sum("licenses"))["total"]
+    response = _post_benefit(staff_client, office_benefit, quantity=licenses + 100)
+    assert response.status_code == 200
+    assert escape(str(QUANTITY_FOLLOWS_KEYS % {"count": licenses})) in response.content.decode()
+    office_benefit.refresh_from_db()
+    assert office_benefit.quantity != licenses + 100
+
+
+def test_other_fields_of_a_benefit_in_use_still_change(staff_client, office_benefit):
+    """A quantity left as it was is never questioned, even one that predates the rule."""
+    Benefit.objects.filter(pk=office_benefit.pk).update(quantity=999)
+    response = _post_benefit(staff_client, office_benefit, offer="silver")
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    office_benefit.refresh_from_db()
+    assert (office_benefit.offer, office_benefit.quantity) == ("silver", 999)
+
+
+@pytest.mark.parametrize("field", ["organization", "product"])
+def test_a_benefit_in_use_stays_with_its_organization_and_product(
+    staff_client, office_benefit, field
+):
+    other = {
+        "organization": Organization.objects.get(mpn_id="4711002").pk,
+        "product": Product.objects.get(name="Power BI Pro").pk,
+    }[field]
+    response = _post_benefit(staff_client, office_benefit, **{field: other})
+    assert response.status_code == 200
+    assert escape(str(BENEFIT_IN_USE_STAYS)) in response.content.decode()
+    office_benefit.refresh_from_db()
+    assert getattr(office_benefit, f"{field}_id") != other
+
+
+def test_a_benefit_nobody_uses_may_move(staff_client, contoso):
+    product = Product.objects.get(name="Power BI Pro")
+    unused = Benefit.objects.create(
+        organization=contoso,
+        product=product,
+        offer="gold",
+        benefit_type="core",
+        quantity=5,
+        expiration_date=timezone.localdate(),
+    )
+    fabrikam = Organization.objects.get(mpn_id="4711002")
+    response = _post_benefit(staff_client, unused, organization=fabrikam.pk)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    unused.refresh_from_db()
+    assert unused.organization == fabrikam
+
+
+def test_a_product_in_use_keeps_its_kind(staff_client, office_benefit):
+    address, data = change_form(staff_client, "benefits_product", office_benefit.product_id)
+    data["kind"] = [Product.Kind.USAGE]
+    response = staff_client.post(address, data)
+    assert response.status_code == 200
+    assert escape(str(PRODUCT_KIND_IN_USE)) in response.content.decode()
+    assert Product.objects.get(pk=office_benefit.product_id).kind == Product.Kind.LICENSE
+
+
+def test_a_product_nobody_uses_may_change_kind(staff_client):
+    product = Product.objects.create(name="Visio Plan 2", kind=Product.Kind.LICENSE)
+    address, data = change_form(staff_client, "benefits_product", product.pk)
+    data["kind"] = [Product.Kind.USAGE]
+    assert staff_client.post(address, data).status_code == 302
+    product.refresh_from_db()
+    assert product.kind == Product.Kind.USAGE
