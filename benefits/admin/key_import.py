@@ -36,6 +36,15 @@ SEMICOLONS_MESSAGE = _(
     "with commas, or upload the Excel workbook itself."
 )
 
+TABS_MESSAGE = _(
+    "This CSV file separates its columns with tabs; the import reads commas. Save it again with "
+    "commas, or upload the Excel workbook itself."
+)
+REPEATED_COLUMN_MESSAGE = _(
+    "The column “%(column)s” appears more than once in the first row: keep one, so that each "
+    "row says one thing."
+)
+
 
 class KeyFileCSV(CSV):
     """CSV read line by line so that a row's number is its line in the file: tablib leaves blank
@@ -107,6 +116,25 @@ def _data_rows(upload, *, is_xlsx: bool) -> int:
     return max(lines - 1, 0)
 
 
+KNOWN_COLUMNS = (KEY_COLUMN, LICENSES_COLUMN, BENEFIT_COLUMN, MPN_ID_COLUMN, PRODUCT_COLUMN)
+
+
+def _columns_refusal(names: list[str]) -> str:
+    """Why the first row's column names (trimmed, in any case) can't be read, or ""."""
+    for column in KNOWN_COLUMNS:
+        if names.count(column.casefold()) > 1:
+            return REPEATED_COLUMN_MESSAGE % {"column": column}
+    present = set(names)
+    has_benefit = BENEFIT_COLUMN in present or {MPN_ID_COLUMN.casefold(), PRODUCT_COLUMN} <= present
+    if {KEY_COLUMN, LICENSES_COLUMN} <= present and has_benefit:
+        return ""
+    if len(names) == 1 and ";" in names[0]:
+        return str(SEMICOLONS_MESSAGE)
+    if len(names) == 1 and "\t" in names[0]:
+        return str(TABS_MESSAGE)
+    return str(key_import.COLUMNS_MESSAGE)
+
+
 # The refused rows named above the table, so that one refusal among thousands of rows is found.
 REFUSED_ROWS_NAMED = 20
 
@@ -147,15 +175,11 @@ class ProductKeyResource(Resource):
     def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
         result = KeyImportResult()
         result.checked = []
-        columns = {str(name).strip().casefold(): i for i, name in enumerate(dataset.headers or [])}
-        has_benefit = (
-            BENEFIT_COLUMN in columns
-            or {MPN_ID_COLUMN.casefold(), PRODUCT_COLUMN} <= columns.keys()
-        )
-        if not ({KEY_COLUMN, LICENSES_COLUMN} <= columns.keys() and has_benefit):
-            semicolons = len(columns) == 1 and ";" in next(iter(columns))
-            message = SEMICOLONS_MESSAGE if semicolons else key_import.COLUMNS_MESSAGE
-            result.append_base_error(Error(ValidationError(message)))
+        names = [str(name).strip().casefold() for name in dataset.headers or []]
+        columns = {name: i for i, name in enumerate(names)}
+        refusal = _columns_refusal(names)
+        if refusal:
+            result.append_base_error(Error(ValidationError(refusal)))
             return result
 
         def cell(values, name):

@@ -50,6 +50,10 @@ AMBIGUOUS_BENEFIT_MESSAGE = _(
     "The organization with MPN ID “%(mpn_id)s” has several benefits for the product "
     "“%(product)s” (ids %(ids)s): give the benefit's id instead."
 )
+BENEFIT_DISAGREES_MESSAGE = _(
+    "Benefit %(benefit)s is “%(product)s” of MPN ID “%(mpn_id)s”, not what this row's MPN ID and "
+    "product say. Give the benefit's id alone, or correct the row."
+)
 NOT_LICENSE_BASED_MESSAGE = _(
     "Benefit %(benefit)s (%(product)s) is usage-based: only license-based benefits take product "
     "keys."
@@ -209,6 +213,12 @@ def _benefit_of(
         benefit = by_id.get(_whole_number(row.benefit) or 0)
         if benefit is None:
             return None, UNKNOWN_BENEFIT_MESSAGE % {"benefit": _text(row.benefit)}
+        if _disagrees(row, benefit):
+            return None, BENEFIT_DISAGREES_MESSAGE % {
+                "benefit": str(benefit.pk),
+                "product": benefit.product.name,
+                "mpn_id": benefit.organization.mpn_id,
+            }
     else:
         mpn_id, product = _text(row.mpn_id), _text(row.product)
         if not (mpn_id and product):
@@ -225,6 +235,14 @@ def _benefit_of(
         params = {"benefit": str(benefit.pk), "product": benefit.product.name}
         return None, NOT_LICENSE_BASED_MESSAGE % params
     return benefit, ""
+
+
+def _disagrees(row: KeyRow, benefit: Benefit) -> bool:
+    """A row naming its benefit both ways, where the MPN ID or the product is another one's."""
+    mpn_id, product = _text(row.mpn_id), _text(row.product)
+    return bool(mpn_id and mpn_id != benefit.organization.mpn_id) or bool(
+        product and product.casefold() != benefit.product.name.casefold()
+    )
 
 
 @transaction.atomic

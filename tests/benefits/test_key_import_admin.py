@@ -8,9 +8,15 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from benefits.admin import KEYS_IMPORTED_MESSAGE
-from benefits.admin.key_import import NOT_UTF8_MESSAGE, SEMICOLONS_MESSAGE
+from benefits.admin.key_import import (
+    NOT_UTF8_MESSAGE,
+    REPEATED_COLUMN_MESSAGE,
+    SEMICOLONS_MESSAGE,
+    TABS_MESSAGE,
+)
 from benefits.licensing import KEY_LENGTH_MESSAGE
 from benefits.models import Activity, ProductKey
 from benefits.services import key_import
@@ -176,6 +182,20 @@ def test_a_csv_with_semicolons_is_told_to_use_commas(staff_client, office_benefi
     lines = ["product key;licenses;benefit", f"{fresh_keys(1)[0]};1;{office_benefit.pk}"]
     response = dry_run(staff_client, csv_file(lines))
     assert str(SEMICOLONS_MESSAGE) in response.content.decode()
+
+
+def test_a_csv_with_tabs_is_told_to_use_commas(staff_client, office_benefit):
+    lines = ["product key\tlicenses\tbenefit", f"{fresh_keys(1)[0]}\t1\t{office_benefit.pk}"]
+    response = dry_run(staff_client, csv_file(lines))
+    assert str(TABS_MESSAGE) in response.content.decode()
+
+
+def test_a_column_given_twice_is_refused_by_its_name(staff_client, office_benefit):
+    lines = ["product key,licenses,Licenses,benefit", f"{fresh_keys(1)[0]},1,9,{office_benefit.pk}"]
+    response = dry_run(staff_client, csv_file(lines))
+    message = REPEATED_COLUMN_MESSAGE % {"column": "licenses"}
+    assert escape(message) in response.content.decode()
+    assert "confirm_form" not in response.context
 
 
 def test_rows_left_empty_at_the_end_of_a_spreadsheet_are_skipped(staff_client, office_benefit):
