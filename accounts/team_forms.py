@@ -38,13 +38,25 @@ ONE_ADDRESS = _(
 )
 
 
+DOMAIN_NAME_NEEDED = _(
+    "Enter an address with a domain name, as in name@contoso.com: an address at a server's "
+    "number (name@[192.0.2.1]) is not invited."
+)
+LANGUAGE_NOT_OFFERED = _("Choose the invitation's language from the list.")
+
+
 class OneEmailField(forms.EmailField):
-    """An address; several pasted at once (a list from a mail) are told apart from a typo."""
+    """An address; several pasted at once (a list from a mail) are told apart from a typo, and
+    one at a server's number (a domain literal, which Django accepts) is refused: partners'
+    people are reached at their organization's domain."""
 
     def clean(self, value: Any) -> Any:
         if str(value or "").count("@") > 1:
             raise ValidationError(ONE_ADDRESS, code="several")
-        return super().clean(value)
+        address = super().clean(value)
+        if address and address.rpartition("@")[2].startswith("["):
+            raise ValidationError(DOMAIN_NAME_NEEDED, code="domain_literal")
+        return address
 
 
 class InviteForm(BootstrapFormMixin, forms.Form):
@@ -59,6 +71,7 @@ class InviteForm(BootstrapFormMixin, forms.Form):
         choices=settings.LANGUAGES,
         widget=forms.Select(attrs={"class": "form-select"}),
         help_text=_("The invitation mail is written in this language."),
+        error_messages={"invalid_choice": LANGUAGE_NOT_OFFERED},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -7,7 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from accounts.api_tokens import NAME_TAKEN, SCOPES_REQUIRED, api_token_create, token_authenticate
+from accounts.api_tokens import (
+    NAME_TAKEN,
+    SCOPES_REQUIRED,
+    UNKNOWN_SCOPES,
+    api_token_create,
+    token_authenticate,
+)
 from accounts.models import ApiToken, Role
 from benefits.views.team_tokens import CREATED, REVOKED
 from tests.accounts.factories import UserFactory
@@ -67,6 +73,13 @@ def test_refusals_are_shown_under_their_fields(partner_client):
     assert not ApiToken.objects.exists()
     answer = partner_client.post(PAGE, {"name": "ERP", "scopes": ["read"], "expires_days": "0"})
     assert "expires_days" in answer.context["form"].errors
+    assert not ApiToken.objects.exists()
+
+
+def test_scopes_the_form_does_not_offer_are_named_with_the_known_ones(partner_client):
+    answer = partner_client.post(PAGE, {"name": "ERP", "scopes": ["read", "admin"]})
+    message = UNKNOWN_SCOPES % {"scopes": "admin", "known": "read, keys, credits, redeem"}
+    assert escape(message) in answer.content.decode()
     assert not ApiToken.objects.exists()
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from accounts.models import Invitation, Role, User
-from accounts.team_forms import ONE_ADDRESS
+from accounts.team_forms import DOMAIN_NAME_NEEDED, LANGUAGE_NOT_OFFERED, ONE_ADDRESS
 from benefits.models import Activity
 from benefits.services import team
 from benefits.services.team import ONLY_GLOBAL_ADMIN
@@ -175,11 +176,12 @@ def test_invite_refusals_are_form_errors(partner_client, admin_user):
         ({"email": "x@partner.example", "roles": ["nope"], "language": "en"}, "Unknown roles"),
         ({"email": "not an address", "language": "en"}, "valid email"),
         ({"email": "a@partner.example, b@partner.example", "language": "en"}, str(ONE_ADDRESS)),
-        ({"email": "x@partner.example", "language": "xx"}, "valid choice"),
+        ({"email": "x@partner.example", "language": "xx"}, str(LANGUAGE_NOT_OFFERED)),
+        ({"email": "x@[192.0.2.1]", "language": "en"}, str(DOMAIN_NAME_NEEDED)),
     ):
         response = partner_client.post(url("team:invite"), data)
         assert response.status_code == 200
-        assert message in response.content.decode()
+        assert escape(message) in response.content.decode()
     assert not Invitation.objects.exists()
 
 
