@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.api_tokens import EXPIRES_DAYS_MAX, NAME_MAX_LENGTH
 from accounts.models import Scope
-from common.forms import BootstrapFormMixin
+from common.forms import BootstrapFormMixin, CheckedByServiceMultipleChoiceField
 
 # Which field a refusal of api_token_create belongs to, by its code; others go on top.
 ERROR_FIELDS = {
@@ -23,14 +23,6 @@ ERROR_FIELDS = {
 }
 
 
-class ScopesField(forms.MultipleChoiceField):
-    """Check boxes of the scopes. Codes the form doesn't offer (a form changed by hand, a
-    script) are left to api_token_create, whose message names every one and the known ones."""
-
-    def validate(self, value: Any) -> None:
-        pass
-
-
 class ApiTokenForm(BootstrapFormMixin, forms.Form):
     # Not required here: the service's messages say more than "This field is required."
     name = forms.CharField(
@@ -40,7 +32,9 @@ class ApiTokenForm(BootstrapFormMixin, forms.Form):
         help_text=_("What the token is for, e.g. the system that uses it."),
         widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
     )
-    scopes = ScopesField(
+    # Codes the form doesn't offer (a form changed by hand, a script) are left to
+    # api_token_create, whose message names every one and the known ones.
+    scopes = CheckedByServiceMultipleChoiceField(
         label=_("Scopes"),
         choices=Scope.choices,
         required=False,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import PASSWORD_MAX_LENGTH
 from accounts.models import Role, User
 from accounts.team import roles_checked
-from common.forms import BootstrapFormMixin
+from common.forms import BootstrapFormMixin, CheckedByServiceChoiceField
 
 
 class RolesField(forms.MultipleChoiceField):
@@ -38,25 +38,13 @@ ONE_ADDRESS = _(
 )
 
 
-DOMAIN_NAME_NEEDED = _(
-    "Enter an address with a domain name, as in name@contoso.com: an address at a server's "
-    "number (name@[192.0.2.1]) is not invited."
-)
-LANGUAGE_NOT_OFFERED = _("Choose the invitation's language from the list.")
-
-
 class OneEmailField(forms.EmailField):
-    """An address; several pasted at once (a list from a mail) are told apart from a typo, and
-    one at a server's number (a domain literal, which Django accepts) is refused: partners'
-    people are reached at their organization's domain."""
+    """An address; several pasted at once (a list from a mail) are told apart from a typo."""
 
     def clean(self, value: Any) -> Any:
         if str(value or "").count("@") > 1:
             raise ValidationError(ONE_ADDRESS, code="several")
-        address = super().clean(value)
-        if address and address.rpartition("@")[2].startswith("["):
-            raise ValidationError(DOMAIN_NAME_NEEDED, code="domain_literal")
-        return address
+        return super().clean(value)
 
 
 class InviteForm(BootstrapFormMixin, forms.Form):
@@ -66,12 +54,11 @@ class InviteForm(BootstrapFormMixin, forms.Form):
         widget=forms.EmailInput(attrs={"class": "form-control", "autocomplete": "off"}),
     )
     roles = RolesField()
-    language = forms.ChoiceField(
+    language = CheckedByServiceChoiceField(
         label=_("Language of the invitation"),
         choices=settings.LANGUAGES,
         widget=forms.Select(attrs={"class": "form-select"}),
         help_text=_("The invitation mail is written in this language."),
-        error_messages={"invalid_choice": LANGUAGE_NOT_OFFERED},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -34,6 +34,21 @@ class BootstrapFormMixin:
     bound_field_class: type[forms.BoundField] | None = BootstrapBoundField
 
 
+class CheckedByServiceChoiceField(forms.ChoiceField):
+    """A choice whose service checks the value and names an unknown one with the known ones;
+    Django's own check would say only "Select a valid choice", so the field checks presence."""
+
+    def validate(self, value) -> None:
+        forms.Field.validate(self, value)
+
+
+class CheckedByServiceMultipleChoiceField(forms.MultipleChoiceField):
+    """Choices the service checks, as CheckedByServiceChoiceField."""
+
+    def validate(self, value) -> None:
+        forms.Field.validate(self, value)
+
+
 class ReadyChoices(BaseChoiceIterator):
     """Choices built already in Django's normal form: ``(value, label)`` pairs, and groups as
     ``(group label, [(value, label), …])``. Given a plain list, a ChoiceField and its widget

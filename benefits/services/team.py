@@ -37,6 +37,10 @@ ONLY_GLOBAL_ADMIN = _(
     "Only a Global admin can give or take the Global admin role, or act on a Global admin's "
     "account or invitation."
 )
+ADDRESS_AT_IP = _(
+    "Enter an address with a domain name, as in name@contoso.com: an address at an IP address "
+    "(name@[192.0.2.1]) can't be invited."
+)
 UNKNOWN_LANGUAGE = _("Unknown language: %(language)s. Choose one of: %(languages)s.")
 LAST_GLOBAL_ADMIN = _(
     "%(email)s is the organization's last active Global admin. "
@@ -158,6 +162,8 @@ def invitation_create(
     check_may_act_on(actor, roles)
     language = language_checked(language)
     email = User.objects.normalize_email(email).strip().lower()
+    if email.rpartition("@")[2].startswith("["):  # a domain literal, which Django accepts
+        raise ValidationError(ADDRESS_AT_IP, code="address_at_ip")
     if any(member.email.lower() == email for member in members.values()):
         raise ValidationError(ALREADY_MEMBER, code="member", params={"email": email})
     if Invitation.objects.filter(organization=organization, email__iexact=email).open().exists():

@@ -15,7 +15,7 @@ from benefits.services.redemption import KEY_NOT_FOUND, KEY_USED
 from common import ratelimit
 from tests.benefits.redeeming import redeem_by_service
 from tests.benefits.wizard import wizard_state
-from tests.benefits.wizard_pages import FABRIKAM_KEY, O365_25, O365_100, URL, office, text
+from tests.benefits.wizard_pages import FABRIKAM_KEY, O365_25, O365_100, URL, office, sub, text
 from tests.conftest import HTMX
 
 pytestmark = [
@@ -191,3 +191,26 @@ def test_a_typed_key_replaces_the_one_a_redeem_link_named(contoso_client):
     assert 'name="key"' in refused.content.decode()
     assert "from the benefit" not in text(refused)
     assert_no_full_key(refused)
+
+
+def test_a_redeem_link_names_the_key_by_id_and_shows_its_last_group(contoso_client):
+    key = ProductKey.objects.get(key=O365_25)
+    contoso_client.get(
+        URL, {"key_id": key.pk, "subscription": sub("Office 365 E3").pk, "action": "extend"}
+    )
+    page = contoso_client.get(URL).content.decode()
+    assert "…-F7CPQ" in page
+    assert f'name="key_id" value="{key.pk}"' in page
+    assert O365_25 not in page  # the full key takes Show full keys and a second factor
+    assert wizard_state(contoso_client)["prefill_key_id"] == key.pk  # the state holds its id
+
+
+def test_a_redeem_link_to_another_organizations_key_is_404(contoso_client):
+    fabrikam_key = ProductKey.objects.get(key=FABRIKAM_KEY)
+    assert contoso_client.get(URL, {"key_id": fabrikam_key.pk}).status_code == 404
+    assert contoso_client.get(URL, {"key_id": FABRIKAM_KEY}).status_code == 404
+
+
+def test_a_key_typed_into_an_address_is_never_taken(contoso_client):
+    contoso_client.get(URL, {"restart": 1, "key": O365_25})
+    assert O365_25 not in contoso_client.get(URL).content.decode()

@@ -1,6 +1,7 @@
 """The redemption wizard through its pages: every scenario of the demo data, with and without
 htmx, double submits, tampering, bad input and the rate limit (the Choose step's own checks are
-in test_redeem_choose.py, Your products in test_products_page.py)."""
+in test_redeem_choose.py, Redeem links in test_redeem_prefilled_key.py, Your products in
+test_products_page.py)."""
 
 from __future__ import annotations
 
@@ -206,29 +207,6 @@ def test_validating_a_key_before_choosing_goes_back_to_choose(contoso_client):
     contoso_client.get(URL, {"restart": 1})
     page = text(validate(contoso_client, O365_25, HTMX))
     assert "Choose what to do with the key first." in page or "What do you want to do" in page
-
-
-def test_a_redeem_link_names_the_key_by_id_and_shows_its_last_group(contoso_client):
-    key = ProductKey.objects.get(key=O365_25)
-    contoso_client.get(
-        URL, {"key_id": key.pk, "subscription": sub("Office 365 E3").pk, "action": "extend"}
-    )
-    page = contoso_client.get(URL).content.decode()
-    assert "…-F7CPQ" in page
-    assert f'name="key_id" value="{key.pk}"' in page
-    assert O365_25 not in page  # the full key takes Show full keys and a second factor
-    assert wizard_state(contoso_client)["prefill_key_id"] == key.pk  # the state holds its id
-
-
-def test_a_redeem_link_to_another_organizations_key_is_404(contoso_client):
-    fabrikam_key = ProductKey.objects.get(key=FABRIKAM_KEY)
-    assert contoso_client.get(URL, {"key_id": fabrikam_key.pk}).status_code == 404
-    assert contoso_client.get(URL, {"key_id": FABRIKAM_KEY}).status_code == 404
-
-
-def test_a_key_typed_into_an_address_is_never_taken(contoso_client):
-    contoso_client.get(URL, {"restart": 1, "key": O365_25})
-    assert O365_25 not in contoso_client.get(URL).content.decode()
 
 
 def test_ten_failed_validations_lock_key_entry_for_a_while(contoso_client):

@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from accounts.models import Invitation, Role, User
-from accounts.team_forms import DOMAIN_NAME_NEEDED, LANGUAGE_NOT_OFFERED, ONE_ADDRESS
+from accounts.team_forms import ONE_ADDRESS
 from benefits.models import Activity
 from benefits.services import team
-from benefits.services.team import ONLY_GLOBAL_ADMIN
+from benefits.services.team import ADDRESS_AT_IP, ONLY_GLOBAL_ADMIN, UNKNOWN_LANGUAGE
 from tests.accounts.factories import UserFactory
 from tests.conftest import HTMX, url
 
@@ -176,8 +176,12 @@ def test_invite_refusals_are_form_errors(partner_client, admin_user):
         ({"email": "x@partner.example", "roles": ["nope"], "language": "en"}, "Unknown roles"),
         ({"email": "not an address", "language": "en"}, "valid email"),
         ({"email": "a@partner.example, b@partner.example", "language": "en"}, str(ONE_ADDRESS)),
-        ({"email": "x@partner.example", "language": "xx"}, str(LANGUAGE_NOT_OFFERED)),
-        ({"email": "x@[192.0.2.1]", "language": "en"}, str(DOMAIN_NAME_NEEDED)),
+        (
+            {"email": "x@partner.example", "language": "xx"},
+            UNKNOWN_LANGUAGE % {"language": "xx", "languages": "en, fr"},
+        ),
+        ({"email": "x@[192.0.2.1]", "language": "en"}, str(ADDRESS_AT_IP)),
+        ({"email": "x@[2001:db8::1]", "language": "en"}, str(ADDRESS_AT_IP)),
     ):
         response = partner_client.post(url("team:invite"), data)
         assert response.status_code == 200
