@@ -2,9 +2,7 @@
 
 bench/run.py starts this with locust, once per scenario, and reads what it writes. Each
 simulated user signs in once (on start) and then sends its next request as soon as the last
-one is answered. Measurement starts when every user has signed in, after a short warm-up, and
-lasts BENCH_DURATION seconds; then the run stops itself and writes every measured response time
-to BENCH_OUTPUT, so percentiles are exact rather than locust's rounded ones.
+one is answered; what is measured, and when, is bench/measurement.py's.
 
 Requests carry ``X-Forwarded-Proto: https`` as they do behind the TLS proxy in production.
 """
@@ -12,26 +10,17 @@ Requests carry ``X-Forwarded-Proto: https`` as they do behind the TLS proxy in p
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import time
 import uuid
 from http.cookiejar import DefaultCookiePolicy
-from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import gevent
-from gevent.event import Event
-from locust import FastHttpUser, constant, events, task
-from locust.env import Environment
+from locust import FastHttpUser, constant, task
 
-PLAN = json.loads(Path(os.environ["BENCH_PLAN"]).read_text())
-SCENARIO = os.environ["BENCH_SCENARIO"]
-USERS = int(os.environ["BENCH_USERS"])
-DURATION = float(os.environ["BENCH_DURATION"])
-WARMUP = float(os.environ.get("BENCH_WARMUP", "2"))
-OUTPUT = Path(os.environ["BENCH_OUTPUT"])
+from bench.measurement import PLAN, SCENARIO, Window
 
 REDEMPTION = "redemption"
 HTMX = {"HX-Request": "true"}
@@ -40,66 +29,6 @@ TOKEN = re.compile(rb'name="token" value="([0-9a-f]+)"')
 
 class StepFailed(Exception):
     pass
-
-
-class Window:
-    """The measured period, shared by the simulated users of this process."""
-
-    environment: Environment  # set when locust starts (_remember_environment)
-    signed_in = 0
-    everyone_in = Event()
-    start = end = float("inf")
-    times: dict[str, list[float]] = {}
-    failures: dict[str, int] = {}
-    messages: list[str] = []
-    setup_failures: list[str] = []
-
-    @classmethod
-    def user_ready(cls) -> None:
-        cls.signed_in += 1
-        if cls.signed_in == USERS:
-            cls.start = time.time() + WARMUP
-            cls.end = cls.start + DURATION
-            cls.everyone_in.set()
-            gevent.spawn_later(WARMUP + DURATION + 0.05, cls.finish)
-
-    @classmethod
-    def finish(cls) -> None:
-        result = {
-            "scenario": SCENARIO,
-            "users": USERS,
-            "duration": DURATION,
-            "times": cls.times,
-            "failures": cls.failures,
-            "messages": cls.messages[:10],
-            "setup_failures": cls.setup_failures[:10],
-            # What each simulated user had: a user short of keys shows here.
-            "slots": [
-                {"subscription": slot["subscription"], "keys_left": len(slot["keys"])}
-                for slot in PLAN["slots"]
-            ],
-            "users_started": PartnerAdmin._next_slot,
-        }
-        OUTPUT.write_text(json.dumps(result))
-        if cls.environment.runner is not None:
-            cls.environment.runner.quit()
-
-
-@events.init.add_listener
-def _remember_environment(environment, **_kwargs) -> None:
-    Window.environment = environment
-
-
-@events.request.add_listener
-def _measure(name, response_time, exception, **_kwargs) -> None:
-    if not Window.start <= time.time() <= Window.end:
-        if exception is not None and time.time() < Window.start:
-            Window.setup_failures.append(f"{name}: {exception}"[:300])
-        return
-    Window.times.setdefault(name, []).append(response_time)
-    if exception is not None:
-        Window.failures[name] = Window.failures.get(name, 0) + 1
-        Window.messages.append(f"{name}: {exception}"[:300])
 
 
 class BehindTheProxy(DefaultCookiePolicy):
@@ -112,7 +41,6 @@ class BehindTheProxy(DefaultCookiePolicy):
 
 class PartnerAdmin(FastHttpUser):
     wait_time = constant(0)
-    _next_slot = 0
 
     def on_start(self) -> None:
         origin = urlsplit(self.host or "")
@@ -122,13 +50,13 @@ class PartnerAdmin(FastHttpUser):
             "Referer": f"https://{origin.netloc}/",
         }
         self.client.cookiejar.set_policy(BehindTheProxy())
-        index = PartnerAdmin._next_slot
+        index = Window.users_started
         self.slot = PLAN["slots"][index % len(PLAN["slots"])]
         # The API's users: a token each (no session) and keys of their own.
         api = PLAN["api"]
         self.api_slot = api["slots"][index % len(api["slots"])]
         self.api_headers = {"Authorization": f"Bearer {api['tokens'][index % len(api['tokens'])]}"}
-        PartnerAdmin._next_slot += 1
+        Window.users_started += 1
         try:
             if not SCENARIO.startswith("api-"):
                 self.sign_in()
