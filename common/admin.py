@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponseRedirect
@@ -65,6 +66,19 @@ class SafeDeleteAdmin(admin.ModelAdmin):
             _function, name, description = delete_selected
             actions["delete_selected"] = (_delete_selected_safely, name, description)
         return actions
+
+
+class ServiceSaveAdmin(SafeDeleteAdmin):
+    """An admin whose ``save_model`` goes through a service that checks the rules again with the
+    rows locked: its refusal (something changed since the form was checked) rolls the save back
+    and is shown as a message on the form, to fill in again."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refused:
+            self.message_user(request, " ".join(refused.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class ReadOnlyAdmin(SafeDeleteAdmin):

@@ -13,7 +13,7 @@ from django.utils.html import escape
 from accounts.models import User
 from benefits.admin.product_keys import ProductKeyAdmin
 from benefits.models import Activity, Benefit, ProductKey, Subscription
-from benefits.models.product_keys import REDEEMED_KEY_STAYS
+from benefits.models.product_keys import KEY_GONE, REDEEMED_KEY_STAYS
 from benefits.services.key_quantities import key_save_by_staff
 from tests.admin_forms import change_form
 from tests.benefits.redeeming import redeem_by_service
@@ -59,6 +59,7 @@ def test_a_key_staff_add_raises_its_benefits_quantity(staff_client, office_benef
     assert record.actor_email == "staff@partnerbenefits.example"
     assert (record.before["seats"], record.after["seats"]) == (before, 265)
     assert record.after["key"] == ProductKey.objects.get(key=NEW_KEY).masked_key
+    assert record.after["licenses"] == 40
 
 
 def test_licenses_changed_or_a_key_moved_leave_both_benefits_right(staff_client, office_benefit):
@@ -72,8 +73,17 @@ def test_licenses_changed_or_a_key_moved_leave_both_benefits_right(staff_client,
     office_benefit.refresh_from_db()
     power_bi.refresh_from_db()
     assert (office_benefit.quantity, power_bi.quantity) == (200, 30 + 30)
-    assert _last_change(office_benefit).after["seats"] == 200
-    assert _last_change(power_bi).after["seats"] == 60
+    # The key is named on both sides of the move.
+    for benefit, seats in [(office_benefit, 200), (power_bi, 60)]:
+        record = _last_change(benefit)
+        assert (record.after["seats"], record.after["key"]) == (seats, key.masked_key)
+
+
+def test_a_save_that_changes_nothing_records_nothing(staff_client, office_benefit):
+    key = office_benefit.keys.get(licenses=25)
+    address, data = change_form(staff_client, "benefits_productkey", key.pk)
+    assert staff_client.post(address, data).status_code == 302
+    assert not Activity.objects.filter(kind=Activity.Kind.KEYS_CHANGED).exists()
 
 
 def test_a_key_staff_delete_lowers_its_benefits_quantity(staff_client, office_benefit):
@@ -84,12 +94,15 @@ def test_a_key_staff_delete_lowers_its_benefits_quantity(staff_client, office_be
     assert response.status_code == 302
     office_benefit.refresh_from_db()
     assert office_benefit.quantity == 200
-    assert _last_change(office_benefit).before["seats"] == 225
+    record = _last_change(office_benefit)
+    assert (record.before["seats"], record.after["seats"]) == (225, 200)
+    assert (record.after["keys"], record.after["licenses"]) == (-1, -25)
+    assert record.after["deleted"] == [key.masked_key]
 
 
 def test_the_last_key_deleted_leaves_the_quantity_as_it_was(staff_client, contoso):
     intune = Benefit.objects.get(organization=contoso, product__name="Microsoft Intune")
-    staff_client.post(
+    response = staff_client.post(
         reverse("admin:benefits_productkey_changelist"),
         {
             "action": "delete_selected",
@@ -97,9 +110,12 @@ def test_the_last_key_deleted_leaves_the_quantity_as_it_was(staff_client, contos
             "post": "yes",
         },
     )
+    assert response.status_code == 302
     assert not intune.keys.exists()
     intune.refresh_from_db()
     assert intune.quantity == 10  # never below 1; a new key sets it again
+    record = _last_change(intune)
+    assert (record.after["seats"], record.after["keys"], record.after["licenses"]) == (10, -1, -10)
 
 
 def test_a_redeemed_key_keeps_its_licenses(staff_client, redeemed_key):
@@ -111,14 +127,64 @@ def test_a_redeemed_key_keeps_its_licenses(staff_client, redeemed_key):
     assert ProductKey.objects.get(pk=redeemed_key.pk).licenses == redeemed_key.licenses
 
 
-def test_a_key_redeemed_while_the_form_was_open_is_not_changed(redeemed_key):
+@pytest.fixture
+def opened_then_redeemed(office_benefit, contoso_admin):
+    """A key as a form opened before its redemption holds it, and the key once redeemed."""
+    opened = office_benefit.keys.get(licenses=25)
+    subscription = Subscription.objects.filter(
+        tenant__organization=office_benefit.organization, product=office_benefit.product
+    ).first()
+    assert subscription is not None
+    redeem_by_service(key_id=opened.pk, subscription=subscription, actor=contoso_admin)
+    assert not opened.is_redeemed
+    return opened
+
+
+@pytest.mark.parametrize("licenses_added", [5, 0])
+def test_a_key_redeemed_while_the_form_was_open_stays_redeemed(
+    opened_then_redeemed, licenses_added
+):
+    """Changed, the save is refused; unchanged, it must not write the form's empty redemption
+    fields over the redemption."""
     staff = User.objects.get(email="staff@partnerbenefits.example")
-    stale = ProductKey.objects.get(pk=redeemed_key.pk)
-    stale.licenses += 5
+    opened_then_redeemed.licenses += licenses_added
+    if licenses_added:
+        with pytest.raises(ValidationError) as refused:
+            key_save_by_staff(key=opened_then_redeemed, actor=staff)
+        assert refused.value.messages == [str(REDEEMED_KEY_STAYS)]
+    else:
+        key_save_by_staff(key=opened_then_redeemed, actor=staff)
+    stored = ProductKey.objects.get(pk=opened_then_redeemed.pk)
+    assert stored.is_redeemed
+    assert stored.licenses == 25
+
+
+def test_a_key_deleted_while_the_form_was_open_is_not_added_back(office_benefit):
+    staff = User.objects.get(email="staff@partnerbenefits.example")
+    opened = office_benefit.keys.get(licenses=25)
+    ProductKey.objects.filter(pk=opened.pk).delete()
+    opened.licenses = 30
     with pytest.raises(ValidationError) as refused:
-        key_save_by_staff(key=stale, actor=staff)
-    assert refused.value.messages == [str(REDEEMED_KEY_STAYS)]
-    assert ProductKey.objects.get(pk=redeemed_key.pk).licenses == redeemed_key.licenses
+        key_save_by_staff(key=opened, actor=staff)
+    assert refused.value.messages == [str(KEY_GONE)]
+    assert not ProductKey.objects.filter(pk=opened.pk).exists()
+
+
+def test_a_refusal_at_the_save_is_shown_on_the_form(staff_client, office_benefit, monkeypatch):
+    """What the service refuses after the form's check (a redemption meanwhile) is a message
+    and the form again, never a server error, and nothing saved."""
+
+    def refused(**_kwargs):
+        raise ValidationError(REDEEMED_KEY_STAYS)
+
+    monkeypatch.setattr("benefits.admin.product_keys.key_save_by_staff", refused)
+    key = office_benefit.keys.get(licenses=25)
+    address, data = change_form(staff_client, "benefits_productkey", key.pk)
+    data["licenses"] = ["30"]
+    response = staff_client.post(address, data, follow=True)
+    assert response.redirect_chain == [(address, 302)]
+    assert escape(str(REDEEMED_KEY_STAYS)) in response.content.decode()
+    assert ProductKey.objects.get(pk=key.pk).licenses == 25
 
 
 def test_a_redemption_is_not_made_or_undone_in_the_admin(staff_client, office_benefit):

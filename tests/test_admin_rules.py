@@ -3,13 +3,16 @@ its holders, keys and activity records rest on, and each refusal says what to do
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import Organization
-from benefits.models import Benefit, Product
+from benefits.models import Benefit, CreditAssignment, Product
 from benefits.models.catalog import (
     BENEFIT_IN_USE_STAYS,
     PRODUCT_KIND_IN_USE,
@@ -17,8 +20,9 @@ from benefits.models.catalog import (
     QUANTITY_FOLLOWS_KEYS,
 )
 from benefits.services import credits
+from benefits.services.staff_changes import benefit_save_by_staff
 from tests.admin_forms import change_form
-from tests.conftest import directory_user
+from tests.conftest import directory_user, run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +66,7 @@ def test_a_license_based_quantity_follows_its_keys(staff_client, office_benefit)
     response = _post_benefit(staff_client, office_benefit, quantity=licenses + 100)
     assert response.status_code == 200
     assert escape(str(QUANTITY_FOLLOWS_KEYS % {"count": licenses})) in response.content.decode()
-    office_benefit.refresh_from_db()
-    assert office_benefit.quantity != licenses + 100
+    assert Benefit.objects.get(pk=office_benefit.pk).quantity == office_benefit.quantity
 
 
 def test_other_fields_of_a_benefit_in_use_still_change(staff_client, office_benefit):
@@ -123,3 +126,73 @@ def test_a_product_nobody_uses_may_change_kind(staff_client):
     assert staff_client.post(address, data).status_code == 302
     product.refresh_from_db()
     assert product.kind == Product.Kind.USAGE
+
+
+def test_a_holder_assigned_after_the_form_was_checked_is_not_overruled(two_holders):
+    """The form checked quantity 1 against one holder; a second was assigned before the save."""
+    two_holders.quantity = 1
+    with pytest.raises(ValidationError) as refused:
+        benefit_save_by_staff(benefit=two_holders)
+    assert refused.value.message_dict["quantity"] == [QUANTITY_BELOW_HOLDERS % {"count": 2}]
+    two_holders.refresh_from_db()
+    assert two_holders.quantity == 2
+
+
+RACES = 8
+
+
+def _staff_lowers_while_the_portal_assigns(benefit: Benefit, admin) -> list:
+    """Staff save quantity 1 (checked against one holder) as the portal assigns a second
+    holder, ``RACES`` times; each round's holders and quantity."""
+    rounds = []
+    for _ in range(RACES):
+        CreditAssignment.objects.filter(directory_user=directory_user("Alex Wilber")).delete()
+        Benefit.objects.filter(pk=benefit.pk).update(quantity=2)
+        checked = Benefit.objects.get(pk=benefit.pk)
+        checked.quantity = 1
+        run_at_once(2, partial(_one_side, benefit=benefit, checked=checked, admin=admin))
+        benefit.refresh_from_db()
+        rounds.append((benefit.assignments.count(), benefit.quantity))
+    return rounds
+
+
+def _one_side(index: int, *, benefit: Benefit, checked: Benefit, admin):
+    if index == 0:
+        return benefit_save_by_staff(benefit=checked)
+    return credits.credit_assign(
+        benefit=benefit,
+        directory_user=directory_user("Alex Wilber"),
+        actor=admin,
+        today=timezone.localdate(),
+    )
+
+
+@pytest.fixture
+def one_holder(postgres, monthly_credit, contoso_admin):
+    credits.credit_assign(
+        benefit=monthly_credit,
+        directory_user=directory_user("Adele Vance"),
+        actor=contoso_admin,
+        today=timezone.localdate(),
+    )
+    return monthly_credit
+
+
+def test_staff_and_the_portal_at_once_never_leave_more_holders_than_seats(
+    one_holder, contoso_admin
+):
+    rounds = _staff_lowers_while_the_portal_assigns(one_holder, contoso_admin)
+    assert all(holders <= quantity for holders, quantity in rounds), rounds
+
+
+def test_control_without_the_check_under_lock_a_stale_form_overrules_the_portal(
+    two_holders, monkeypatch
+):
+    """The interleaving the lock is for, in order: the form checked, a holder assigned, the
+    save. Without the check again under the lock, the save leaves 2 holders of 1 seat."""
+    monkeypatch.setattr("benefits.services.staff_changes.benefits_lock", lambda ids: [])
+    monkeypatch.setattr(Benefit, "clean", lambda self: None)
+    two_holders.quantity = 1
+    benefit_save_by_staff(benefit=two_holders)
+    two_holders.refresh_from_db()
+    assert (two_holders.assignments.count(), two_holders.quantity) == (2, 1)

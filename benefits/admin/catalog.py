@@ -16,7 +16,8 @@ from benefits.models import (
     ProductKey,
     Subscription,
 )
-from common.admin import ReadOnlyAdmin, SafeDeleteAdmin
+from benefits.services.staff_changes import benefit_save_by_staff
+from common.admin import ReadOnlyAdmin, SafeDeleteAdmin, ServiceSaveAdmin
 
 
 @admin.register(Product)
@@ -46,7 +47,7 @@ class ProductKeyInline(admin.TabularInline):
 
 
 @admin.register(Benefit)
-class BenefitAdmin(SafeDeleteAdmin):
+class BenefitAdmin(ServiceSaveAdmin):
     delete_refused_help = _(
         "A benefit whose credit someone holds, or that the activity log names, is kept so that "
         "the log still reads right. Remove or transfer its credit in the portal first (Azure & "
@@ -66,6 +67,9 @@ class BenefitAdmin(SafeDeleteAdmin):
     autocomplete_fields = ["organization", "product"]
     date_hierarchy = "expiration_date"
     inlines = [ProductKeyInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        benefit_save_by_staff(benefit=obj)
 
 
 @admin.register(Subscription)

@@ -26,7 +26,7 @@ from benefits.admin.key_import import (
 )
 from benefits.models import ProductKey
 from benefits.services.key_quantities import key_save_by_staff, keys_delete_by_staff
-from common.admin import SafeDeleteAdmin
+from common.admin import ServiceSaveAdmin
 
 IMPORT_URL = "admin:benefits_productkey_import"
 UPLOAD_EXPIRED_MESSAGE = _(
@@ -42,7 +42,7 @@ UNREADABLE_AS_CHECKED = (BadZipFile, UnicodeDecodeError, InvalidFileException)
 
 
 @admin.register(ProductKey)
-class ProductKeyAdmin(ImportMixin, SafeDeleteAdmin):
+class ProductKeyAdmin(ImportMixin, ServiceSaveAdmin):
     """Keys are secrets: lists show the last group only; the full key is on its own page."""
 
     delete_refused_help = _(
@@ -75,12 +75,7 @@ class ProductKeyAdmin(ImportMixin, SafeDeleteAdmin):
     @method_decorator(sensitive_post_parameters("key"))
     @method_decorator(sensitive_variables())
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as refused:
-            # Redeemed between the form's check and the save (key_save_by_staff): nothing saved.
-            self.message_user(request, " ".join(refused.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     # The benefit's quantity follows its keys, with an activity record (key_quantities).
     def save_model(self, request, obj, form, change) -> None:

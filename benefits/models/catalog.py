@@ -1,5 +1,5 @@
-"""What the program grants: offers, products, the benefits an organization holds and the
-product keys of license-based benefits."""
+"""What the program grants: offers, products and the benefits an organization holds, with the
+rules staff can't break on a benefit or product in use (product keys: product_keys.py)."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from benefits import licensing
 from benefits.errors import translated
 from benefits.models import Activity, Benefit, Product, ProductKey
 from benefits.models.product_keys import KEY_LICENSES_MAX
-from benefits.services.key_quantities import quantities_follow_keys
+from benefits.services.key_quantities import benefit_quantities_from_keys, benefits_lock
 from common.pagecache import pages_changed
 
 # Limits checked before a file is parsed: staff load a few thousand keys at a time.
@@ -259,8 +259,7 @@ def key_import_apply(*, rows: Sequence[KeyRow], actor: User) -> list[ProductKey]
             REFUSED_AT_CONFIRM_MESSAGE, code="refused", params={"count": len(refused)}
         )
     benefit_ids = sorted({row.benefit.pk for row in checked if row.benefit is not None})
-    locked = Benefit.objects.select_for_update().filter(pk__in=benefit_ids).order_by("pk")
-    benefits = {benefit.pk: benefit for benefit in locked.select_related("product")}
+    benefits = {benefit.pk: benefit for benefit in benefits_lock(benefit_ids)}
     # Locked now: keys written meanwhile by another import are seen by the re-check below.
     checked = key_import_check(rows=rows)
     refused = [row for row in checked if not row.is_new]
@@ -279,7 +278,7 @@ def key_import_apply(*, rows: Sequence[KeyRow], actor: User) -> list[ProductKey]
     added: dict[int, list[ProductKey]] = defaultdict(list)
     for key in created:
         added[key.benefit_id].append(key)
-    quantities_follow_keys(
+    benefit_quantities_from_keys(
         benefits=list(benefits.values()),
         actor=actor,
         kind=Activity.Kind.KEYS_IMPORTED,
