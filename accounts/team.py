@@ -19,6 +19,20 @@ from accounts.selectors import parse_id
 UNKNOWN_ROLES = _("Unknown roles: %(roles)s. Choose among the roles listed.")
 DUPLICATE_ROLES = _("A role is chosen twice: %(roles)s. Choose each role once.")
 NOT_A_LIST = _("Choose the roles as a list.")
+ADDRESS_AT_IP = _(
+    "Enter an address with a domain name, as in name@contoso.com: an address at an IP address "
+    "(name@[192.0.2.1]) can't be invited."
+)
+
+
+def invitee_address_checked(email: str) -> str:
+    """The address to invite, trimmed and lower-cased; ValidationError for one whose domain is
+    an IP address (a domain literal, which Django's address check accepts): partners' people
+    are reached at a domain name."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if email.rpartition("@")[2].startswith("["):
+        raise ValidationError(ADDRESS_AT_IP, code="address_at_ip")
+    return email
 
 
 def roles_checked(roles: object) -> list[str]:

@@ -27,6 +27,16 @@ from tests.conftest import directory_user, run_at_once
 pytestmark = pytest.mark.django_db
 
 
+def _assign(benefit: Benefit, name: str, admin):
+    """The portal's credit assignment, as an organization's admin does it today."""
+    return credits.credit_assign(
+        benefit=benefit,
+        directory_user=directory_user(name),
+        actor=admin,
+        today=timezone.localdate(),
+    )
+
+
 def _post_benefit(staff_client, benefit: Benefit, **changes):
     address, data = change_form(staff_client, "benefits_benefit", benefit.pk)
     data.update({field: [str(value)] for field, value in changes.items()})
@@ -37,12 +47,7 @@ def _post_benefit(staff_client, benefit: Benefit, **changes):
 def two_holders(monthly_credit, contoso_admin):
     """Contoso's monthly credit (2 seats) held by Adele Vance and Alex Wilber."""
     for name in ["Adele Vance", "Alex Wilber"]:
-        credits.credit_assign(
-            benefit=monthly_credit,
-            directory_user=directory_user(name),
-            actor=contoso_admin,
-            today=timezone.localdate(),
-        )
+        _assign(monthly_credit, name, contoso_admin)
     return monthly_credit
 
 
@@ -159,22 +164,12 @@ def _staff_lowers_while_the_portal_assigns(benefit: Benefit, admin) -> list:
 def _one_side(index: int, *, benefit: Benefit, checked: Benefit, admin):
     if index == 0:
         return benefit_save_by_staff(benefit=checked)
-    return credits.credit_assign(
-        benefit=benefit,
-        directory_user=directory_user("Alex Wilber"),
-        actor=admin,
-        today=timezone.localdate(),
-    )
+    return _assign(benefit, "Alex Wilber", admin)
 
 
 @pytest.fixture
 def one_holder(postgres, monthly_credit, contoso_admin):
-    credits.credit_assign(
-        benefit=monthly_credit,
-        directory_user=directory_user("Adele Vance"),
-        actor=contoso_admin,
-        today=timezone.localdate(),
-    )
+    _assign(monthly_credit, "Adele Vance", contoso_admin)
     return monthly_credit
 
 

@@ -23,7 +23,7 @@ from accounts.api_tokens import api_tokens_revoke_all
 from accounts.mail import absolute_url, send_mail
 from accounts.models import Invitation, Organization, Role, User
 from accounts.models.invitations import VALID_FOR, new_token, token_hash
-from accounts.team import invitation_by_token, roles_checked
+from accounts.team import invitation_by_token, invitee_address_checked, roles_checked
 from benefits.models import Activity
 from benefits.services.activity import activity_record
 from common.pagecache import pages_changed
@@ -36,10 +36,6 @@ INVITATION_CLOSED = _("This invitation was accepted or cancelled meanwhile; the 
 ONLY_GLOBAL_ADMIN = _(
     "Only a Global admin can give or take the Global admin role, or act on a Global admin's "
     "account or invitation."
-)
-ADDRESS_AT_IP = _(
-    "Enter an address with a domain name, as in name@contoso.com: an address at an IP address "
-    "(name@[192.0.2.1]) can't be invited."
 )
 UNKNOWN_LANGUAGE = _("Unknown language: %(language)s. Choose one of: %(languages)s.")
 LAST_GLOBAL_ADMIN = _(
@@ -161,9 +157,7 @@ def invitation_create(
     roles = roles_checked(roles)
     check_may_act_on(actor, roles)
     language = language_checked(language)
-    email = User.objects.normalize_email(email).strip().lower()
-    if email.rpartition("@")[2].startswith("["):  # a domain literal, which Django accepts
-        raise ValidationError(ADDRESS_AT_IP, code="address_at_ip")
+    email = invitee_address_checked(email)
     if any(member.email.lower() == email for member in members.values()):
         raise ValidationError(ALREADY_MEMBER, code="member", params={"email": email})
     if Invitation.objects.filter(organization=organization, email__iexact=email).open().exists():

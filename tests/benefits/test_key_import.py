@@ -138,36 +138,35 @@ def test_several_benefits_of_the_product_are_ambiguous_and_named(contoso, office
 
 
 @pytest.mark.parametrize(
-    ("mpn_id", "product"), [("4711002", ""), ("", "Power BI Pro"), ("4711001", "Power BI Pro")]
+    ("mpn_id", "product", "agrees"),
+    [
+        ("4711002", "", False),
+        ("", "Power BI Pro", False),
+        ("4711001", "Power BI Pro", False),
+        (4711001.0, " office 365 e3 ", True),
+    ],
 )
-def test_a_benefit_id_the_mpn_id_or_product_contradicts_is_refused(office_benefit, mpn_id, product):
-    rows = [
-        KeyRow(
-            number=2,
-            key=fresh_keys(1)[0],
-            licenses=2,
-            benefit=office_benefit.pk,
-            mpn_id=mpn_id,
-            product=product,
-        )
-    ]
-    params = {"benefit": str(office_benefit.pk), "product": "Office 365 E3", "mpn_id": "4711001"}
-    assert only_error(rows) == key_import.BENEFIT_DISAGREES_MESSAGE % params
-
-
-def test_a_benefit_id_the_mpn_id_and_product_agree_with_is_new(office_benefit):
-    rows = [
-        KeyRow(
-            number=2,
-            key=fresh_keys(1)[0],
-            licenses=2,
-            benefit=office_benefit.pk,
-            mpn_id=4711001.0,
-            product=" office 365 e3 ",
-        )
-    ]
-    (checked,) = key_import_check(rows=rows)
-    assert checked.benefit == office_benefit
+def test_a_benefit_id_and_the_rows_mpn_id_and_product_must_agree(
+    office_benefit, mpn_id, product, agrees
+):
+    row = KeyRow(
+        number=2,
+        key=fresh_keys(1)[0],
+        licenses=2,
+        benefit=office_benefit.pk,
+        mpn_id=mpn_id,
+        product=product,
+    )
+    (checked,) = key_import_check(rows=[row])
+    if agrees:
+        assert checked.benefit == office_benefit
+    else:
+        params = {
+            "benefit": str(office_benefit.pk),
+            "product": "Office 365 E3",
+            "mpn_id": "4711001",
+        }
+        assert checked.error == key_import.BENEFIT_DISAGREES_MESSAGE % params
 
 
 def test_a_row_naming_no_benefit_is_refused(contoso):

@@ -8,10 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from accounts.models import Invitation, Role, User
+from accounts.team import ADDRESS_AT_IP
 from accounts.team_forms import ONE_ADDRESS
 from benefits.models import Activity
 from benefits.services import team
-from benefits.services.team import ADDRESS_AT_IP, ONLY_GLOBAL_ADMIN, UNKNOWN_LANGUAGE
+from benefits.services.team import ONLY_GLOBAL_ADMIN, UNKNOWN_LANGUAGE
 from tests.accounts.factories import UserFactory
 from tests.conftest import HTMX, url
 
