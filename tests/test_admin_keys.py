@@ -203,3 +203,26 @@ def test_a_redeemed_key_is_not_deleted(staff_client, redeemed_key):
     assert escape(str(ProductKeyAdmin.delete_refused_help)) in page
     staff_client.post(address, {"post": "yes"})
     assert ProductKey.objects.filter(pk=redeemed_key.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "kind", "seats"),
+    [
+        ("en", "Product keys changed by staff", "265 licenses"),
+        ("fr", "Clés de produit modifiées par le personnel", "265 licences"),
+    ],
+)
+def test_the_partner_sees_staffs_key_change_in_the_activity(
+    staff_client, office_benefit, contoso_admin, language, kind, seats
+):
+    staff_client.post(
+        reverse("admin:benefits_productkey_add"),
+        {"benefit": office_benefit.pk, "key": NEW_KEY, "licenses": 40},
+    )
+    contoso_admin.language = language
+    contoso_admin.save(update_fields=["language"])
+    staff_client.force_login(contoso_admin)
+    page = staff_client.get(reverse("activity"), {"kind": "keys_changed"}).content.decode()
+    assert kind in page
+    assert "staff@partnerbenefits.example" in page
+    assert seats in page
