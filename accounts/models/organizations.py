@@ -100,6 +100,12 @@ ONE_PRIMARY_TENANT = _(
 )
 
 
+TENANT_IN_USE_STAYS = _(
+    "This tenant has subscriptions, or people who hold Azure credit, that came from its "
+    "organization's benefits: it stays with that organization."
+)
+
+
 class Tenant(models.Model):
     """An Azure AD tenant of an organization. At most one per organization is primary (the
     database sees to it); the redemption wizard offers it first."""
@@ -134,10 +140,31 @@ class Tenant(models.Model):
     def __str__(self) -> str:
         return self.primary_domain
 
+    def clean(self) -> None:
+        stored = Tenant.objects.filter(pk=self.pk).values_list("organization_id", flat=True)
+        moved = self.pk is not None and stored.first() not in {None, self.organization_id}
+        if moved and self._in_use():
+            raise ValidationError({"organization": TENANT_IN_USE_STAYS})
+
+    def _in_use(self) -> bool:
+        # Names of the benefits app's relations, read without importing it (it builds on this).
+        holders = self.directory_users.filter(credit_assignment__isnull=False)
+        return self.subscriptions.exists() or holders.exists()
+
 
 UPN_TAKEN = _(
     "This tenant already has someone with this user principal name (whatever the "
     "letter case): open that person instead."
+)
+
+
+HOLDER_STAYS = _(
+    "This person holds Azure credit of their organization: they stay in its tenants. Remove or "
+    "transfer the credit in the portal first (Azure & Cloud, the credit's details)."
+)
+BULK_HOLDER_NO_OTHER_OFFERS = _(
+    "This person holds bulk credit, which can't be combined with other Azure offers. Transfer "
+    "the credit to someone else in the portal first (Azure & Cloud, the credit's details)."
 )
 
 
@@ -188,6 +215,24 @@ class DirectoryUser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} <{self.user_principal_name}>"
+
+    def clean(self) -> None:
+        """What staff may not change on someone who holds credit (SPEC 3.3): the credit is their
+        organization's, and bulk credit goes with no other Azure offer."""
+        if self.pk is None or self.tenant_id is None:
+            return
+        held = (
+            DirectoryUser.objects.filter(pk=self.pk, credit_assignment__isnull=False)
+            .values_list("tenant__organization_id", "credit_assignment__benefit__credit_period")
+            .first()
+        )
+        if held is None:
+            return
+        organization_id, period = held
+        if self.tenant.organization_id != organization_id:
+            raise ValidationError({"tenant": HOLDER_STAYS})
+        if period == "annual" and self.other_offers:  # Benefit.Period.ANNUAL
+            raise ValidationError({"other_offers": BULK_HOLDER_NO_OTHER_OFFERS})
 
     def get_other_offers_display(self) -> list[str]:
         labels = dict(AzureOffer.choices)
