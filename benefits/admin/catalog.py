@@ -3,6 +3,7 @@ subscriptions, and the credit assignments and activity log staff only read."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,11 @@ from benefits.models import (
     ProductKey,
     Subscription,
 )
-from benefits.services.staff_changes import benefit_save_by_staff
+from benefits.services.staff_changes import (
+    benefit_save_by_staff,
+    subscription_as_shown,
+    subscription_save_by_staff,
+)
 from common.admin import ReadOnlyAdmin, SafeDeleteAdmin, ServiceSaveAdmin
 
 
@@ -72,13 +77,32 @@ class BenefitAdmin(ServiceSaveAdmin):
         benefit_save_by_staff(benefit=obj)
 
 
+class SubscriptionForm(forms.ModelForm):
+    # The subscription as this form showed it: a key redeemed into it meanwhile changes its
+    # figures, and the save must not write the old ones back (subscription_save_by_staff).
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Subscription
+        fields = ["tenant", "product", "seats", "start_date", "end_date"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["shown"].initial = subscription_as_shown(self.instance)
+
+
 @admin.register(Subscription)
-class SubscriptionAdmin(SafeDeleteAdmin):
+class SubscriptionAdmin(ServiceSaveAdmin):
+    form = SubscriptionForm
     list_display = ["product", "tenant", "seats", "start_date", "end_date", "status"]
     list_filter = ["product", "end_date"]
     list_select_related = ["product", "tenant"]
     search_fields = ["product__name", "tenant__primary_domain", "tenant__organization__name"]
     autocomplete_fields = ["tenant", "product"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        subscription_save_by_staff(subscription=obj, shown=form.cleaned_data.get("shown", ""))
 
     @admin.display(description=_("status"))
     def status(self, obj: Subscription) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -38,6 +39,10 @@ class SubscriptionQuerySet(PageCacheQuerySet):
 
 
 ENDS_BEFORE_START = _("The end date is before the start date: choose an end date on or after it.")
+REDEEMED_INTO_STAYS = _(
+    "Product keys were redeemed into this subscription: it stays in its tenant, with its "
+    "product, as the activity log tells it."
+)
 
 
 class Subscription(models.Model):
@@ -73,6 +78,14 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product.name} — {self.tenant.primary_domain}"
+
+    def clean(self) -> None:
+        stored = Subscription.objects.filter(pk=self.pk).values("tenant_id", "product_id").first()
+        if stored is None:
+            return
+        moved = (stored["tenant_id"], stored["product_id"]) != (self.tenant_id, self.product_id)
+        if moved and self.redeemed_keys.exists():
+            raise ValidationError(REDEEMED_INTO_STAYS)
 
     def status_on(self, today: date) -> licensing.SubscriptionStatus:
         return licensing.subscription_status(end_date=self.end_date, today=today)

@@ -1,0 +1,86 @@
+"""Subscriptions in the admin: staff's changes never take back a redemption made while their
+form was open, and a subscription keys were redeemed into stays in its tenant with its product."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils.html import escape
+
+from benefits.models import Product, Subscription
+from benefits.models.subscriptions import REDEEMED_INTO_STAYS
+from benefits.services.staff_changes import SUBSCRIPTION_CHANGED_MEANWHILE
+from tests.admin_forms import change_form
+from tests.benefits.redeeming import redeem_by_service
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office_subscription(office_benefit) -> Subscription:
+    subscription = Subscription.objects.filter(
+        tenant__organization=office_benefit.organization, product=office_benefit.product
+    ).first()
+    assert subscription is not None
+    return subscription
+
+
+def _redeem_into(subscription: Subscription, office_benefit, contoso_admin) -> None:
+    key = office_benefit.keys.get(licenses=100, key__startswith="W7QCC")
+    assert redeem_by_service(key_id=key.pk, subscription=subscription, actor=contoso_admin) == (
+        "redeemed"
+    )
+
+
+def test_staff_change_a_subscription_nobody_changed_meanwhile(staff_client, office_subscription):
+    address, data = change_form(staff_client, "benefits_subscription", office_subscription.pk)
+    later = office_subscription.end_date + timedelta(days=30)
+    data["end_date"] = [later.isoformat()]
+    assert staff_client.post(address, data).status_code == 302
+    assert Subscription.objects.get(pk=office_subscription.pk).end_date == later
+
+
+def test_a_redemption_while_the_form_was_open_is_not_taken_back(
+    staff_client, office_subscription, office_benefit, contoso_admin
+):
+    address, data = change_form(staff_client, "benefits_subscription", office_subscription.pk)
+    _redeem_into(office_subscription, office_benefit, contoso_admin)
+    redeemed = Subscription.objects.get(pk=office_subscription.pk)
+    data["end_date"] = [(office_subscription.end_date + timedelta(days=30)).isoformat()]
+    response = staff_client.post(address, data, follow=True)
+    assert response.redirect_chain == [(address, 302)]
+    assert escape(str(SUBSCRIPTION_CHANGED_MEANWHILE)) in response.content.decode()
+    stored = Subscription.objects.get(pk=office_subscription.pk)
+    assert (stored.seats, stored.end_date) == (redeemed.seats, redeemed.end_date)
+
+
+def test_control_without_the_check_the_form_takes_the_redemption_back(
+    staff_client, office_subscription, office_benefit, contoso_admin, monkeypatch
+):
+    monkeypatch.setattr(
+        "benefits.services.staff_changes.subscription_as_shown", lambda subscription: ""
+    )
+    address, data = change_form(staff_client, "benefits_subscription", office_subscription.pk)
+    _redeem_into(office_subscription, office_benefit, contoso_admin)
+    assert staff_client.post(address, data).status_code == 302
+    assert Subscription.objects.get(pk=office_subscription.pk).seats == office_subscription.seats
+
+
+@pytest.mark.parametrize("field", ["tenant", "product"])
+def test_a_subscription_keys_went_into_stays_where_it_is(
+    staff_client, office_subscription, office_benefit, contoso_admin, field
+):
+    _redeem_into(office_subscription, office_benefit, contoso_admin)
+    other = {
+        "tenant": office_benefit.organization.tenants.exclude(pk=office_subscription.tenant_id)
+        .first()
+        .pk,
+        "product": Product.objects.get(name="Power BI Pro").pk,
+    }[field]
+    address, data = change_form(staff_client, "benefits_subscription", office_subscription.pk)
+    data[field] = [str(other)]
+    response = staff_client.post(address, data)
+    assert response.status_code == 200
+    assert escape(str(REDEEMED_INTO_STAYS)) in response.content.decode()
+    assert getattr(Subscription.objects.get(pk=office_subscription.pk), f"{field}_id") != other
