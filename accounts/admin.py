@@ -21,7 +21,8 @@ from accounts.models import (
 )
 from accounts.models.organizations import ONE_PRIMARY_TENANT
 from accounts.models.tokens import TOKEN_START
-from common.admin import ReadOnlyAdmin, SafeDeleteAdmin
+from accounts.staff_changes import directory_user_save_by_staff, tenant_save_by_staff
+from common.admin import ReadOnlyAdmin, SafeDeleteAdmin, ServiceSaveAdmin
 
 
 class CodesField(forms.TypedMultipleChoiceField):
@@ -66,7 +67,7 @@ class OrganizationAdmin(SafeDeleteAdmin):
 
 
 @admin.register(Tenant)
-class TenantAdmin(SafeDeleteAdmin):
+class TenantAdmin(ServiceSaveAdmin):
     delete_refused_help = _(
         "A tenant whose people hold Azure credit, or that the activity log names, is kept so "
         "that the log still reads right. Remove or transfer their credit in the portal first "
@@ -77,6 +78,9 @@ class TenantAdmin(SafeDeleteAdmin):
     list_select_related = ["organization"]
     search_fields = ["primary_domain", "display_name", "tenant_id", "organization__name"]
     autocomplete_fields = ["organization"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        tenant_save_by_staff(tenant=obj)
 
 
 class DirectoryUserForm(forms.ModelForm):
@@ -97,7 +101,7 @@ class DirectoryUserForm(forms.ModelForm):
 
 
 @admin.register(DirectoryUser)
-class DirectoryUserAdmin(SafeDeleteAdmin):
+class DirectoryUserAdmin(ServiceSaveAdmin):
     form = DirectoryUserForm
     delete_refused_help = _(
         "People who hold Azure credit, or whom the activity log names, are kept so that the log "
@@ -110,6 +114,9 @@ class DirectoryUserAdmin(SafeDeleteAdmin):
     list_select_related = ["tenant"]
     search_fields = ["display_name", "user_principal_name", "tenant__primary_domain"]
     autocomplete_fields = ["tenant"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        directory_user_save_by_staff(person=obj)
 
 
 class RoleFilter(admin.SimpleListFilter):

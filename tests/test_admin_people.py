@@ -5,6 +5,7 @@ credit goes with no other Azure offer (SPEC 3.3)."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -14,6 +15,7 @@ from accounts.models.organizations import (
     HOLDER_STAYS,
     TENANT_IN_USE_STAYS,
 )
+from accounts.staff_changes import directory_user_save_by_staff, tenant_save_by_staff
 from benefits.services import credits
 from tests.admin_forms import change_form
 from tests.conftest import directory_user
@@ -89,3 +91,40 @@ def test_bulk_credit_goes_with_no_other_offer(
     assert (escape(str(BULK_HOLDER_NO_OTHER_OFFERS)) in response.content.decode()) is refused
     offers = DirectoryUser.objects.get(pk=person.pk).other_offers
     assert offers == ([] if refused else [AzureOffer.AZURE_PASS])
+
+
+# --- Checked again when saved: the form's check ran before the portal's change ---------------
+
+
+@pytest.mark.parametrize("checked_again", [True, False])
+def test_credit_assigned_after_the_form_was_checked_is_not_carried_away(
+    monthly_credit, contoso_admin, fabrikam_tenant, checked_again, monkeypatch
+):
+    """The form checked Adele's move before she held credit; the portal assigned it before the
+    save. Checked again under lock, the move is refused; the control (no second check) carries
+    Contoso's credit into Fabrikam's tenant."""
+    moving = directory_user("Adele Vance")
+    moving.tenant = fabrikam_tenant
+    _hold(monthly_credit, "Adele Vance", contoso_admin)
+    if not checked_again:
+        monkeypatch.setattr(DirectoryUser, "clean", lambda self: None)
+        directory_user_save_by_staff(person=moving)
+        assert DirectoryUser.objects.get(pk=moving.pk).tenant == fabrikam_tenant
+        return
+    with pytest.raises(ValidationError) as refused:
+        directory_user_save_by_staff(person=moving)
+    assert refused.value.message_dict["tenant"] == [str(HOLDER_STAYS)]
+    assert DirectoryUser.objects.get(pk=moving.pk).tenant != fabrikam_tenant
+
+
+def test_a_tenant_whose_person_got_credit_after_the_form_was_checked_stays(
+    monthly_credit, contoso_admin, contoso, fabrikam
+):
+    lab = contoso.tenants.get(primary_domain="contosolab.onmicrosoft.com")
+    assert not lab.subscriptions.exists()
+    lab.organization = fabrikam
+    _hold(monthly_credit, "Lab Runner", contoso_admin)
+    with pytest.raises(ValidationError) as refused:
+        tenant_save_by_staff(tenant=lab)
+    assert refused.value.message_dict["organization"] == [str(TENANT_IN_USE_STAYS)]
+    assert Tenant.objects.get(pk=lab.pk).organization == contoso
