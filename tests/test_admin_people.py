@@ -4,8 +4,11 @@ credit goes with no other Azure offer (SPEC 3.3)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -13,12 +16,18 @@ from accounts.models import AzureOffer, DirectoryUser, Tenant
 from accounts.models.organizations import (
     BULK_HOLDER_NO_OTHER_OFFERS,
     HOLDER_STAYS,
-    TENANT_IN_USE_STAYS,
+    TENANT_HOLDERS_STAY,
+    TENANT_SUBSCRIPTIONS_STAY,
 )
-from accounts.staff_changes import directory_user_save_by_staff, tenant_save_by_staff
+from accounts.staff_changes import (
+    DELETED_MEANWHILE,
+    directory_user_save_by_staff,
+    tenant_save_by_staff,
+)
+from benefits.models import CreditAssignment
 from benefits.services import credits
 from tests.admin_forms import change_form
-from tests.conftest import directory_user
+from tests.conftest import directory_user, run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +56,7 @@ def test_a_tenant_with_subscriptions_stays_with_its_organization(staff_client, c
     assert tenant.subscriptions.exists()
     response = _post(staff_client, "accounts_tenant", tenant.pk, organization=fabrikam.pk)
     assert response.status_code == 200
-    assert escape(str(TENANT_IN_USE_STAYS)) in response.content.decode()
+    assert escape(str(TENANT_SUBSCRIPTIONS_STAY)) in response.content.decode()
     assert Tenant.objects.get(pk=tenant.pk).organization == contoso
 
 
@@ -126,5 +135,73 @@ def test_a_tenant_whose_person_got_credit_after_the_form_was_checked_stays(
     _hold(monthly_credit, "Lab Runner", contoso_admin)
     with pytest.raises(ValidationError) as refused:
         tenant_save_by_staff(tenant=lab)
-    assert refused.value.message_dict["organization"] == [str(TENANT_IN_USE_STAYS)]
+    assert refused.value.message_dict["organization"] == [str(TENANT_HOLDERS_STAY)]
     assert Tenant.objects.get(pk=lab.pk).organization == contoso
+
+
+def test_a_person_deleted_while_the_form_was_open_is_not_added_back(contoso):
+    opened = directory_user("Alex Wilber")
+    DirectoryUser.objects.filter(pk=opened.pk).delete()
+    opened.display_name = "Alex W."
+    with pytest.raises(ValidationError) as refused:
+        directory_user_save_by_staff(person=opened)
+    assert refused.value.messages == [str(DELETED_MEANWHILE)]
+    assert not DirectoryUser.objects.filter(pk=opened.pk).exists()
+
+
+# --- At the same moment: staff's move and the portal's credit change take turns --------------
+
+ROUNDS = 6
+
+
+def _stray_holders() -> list[str]:
+    """People holding credit of another organization than their tenant's."""
+    strays = CreditAssignment.objects.exclude(
+        benefit__organization=F("directory_user__tenant__organization")
+    )
+    return list(strays.values_list("directory_user__display_name", flat=True))
+
+
+def _race(save, benefit, person: DirectoryUser, admin) -> None:
+    """Staff's ``save()`` and the assignment of ``person``'s credit, released together: either
+    may be refused, nothing else may fail, and nobody ends up holding another organization's
+    credit."""
+
+    def one_side(index: int):
+        if index == 0:
+            return save()
+        return credits.credit_assign(
+            benefit=benefit, directory_user=person, actor=admin, today=timezone.localdate()
+        )
+
+    outcomes = run_at_once(2, one_side)
+    failed = [o for o in outcomes if isinstance(o, Exception)]
+    assert all(isinstance(o, ValidationError) for o in failed), failed
+    assert _stray_holders() == []
+
+
+def test_a_tenant_moved_as_its_person_is_given_credit_never_takes_the_credit_along(
+    postgres, monthly_credit, contoso_admin, contoso, fabrikam
+):
+    lab = contoso.tenants.get(primary_domain="contosolab.onmicrosoft.com")
+    runner = directory_user("Lab Runner")
+    for _ in range(ROUNDS):
+        Tenant.objects.filter(pk=lab.pk).update(organization=contoso)
+        CreditAssignment.objects.filter(directory_user=runner).delete()
+        checked = Tenant.objects.get(pk=lab.pk)  # the form checked it: nobody held credit
+        checked.organization = fabrikam
+        _race(partial(tenant_save_by_staff, tenant=checked), monthly_credit, runner, contoso_admin)
+
+
+def test_a_person_moved_as_they_are_given_credit_never_takes_the_credit_along(
+    postgres, monthly_credit, contoso_admin, contoso, fabrikam_tenant
+):
+    home = contoso.tenants.get(primary_domain="contoso.onmicrosoft.com")
+    adele = directory_user("Adele Vance")
+    for _ in range(ROUNDS):
+        DirectoryUser.objects.filter(pk=adele.pk).update(tenant=home)
+        CreditAssignment.objects.filter(directory_user=adele).delete()
+        checked = DirectoryUser.objects.get(pk=adele.pk)  # the form checked it: no credit
+        checked.tenant = fabrikam_tenant
+        save = partial(directory_user_save_by_staff, person=checked)
+        _race(save, monthly_credit, adele, contoso_admin)

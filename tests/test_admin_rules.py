@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import Organization
+from accounts.staff_changes import DELETED_MEANWHILE
 from benefits.models import Benefit, CreditAssignment, Product
 from benefits.models.catalog import (
     BENEFIT_IN_USE_STAYS,
@@ -185,9 +186,26 @@ def test_control_without_the_check_under_lock_a_stale_form_overrules_the_portal(
 ):
     """The interleaving the lock is for, in order: the form checked, a holder assigned, the
     save. Without the check again under the lock, the save leaves 2 holders of 1 seat."""
-    monkeypatch.setattr("benefits.services.staff_changes.benefits_lock", lambda ids: [])
+    monkeypatch.setattr("benefits.services.staff_changes.benefits_lock", lambda ids: list(ids))
     monkeypatch.setattr(Benefit, "clean", lambda self: None)
     two_holders.quantity = 1
     benefit_save_by_staff(benefit=two_holders)
     two_holders.refresh_from_db()
     assert (two_holders.assignments.count(), two_holders.quantity) == (2, 1)
+
+
+def test_a_benefit_deleted_while_the_form_was_open_is_not_added_back(contoso):
+    opened = Benefit.objects.create(
+        organization=contoso,
+        product=Product.objects.get(name="Power BI Pro"),
+        offer="gold",
+        benefit_type="core",
+        quantity=5,
+        expiration_date=timezone.localdate(),
+    )
+    Benefit.objects.filter(pk=opened.pk).delete()
+    opened.quantity = 6
+    with pytest.raises(ValidationError) as refused:
+        benefit_save_by_staff(benefit=opened)
+    assert refused.value.messages == [str(DELETED_MEANWHILE)]
+    assert not Benefit.objects.filter(pk=opened.pk).exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils.html import escape
 
 from benefits.models import Product, Subscription
@@ -41,30 +42,39 @@ def test_staff_change_a_subscription_nobody_changed_meanwhile(staff_client, offi
     assert Subscription.objects.get(pk=office_subscription.pk).end_date == later
 
 
+@pytest.mark.parametrize("checked", [True, False])
 def test_a_redemption_while_the_form_was_open_is_not_taken_back(
-    staff_client, office_subscription, office_benefit, contoso_admin
+    staff_client, office_subscription, office_benefit, contoso_admin, monkeypatch, checked
 ):
+    """The form opened, a key extended the subscription, the form saved a new seat count.
+    Checked, the save is refused and the redemption's end date stays; the control (the check
+    made to pass) writes the form's old end date back over it."""
+    if not checked:
+        for module in ("benefits.services.staff_changes", "benefits.admin.catalog"):
+            monkeypatch.setattr(f"{module}.subscription_as_shown", lambda subscription: "")
     address, data = change_form(staff_client, "benefits_subscription", office_subscription.pk)
     _redeem_into(office_subscription, office_benefit, contoso_admin)
     redeemed = Subscription.objects.get(pk=office_subscription.pk)
-    data["end_date"] = [(office_subscription.end_date + timedelta(days=30)).isoformat()]
+    assert redeemed.end_date != office_subscription.end_date
+    data["seats"] = [str(office_subscription.seats + 1)]
     response = staff_client.post(address, data, follow=True)
-    assert response.redirect_chain == [(address, 302)]
-    assert escape(str(SUBSCRIPTION_CHANGED_MEANWHILE)) in response.content.decode()
     stored = Subscription.objects.get(pk=office_subscription.pk)
-    assert (stored.seats, stored.end_date) == (redeemed.seats, redeemed.end_date)
+    if checked:
+        assert response.redirect_chain == [(address, 302)]
+        assert escape(str(SUBSCRIPTION_CHANGED_MEANWHILE)) in response.content.decode()
+        assert (stored.seats, stored.end_date) == (redeemed.seats, redeemed.end_date)
+    else:
+        assert response.redirect_chain == [(reverse("admin:benefits_subscription_changelist"), 302)]
+        assert stored.end_date == office_subscription.end_date  # the redemption taken back
 
 
-def test_control_without_the_check_the_form_takes_the_redemption_back(
-    staff_client, office_subscription, office_benefit, contoso_admin, monkeypatch
+def test_a_subscription_deleted_while_the_form_was_open_is_not_added_back(
+    staff_client, office_subscription
 ):
-    monkeypatch.setattr(
-        "benefits.services.staff_changes.subscription_as_shown", lambda subscription: ""
-    )
     address, data = change_form(staff_client, "benefits_subscription", office_subscription.pk)
-    _redeem_into(office_subscription, office_benefit, contoso_admin)
-    assert staff_client.post(address, data).status_code == 302
-    assert Subscription.objects.get(pk=office_subscription.pk).seats == office_subscription.seats
+    Subscription.objects.filter(pk=office_subscription.pk).delete()
+    staff_client.post(address, data)
+    assert not Subscription.objects.filter(pk=office_subscription.pk).exists()
 
 
 @pytest.mark.parametrize("field", ["tenant", "product"])

@@ -100,9 +100,14 @@ ONE_PRIMARY_TENANT = _(
 )
 
 
-TENANT_IN_USE_STAYS = _(
-    "This tenant has subscriptions, or people who hold Azure credit, that came from its "
-    "organization's benefits: it stays with that organization."
+TENANT_SUBSCRIPTIONS_STAY = _(
+    "This tenant has subscriptions, which came from its organization's keys: it stays with that "
+    "organization."
+)
+TENANT_HOLDERS_STAY = _(
+    "People in this tenant hold Azure credit of its organization: it stays with that "
+    "organization until their credit is removed or transferred in the portal (Azure & Cloud, "
+    "the credit's details)."
 )
 
 
@@ -143,13 +148,13 @@ class Tenant(models.Model):
     def clean(self) -> None:
         stored = Tenant.objects.filter(pk=self.pk).values_list("organization_id", flat=True)
         moved = self.pk is not None and stored.first() not in {None, self.organization_id}
-        if moved and self._in_use():
-            raise ValidationError({"organization": TENANT_IN_USE_STAYS})
-
-    def _in_use(self) -> bool:
+        if not moved:
+            return
         # Names of the benefits app's relations, read without importing it (it builds on this).
-        holders = self.directory_users.filter(credit_assignment__isnull=False)
-        return self.subscriptions.exists() or holders.exists()
+        if self.subscriptions.exists():
+            raise ValidationError({"organization": TENANT_SUBSCRIPTIONS_STAY})
+        if self.directory_users.filter(credit_assignment__isnull=False).exists():
+            raise ValidationError({"organization": TENANT_HOLDERS_STAY})
 
 
 UPN_TAKEN = _(

@@ -40,8 +40,8 @@ class SubscriptionQuerySet(PageCacheQuerySet):
 
 ENDS_BEFORE_START = _("The end date is before the start date: choose an end date on or after it.")
 REDEEMED_INTO_STAYS = _(
-    "Product keys were redeemed into this subscription: it stays in its tenant, with its "
-    "product, as the activity log tells it."
+    "Product keys were redeemed into this subscription, and the activity log names it: it keeps "
+    "its tenant and product. For another tenant or product, add a new subscription."
 )
 
 
@@ -83,9 +83,13 @@ class Subscription(models.Model):
         stored = Subscription.objects.filter(pk=self.pk).values("tenant_id", "product_id").first()
         if stored is None:
             return
-        moved = (stored["tenant_id"], stored["product_id"]) != (self.tenant_id, self.product_id)
+        moved = [
+            field
+            for field in ("tenant", "product")
+            if stored[f"{field}_id"] != getattr(self, f"{field}_id")
+        ]
         if moved and self.redeemed_keys.exists():
-            raise ValidationError(REDEEMED_INTO_STAYS)
+            raise ValidationError(dict.fromkeys(moved, REDEEMED_INTO_STAYS))
 
     def status_on(self, today: date) -> licensing.SubscriptionStatus:
         return licensing.subscription_status(end_date=self.end_date, today=today)

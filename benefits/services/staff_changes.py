@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from accounts.staff_changes import DELETED_MEANWHILE
 from benefits.models import Benefit, Subscription
 from benefits.services.key_quantities import benefits_lock
 
@@ -23,7 +24,8 @@ def benefit_save_by_staff(*, benefit: Benefit) -> Benefit:
     locked, as the portal's credit changes and key imports lock it, so a credit assigned or keys
     imported meanwhile are never overruled. Raises ValidationError then: nothing is saved."""
     if benefit.pk is not None:
-        benefits_lock([benefit.pk])
+        if not benefits_lock([benefit.pk]):
+            raise ValidationError(DELETED_MEANWHILE, code="deleted")
         benefit.clean()
     benefit.save()
     return benefit
@@ -44,7 +46,10 @@ def subscription_save_by_staff(*, subscription: Subscription, shown: str) -> Sub
     if subscription.pk is not None:
         stored = Subscription.objects.select_for_update(of=("self",)).filter(pk=subscription.pk)
         current = stored.first()
-        if current is None or subscription_as_shown(current) != shown:
+        if current is None:
+            raise ValidationError(DELETED_MEANWHILE, code="deleted")
+        if subscription_as_shown(current) != shown:
             raise ValidationError(SUBSCRIPTION_CHANGED_MEANWHILE, code="changed")
+        subscription.clean()  # keys redeemed meanwhile keep it where it is
     subscription.save()
     return subscription

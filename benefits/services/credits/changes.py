@@ -204,6 +204,12 @@ def _lock_people(benefit: Benefit, *people: DirectoryUser) -> list[DirectoryUser
     }
     if len(locked) != len(set(ids)):
         raise ValidationError(PERSON_GONE, code="person_gone")
+    # Asked again in a statement of its own: a tenant that staff moved to another organization
+    # while this read waited on the people's locks (accounts.staff_changes holds them) shows
+    # here, where the locked read's join still saw the tenant as it was when the read began.
+    here = DirectoryUser.objects.filter(pk__in=ids, tenant__organization_id=benefit.organization_id)
+    if here.count() != len(set(ids)):
+        raise ValidationError(PERSON_GONE, code="person_gone")
     return [locked[pk] for pk in ids]
 
 
