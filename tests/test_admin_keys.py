@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import User
+from accounts.staff_changes import DELETED_MEANWHILE
 from benefits.admin.product_keys import ProductKeyAdmin
 from benefits.models import Activity, Benefit, ProductKey, Subscription
-from benefits.models.product_keys import KEY_GONE, REDEEMED_KEY_STAYS
+from benefits.models.product_keys import REDEEMED_KEY_STAYS
 from benefits.services.key_quantities import key_save_by_staff
 from tests.admin_forms import change_form
 from tests.benefits.redeeming import redeem_by_service
@@ -166,7 +167,7 @@ def test_a_key_deleted_while_the_form_was_open_is_not_added_back(office_benefit)
     opened.licenses = 30
     with pytest.raises(ValidationError) as refused:
         key_save_by_staff(key=opened, actor=staff)
-    assert refused.value.messages == [str(KEY_GONE)]
+    assert refused.value.messages == [str(DELETED_MEANWHILE)]
     assert not ProductKey.objects.filter(pk=opened.pk).exists()
 
 

@@ -33,8 +33,6 @@ REDEEMED_KEY_STAYS = _(
     "key, licenses and benefit stay as they are."
 )
 
-KEY_GONE = _("This key was deleted meanwhile: nothing was saved. Add it again if it is needed.")
-
 
 class ProductKey(models.Model):
     """A single-use key of a license-based benefit, stored in canonical form.

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.db.models import Sum
 
 from accounts.models import User
+from accounts.staff_changes import DELETED_MEANWHILE
 from benefits.models import Activity, Benefit, ProductKey
-from benefits.models.product_keys import KEY_GONE, REDEEMED_KEY_STAYS
+from benefits.models.product_keys import REDEEMED_KEY_STAYS
 from benefits.services.activity import activity_record
 from common.pagecache import pages_changed
 
@@ -63,7 +64,7 @@ def key_save_by_staff(*, key: ProductKey, actor: User) -> ProductKey:
         # Locked first, as a redemption locks it: the two take turns.
         stored = ProductKey.objects.select_for_update(of=("self",)).filter(pk=key.pk).first()
         if stored is None:
-            raise ValidationError(KEY_GONE, code="gone")
+            raise ValidationError(DELETED_MEANWHILE, code="deleted")
         if not stored.redeemed_fields_differ(key):
             return stored
         if stored.is_redeemed:
