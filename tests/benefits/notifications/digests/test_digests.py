@@ -1,12 +1,11 @@
 """The daily digest (SPEC 10): one mail per account with a benefits role, grouping what is due,
 each notice once per threshold, never a kind the account turned off, at most one a day, and a
-notice whose mail was given up told again; runs at once send each digest once (its cost:
+notice whose mail was given up told again (runs at once: test_digest_races.py; the cost:
 test_digest_queries.py)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from unittest import mock
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -15,72 +14,18 @@ from django.utils import translation
 from accounts.mail import deliver_all, give_up
 from accounts.models import OutgoingMail, Role
 from benefits.models import Benefit, Product
-from benefits.notifications import digests
 from benefits.notifications.digests import send_organization_digests
 from benefits.notifications.models import NoticeKind, NoticeSent, NotificationPreferences
 from benefits.notifications.unsubscribe import unsubscribe_token
-from tests.accounts.factories import OrganizationFactory, TenantFactory, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.benefits.factories import (
     BenefitFactory,
     ProductFactory,
-    ProductKeyFactory,
     SubscriptionFactory,
 )
+from tests.benefits.notifications.digests.scene import BASE, EXPIRING, TODAY, UNREDEEMED, told
 
 pytestmark = pytest.mark.django_db
-
-TODAY = date(2026, 11, 30)
-BASE = "https://benefits.example.com"
-EXPIRING, UNREDEEMED = NoticeKind.BENEFIT_EXPIRING, NoticeKind.KEYS_UNREDEEMED
-
-
-@pytest.fixture(autouse=True)
-def _portal_address(settings):
-    settings.PORTAL_BASE_URL = BASE
-
-
-@pytest.fixture
-def organization():
-    organization = OrganizationFactory.create(name="Contoso Partners")
-    TenantFactory.create(organization=organization, primary_domain="contoso.onmicrosoft.com")
-    return organization
-
-
-@pytest.fixture
-def intune(organization) -> Benefit:
-    """20 days from its end with one 10-license key: expiring (30 days) and unredeemed (60)."""
-    benefit = BenefitFactory.create(
-        organization=organization,
-        product=ProductFactory.create(name="Microsoft Intune"),
-        expiration_date=TODAY + timedelta(days=20),
-    )
-    ProductKeyFactory.create(benefit=benefit, licenses=10)
-    return benefit
-
-
-@pytest.fixture
-def admin(organization):
-    return UserFactory.create(
-        organization=organization, email="admin@contoso.example", roles=[Role.GLOBAL_ADMIN]
-    )
-
-
-@pytest.fixture
-def deliver(django_capture_on_commit_callbacks, mailoutbox):
-    """Run the digests of ``organization`` for a day and deliver them (no broker: in the
-    process, after the commit); return the run."""
-
-    def run(organization, today=TODAY):
-        with django_capture_on_commit_callbacks(execute=True):
-            return send_organization_digests(organization_id=organization.pk, today=today)
-
-    return run
-
-
-def told(account) -> set[tuple[str, int, int]]:
-    return set(
-        NoticeSent.objects.filter(account=account).values_list("kind", "object_id", "threshold")
-    )
 
 
 def test_each_benefits_account_gets_one_digest_and_nobody_else(
@@ -268,63 +213,3 @@ def test_the_headers_are_kept_in_the_outbox_until_delivery(
     assert outgoing.sent_at is not None
     # Sent: neither the text nor the unsubscribe link in its headers is kept.
     assert (outgoing.text, outgoing.html, outgoing.headers) == ("", "", {})
-
-
-def test_a_run_that_lost_a_race_rolls_back_and_finds_nothing_left(
-    organization, intune, admin, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=False) as enqueued:
-        send_organization_digests(organization_id=organization.pk, today=TODAY)
-    assert len(enqueued) == 1
-    # A second run that read the sent-log before the first one committed.
-    real, looks = digests._sent_log, []
-
-    def stale_first(*args):
-        looks.append(args)
-        if len(looks) == 1:
-            return digests._SentLog(told=set(), told_today=set(), given_up=[], waiting=set())
-        return real(*args)
-
-    with (
-        mock.patch.object(digests, "_sent_log", side_effect=stale_first),
-        django_capture_on_commit_callbacks(execute=False) as enqueued,
-    ):
-        run = send_organization_digests(organization_id=organization.pk, today=TODAY)
-
-    assert len(looks) == 2  # refused by the constraint, then looked again
-    assert run.mail_ids == []
-    assert enqueued == []
-    assert OutgoingMail.objects.count() == 1
-    assert NoticeSent.objects.count() == 2
-
-
-@pytest.mark.django_db(transaction=True)
-def test_runs_at_once_send_each_digest_once(postgres, organization, intune, admin):
-    import threading
-
-    from tests.conftest import run_at_once
-
-    UserFactory.create(organization=organization, roles=[Role.ADMIN_AGENT])
-    # Every run reads the sent-log before any of them writes: the worst interleaving.
-    runs, real, looked = 4, digests._sent_log, threading.local()
-    everyone_read = threading.Barrier(runs, timeout=20)
-
-    def read_together(*args):
-        log = real(*args)
-        if not getattr(looked, "once", False):
-            looked.once = True
-            everyone_read.wait()
-        return log
-
-    with (
-        mock.patch.object(digests, "_sent_log", side_effect=read_together),
-        mock.patch("accounts.mail._enqueue"),
-    ):
-        outcomes = run_at_once(
-            runs,
-            lambda _index: send_organization_digests(organization_id=organization.pk, today=TODAY),
-        )
-    assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)]
-    assert sorted(len(run.mail_ids) for run in outcomes) == [0, 0, 0, 2]
-    assert OutgoingMail.objects.count() == 2
-    assert NoticeSent.objects.count() == 4

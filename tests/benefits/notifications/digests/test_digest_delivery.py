@@ -19,15 +19,10 @@ from benefits.notifications.digests import send_organization_digests
 from benefits.notifications.tasks import send_organization_digests_task
 from benefits.notifications.unsubscribe import account_by_token
 from tests.accounts.factories import UserFactory
-from tests.benefits.notifications import test_digests
+from tests.benefits.notifications.digests.scene import TODAY
 from tests.smtp import REFUSED
 
 pytestmark = pytest.mark.django_db
-
-TODAY = test_digests.TODAY
-# The digest tests' organization, its Intune benefit (expiring and unredeemed) and its admin.
-_portal_address = test_digests._portal_address
-organization, intune, admin = test_digests.organization, test_digests.intune, test_digests.admin
 
 LINK = re.compile(r"/notifications/unsubscribe/([^/\s\"<>]+)/")
 
