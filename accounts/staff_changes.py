@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import DirectoryUser, Tenant
+from common.rows import rows_lock
 
 DELETED_MEANWHILE = _(
     "This record was deleted while you were changing it: nothing was saved. Add it again if it "
@@ -27,7 +28,7 @@ def tenant_save_by_staff(*, tenant: Tenant) -> Tenant:
     longer hold with its people locked (``Tenant.clean``)."""
     if tenant.pk is not None:
         _lock_or_refuse(Tenant.objects.filter(pk=tenant.pk))
-        _lock(DirectoryUser.objects.filter(tenant_id=tenant.pk))
+        rows_lock(DirectoryUser.objects.filter(tenant_id=tenant.pk))
         tenant.clean()
     tenant.save()
     return tenant
@@ -38,18 +39,13 @@ def directory_user_save_by_staff(*, person: DirectoryUser) -> DirectoryUser:
     """Save ``person`` as staff changed them; ValidationError (nothing saved) when their rules
     no longer hold with their row locked (``DirectoryUser.clean``)."""
     if person.pk is not None:
-        _lock(Tenant.objects.filter(pk=person.tenant_id))  # where they go, as a tenant move does
+        rows_lock(Tenant.objects.filter(pk=person.tenant_id))  # where they go, as a tenant move
         _lock_or_refuse(DirectoryUser.objects.filter(pk=person.pk))
         person.clean()
     person.save()
     return person
 
 
-def _lock(rows: QuerySet) -> int:
-    """Lock the rows in id order, as the credit changes lock people; how many there are."""
-    return len(rows.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
-
-
 def _lock_or_refuse(row: QuerySet) -> None:
-    if not _lock(row):
+    if not rows_lock(row):
         raise ValidationError(DELETED_MEANWHILE, code="deleted")

@@ -18,6 +18,8 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from common.rows import rows_lock
+
 REFUSED = (ProtectedError, RestrictedError, IntegrityError)
 CHANGED_MEANWHILE = _(
     "Nothing was deleted: something now depends on it (it changed while you were deciding). "
@@ -44,12 +46,12 @@ class SafeDeleteAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj) -> None:
         with transaction.atomic():
-            _lock(type(obj)._default_manager.filter(pk=obj.pk))
+            rows_lock(type(obj)._default_manager.filter(pk=obj.pk))
             obj.delete()
 
     def delete_queryset(self, request, queryset) -> None:
         with transaction.atomic():
-            _lock(queryset)
+            rows_lock(queryset)
             queryset.delete()
 
     def delete_view(self, request, object_id, extra_context=None):
@@ -100,8 +102,3 @@ def _delete_selected_safely(modeladmin, request, queryset):
     except REFUSED:
         modeladmin.message_user(request, SELECTION_CHANGED_MEANWHILE, messages.ERROR)
         return None
-
-
-def _lock(queryset) -> None:
-    """Lock the rows (in a fixed order, so two deletions can't wait for each other)."""
-    list(queryset.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))

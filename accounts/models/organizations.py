@@ -13,6 +13,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from common.pagecache import PageCacheQuerySet
+from common.rows import fields_changed
 
 mpn_id_validator = RegexValidator(r"^\d{7}$", _("An MPN ID has exactly 7 digits."))
 
@@ -146,9 +147,7 @@ class Tenant(models.Model):
         return self.primary_domain
 
     def clean(self) -> None:
-        stored = Tenant.objects.filter(pk=self.pk).values_list("organization_id", flat=True)
-        moved = self.pk is not None and stored.first() not in {None, self.organization_id}
-        if not moved:
+        if not fields_changed(self, "organization_id"):
             return
         # Names of the benefits app's relations, read without importing it (it builds on this).
         if self.subscriptions.exists():

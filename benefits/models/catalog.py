@@ -12,6 +12,7 @@ from django.utils.translation import ngettext_lazy
 
 from accounts.models import Organization, currency_validator
 from common.pagecache import PageCacheQuerySet
+from common.rows import fields_changed
 
 
 class Offer(models.TextChoices):
@@ -50,10 +51,7 @@ class Product(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.pk is None:
-            return
-        stored = Product.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
-        if stored not in {None, self.kind} and self.benefits.exists():
+        if fields_changed(self, "kind") and self.benefits.exists():
             raise ValidationError({"kind": PRODUCT_KIND_IN_USE})
 
 
@@ -147,8 +145,7 @@ class Benefit(models.Model):
     def clean(self) -> None:
         if self.product_id is None:
             return
-        if self.pk is not None:
-            self._clean_change()
+        self._clean_change()
         is_usage = self.product.kind == Product.Kind.USAGE
         has_credit = self.credit_amount is not None or self.credit_period or self.currency
         if is_usage and not (self.credit_amount and self.credit_period):
@@ -162,20 +159,11 @@ class Benefit(models.Model):
         """What staff may not change on a benefit in use: the program's rules would no longer
         hold for what is already there (SPEC 3.3: never more holders than the quantity; 2: a
         license-based benefit's quantity is its keys' licenses)."""
-        stored = (
-            Benefit.objects.filter(pk=self.pk)
-            .values("organization_id", "product_id", "quantity")
-            .first()
-        )
-        if stored is None:
-            return
-        moved = (stored["organization_id"], stored["product_id"]) != (
-            self.organization_id,
-            self.product_id,
-        )
+        changed = fields_changed(self, "organization_id", "product_id", "quantity")
+        moved = bool(changed & {"organization_id", "product_id"})
         if moved and self._in_use():
             raise ValidationError(BENEFIT_IN_USE_STAYS)
-        if self.quantity is None or self.quantity == stored["quantity"] or moved:
+        if "quantity" not in changed or moved or self.quantity is None:
             return
         if self.product.kind == Product.Kind.USAGE:
             holders = self.assignments.count()

@@ -15,6 +15,7 @@ from accounts.models import Tenant
 from benefits import licensing
 from benefits.models.catalog import Product
 from common.pagecache import PageCacheQuerySet
+from common.rows import fields_changed
 
 SUBSCRIPTION_STATUS_LABELS = {
     licensing.SubscriptionStatus.ACTIVE: _("Active"),
@@ -80,16 +81,10 @@ class Subscription(models.Model):
         return f"{self.product.name} — {self.tenant.primary_domain}"
 
     def clean(self) -> None:
-        stored = Subscription.objects.filter(pk=self.pk).values("tenant_id", "product_id").first()
-        if stored is None:
-            return
-        moved = [
-            field
-            for field in ("tenant", "product")
-            if stored[f"{field}_id"] != getattr(self, f"{field}_id")
-        ]
+        moved = fields_changed(self, "tenant_id", "product_id")
         if moved and self.redeemed_keys.exists():
-            raise ValidationError(dict.fromkeys(moved, REDEEMED_INTO_STAYS))
+            fields = [field.removesuffix("_id") for field in sorted(moved)]
+            raise ValidationError(dict.fromkeys(fields, REDEEMED_INTO_STAYS))
 
     def status_on(self, today: date) -> licensing.SubscriptionStatus:
         return licensing.subscription_status(end_date=self.end_date, today=today)
