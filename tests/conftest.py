@@ -160,11 +160,17 @@ def fabrikam_client(client, demo_data):
 
 
 @pytest.fixture
-def staff_client(client, demo_data):
-    """The demo's staff account (staff@partnerbenefits.example), signed in: the Django admin."""
+def staff(demo_data):
+    """The demo's staff account (staff@partnerbenefits.example): the Django admin's user."""
     from accounts.models import User
 
-    client.force_login(User.objects.get(email="staff@partnerbenefits.example"))
+    return User.objects.get(email="staff@partnerbenefits.example")
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    """The demo's staff account, signed in: the Django admin."""
+    client.force_login(staff)
     return client
 
 

@@ -10,7 +10,6 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils.html import escape
 
-from accounts.models import User
 from accounts.staff_changes import DELETED_MEANWHILE
 from benefits.admin.product_keys import ProductKeyAdmin
 from benefits.models import Activity, Benefit, ProductKey, Subscription
@@ -143,11 +142,10 @@ def opened_then_redeemed(office_benefit, contoso_admin):
 
 @pytest.mark.parametrize("licenses_added", [5, 0])
 def test_a_key_redeemed_while_the_form_was_open_stays_redeemed(
-    opened_then_redeemed, licenses_added
+    opened_then_redeemed, licenses_added, staff
 ):
     """Changed, the save is refused; unchanged, it must not write the form's empty redemption
     fields over the redemption."""
-    staff = User.objects.get(email="staff@partnerbenefits.example")
     opened_then_redeemed.licenses += licenses_added
     if licenses_added:
         with pytest.raises(ValidationError) as refused:
@@ -160,8 +158,7 @@ def test_a_key_redeemed_while_the_form_was_open_stays_redeemed(
     assert stored.licenses == 25
 
 
-def test_a_key_deleted_while_the_form_was_open_is_not_added_back(office_benefit):
-    staff = User.objects.get(email="staff@partnerbenefits.example")
+def test_a_key_deleted_while_the_form_was_open_is_not_added_back(office_benefit, staff):
     opened = office_benefit.keys.get(licenses=25)
     ProductKey.objects.filter(pk=opened.pk).delete()
     opened.licenses = 30

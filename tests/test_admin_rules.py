@@ -134,11 +134,11 @@ def test_a_product_nobody_uses_may_change_kind(staff_client):
     assert product.kind == Product.Kind.USAGE
 
 
-def test_a_holder_assigned_after_the_form_was_checked_is_not_overruled(two_holders):
+def test_a_holder_assigned_after_the_form_was_checked_is_not_overruled(two_holders, staff):
     """The form checked quantity 1 against one holder; a second was assigned before the save."""
     two_holders.quantity = 1
     with pytest.raises(ValidationError) as refused:
-        benefit_save_by_staff(benefit=two_holders)
+        benefit_save_by_staff(benefit=two_holders, actor=staff)
     assert refused.value.message_dict["quantity"] == [QUANTITY_BELOW_HOLDERS % {"count": 2}]
     two_holders.refresh_from_db()
     assert two_holders.quantity == 2
@@ -147,7 +147,7 @@ def test_a_holder_assigned_after_the_form_was_checked_is_not_overruled(two_holde
 RACES = 8
 
 
-def _staff_lowers_while_the_portal_assigns(benefit: Benefit, admin) -> list:
+def _staff_lowers_while_the_portal_assigns(benefit: Benefit, admin, staff) -> list:
     """Staff save quantity 1 (checked against one holder) as the portal assigns a second
     holder, ``RACES`` times; each round's holders and quantity."""
     rounds = []
@@ -156,15 +156,16 @@ def _staff_lowers_while_the_portal_assigns(benefit: Benefit, admin) -> list:
         Benefit.objects.filter(pk=benefit.pk).update(quantity=2)
         checked = Benefit.objects.get(pk=benefit.pk)
         checked.quantity = 1
-        run_at_once(2, partial(_one_side, benefit=benefit, checked=checked, admin=admin))
+        sides = partial(_one_side, benefit=benefit, checked=checked, admin=admin, staff=staff)
+        run_at_once(2, sides)
         benefit.refresh_from_db()
         rounds.append((benefit.assignments.count(), benefit.quantity))
     return rounds
 
 
-def _one_side(index: int, *, benefit: Benefit, checked: Benefit, admin):
+def _one_side(index: int, *, benefit: Benefit, checked: Benefit, admin, staff):
     if index == 0:
-        return benefit_save_by_staff(benefit=checked)
+        return benefit_save_by_staff(benefit=checked, actor=staff)
     return _assign(benefit, "Alex Wilber", admin)
 
 
@@ -175,26 +176,27 @@ def one_holder(postgres, monthly_credit, contoso_admin):
 
 
 def test_staff_and_the_portal_at_once_never_leave_more_holders_than_seats(
-    one_holder, contoso_admin
+    one_holder, contoso_admin, staff
 ):
-    rounds = _staff_lowers_while_the_portal_assigns(one_holder, contoso_admin)
+    rounds = _staff_lowers_while_the_portal_assigns(one_holder, contoso_admin, staff)
     assert all(holders <= quantity for holders, quantity in rounds), rounds
 
 
 def test_control_without_the_check_under_lock_a_stale_form_overrules_the_portal(
-    two_holders, monkeypatch
+    two_holders, monkeypatch, staff
 ):
     """The interleaving the lock is for, in order: the form checked, a holder assigned, the
     save. Without the check again under the lock, the save leaves 2 holders of 1 seat."""
-    monkeypatch.setattr("benefits.services.staff_changes.benefits_lock", lambda ids: list(ids))
+    unlocked = lambda ids: list(Benefit.objects.filter(pk__in=ids))  # noqa: E731
+    monkeypatch.setattr("benefits.services.staff_changes.benefits_lock", unlocked)
     monkeypatch.setattr(Benefit, "clean", lambda self: None)
     two_holders.quantity = 1
-    benefit_save_by_staff(benefit=two_holders)
+    benefit_save_by_staff(benefit=two_holders, actor=staff)
     two_holders.refresh_from_db()
     assert (two_holders.assignments.count(), two_holders.quantity) == (2, 1)
 
 
-def test_a_benefit_deleted_while_the_form_was_open_is_not_added_back(contoso):
+def test_a_benefit_deleted_while_the_form_was_open_is_not_added_back(contoso, staff):
     opened = Benefit.objects.create(
         organization=contoso,
         product=Product.objects.get(name="Power BI Pro"),
@@ -206,6 +208,6 @@ def test_a_benefit_deleted_while_the_form_was_open_is_not_added_back(contoso):
     Benefit.objects.filter(pk=opened.pk).delete()
     opened.quantity = 6
     with pytest.raises(ValidationError) as refused:
-        benefit_save_by_staff(benefit=opened)
+        benefit_save_by_staff(benefit=opened, actor=staff)
     assert refused.value.messages == [str(DELETED_MEANWHILE)]
     assert not Benefit.objects.filter(pk=opened.pk).exists()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from benefits.models import Product, Subscription
-from benefits.models.subscriptions import REDEEMED_INTO_STAYS
+from benefits.models.subscriptions import SUBSCRIPTION_IN_LOG_STAYS
 from benefits.services.staff_changes import SUBSCRIPTION_CHANGED_MEANWHILE
 from tests.admin_forms import change_form
 from tests.benefits.redeeming import redeem_by_service
@@ -92,5 +92,5 @@ def test_a_subscription_keys_went_into_stays_where_it_is(
     data[field] = [str(other)]
     response = staff_client.post(address, data)
     assert response.status_code == 200
-    assert escape(str(REDEEMED_INTO_STAYS)) in response.content.decode()
+    assert escape(str(SUBSCRIPTION_IN_LOG_STAYS)) in response.content.decode()
     assert getattr(Subscription.objects.get(pk=office_subscription.pk), f"{field}_id") != other

@@ -74,7 +74,7 @@ class BenefitAdmin(ServiceSaveAdmin):
     inlines = [ProductKeyInline]
 
     def save_model(self, request, obj, form, change) -> None:
-        benefit_save_by_staff(benefit=obj)
+        benefit_save_by_staff(benefit=obj, actor=request.user)
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -102,7 +102,8 @@ class SubscriptionAdmin(ServiceSaveAdmin):
     autocomplete_fields = ["tenant", "product"]
 
     def save_model(self, request, obj, form, change) -> None:
-        subscription_save_by_staff(subscription=obj, shown=form.cleaned_data.get("shown", ""))
+        shown = form.cleaned_data.get("shown", "")
+        subscription_save_by_staff(subscription=obj, shown=shown, actor=request.user)
 
     @admin.display(description=_("status"))
     def status(self, obj: Subscription) -> str:

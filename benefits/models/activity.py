@@ -38,6 +38,8 @@ class Activity(models.Model):
         KEY_REDEEMED = "key_redeemed", _("Product key redeemed")
         KEYS_IMPORTED = "keys_imported", _("Product keys imported")
         KEYS_CHANGED = "keys_changed", _("Product keys changed by staff")
+        BENEFIT_CHANGED = "benefit_changed", _("Benefit changed by staff")
+        SUBSCRIPTION_CHANGED = "subscription_changed", _("Subscription changed by staff")
         MEMBER_INVITED = "member_invited", _("Member invited")
         INVITATION_RESENT = "invitation_resent", _("Invitation resent")
         INVITATION_CANCELLED = "invitation_cancelled", _("Invitation cancelled")

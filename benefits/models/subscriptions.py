@@ -40,9 +40,10 @@ class SubscriptionQuerySet(PageCacheQuerySet):
 
 
 ENDS_BEFORE_START = _("The end date is before the start date: choose an end date on or after it.")
-REDEEMED_INTO_STAYS = _(
-    "Product keys were redeemed into this subscription, and the activity log names it: it keeps "
-    "its tenant and product. For another tenant or product, add a new subscription."
+SUBSCRIPTION_IN_LOG_STAYS = _(
+    "The activity log names this subscription (keys were redeemed into it, or staff changed its "
+    "licenses or dates): it keeps its tenant and product. For another tenant or product, add a "
+    "new subscription."
 )
 
 
@@ -81,10 +82,12 @@ class Subscription(models.Model):
         return f"{self.product.name} — {self.tenant.primary_domain}"
 
     def clean(self) -> None:
+        # The log's records would otherwise describe another tenant (another organization's,
+        # perhaps) or product; a redemption always writes one.
         moved = fields_changed(self, "tenant_id", "product_id")
-        if moved and self.redeemed_keys.exists():
+        if moved and self.activities.exists():
             fields = [field.removesuffix("_id") for field in sorted(moved)]
-            raise ValidationError(dict.fromkeys(fields, REDEEMED_INTO_STAYS))
+            raise ValidationError(dict.fromkeys(fields, SUBSCRIPTION_IN_LOG_STAYS))
 
     def status_on(self, today: date) -> licensing.SubscriptionStatus:
         return licensing.subscription_status(end_date=self.end_date, today=today)

@@ -9,10 +9,10 @@ from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils import formats, translation
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import Role
-from benefits.models import Benefit
+from benefits.models import Benefit, BenefitType, Offer
 from benefits.selectors import benefit_status
 
 register = template.Library()
@@ -42,10 +42,14 @@ def credit(benefit: Benefit) -> str:
     """ "$100.00 per month", "6 000,00 € par an"."""
     if benefit.credit_amount is None:
         return ""
-    amount = money(benefit.credit_amount, benefit.currency)
-    if benefit.credit_period == Benefit.Period.MONTHLY:
-        return gettext("%(amount)s per month") % {"amount": amount}
-    return gettext("%(amount)s per year") % {"amount": amount}
+    return _credit_text(benefit.credit_amount, benefit.currency, benefit.credit_period)
+
+
+def _credit_text(amount, currency: str, period: str) -> str:
+    shown = money(amount, currency)
+    if period == Benefit.Period.MONTHLY:
+        return gettext("%(amount)s per month") % {"amount": shown}
+    return gettext("%(amount)s per year") % {"amount": shown}
 
 
 @register.simple_tag
@@ -69,3 +73,51 @@ def role_names(codes: object) -> str:
         return "—"
     labels = dict(Role.choices)
     return ", ".join(str(labels.get(code, code)) for code in codes)
+
+
+FIGURES_ORDER = {
+    name: place
+    for place, name in enumerate(
+        ["quantity", "seats", "credit", "offer", "type", "starts", "ends", "expires"]
+    )
+}
+
+
+@register.filter
+def changes_text(changed: object) -> str:
+    """The figures a staff change record keeps (``benefit_figures``, ``subscription_figures``),
+    in the reader's language: "quantity 5, expires 2027-06-30", "3 licenses, ends 2027-01-31".
+    Dates stay as the record keeps them (ISO), as the log's other records show them."""
+    if not isinstance(changed, dict) or not changed:
+        return "—"
+    offers, types = dict(Offer.choices), dict(BenefitType.choices)
+    # In the order the figures are read on the pages (a stored record's keys come back in
+    # the database's order: PostgreSQL sorts them).
+    names = sorted(changed, key=lambda name: (FIGURES_ORDER.get(name, len(FIGURES_ORDER)), name))
+    parts = []
+    for name in names:
+        value = changed[name]
+        if name == "quantity":
+            parts.append(gettext("quantity %(count)s") % {"count": value})
+        elif name == "expires":
+            parts.append(gettext("expires %(date)s") % {"date": value})
+        elif name == "offer":
+            parts.append(gettext("offer: %(offer)s") % {"offer": offers.get(value, value)})
+        elif name == "type":
+            parts.append(gettext("type: %(type)s") % {"type": types.get(value, value)})
+        elif name == "credit" and isinstance(value, dict):
+            amount = _credit_text(
+                value.get("amount"), value.get("currency", ""), value.get("period", "")
+            )
+            parts.append(gettext("credit %(amount)s") % {"amount": amount})
+        elif name == "seats":
+            parts.append(
+                ngettext("%(seats)s license", "%(seats)s licenses", value) % {"seats": value}
+            )
+        elif name == "starts":
+            parts.append(gettext("starts %(date)s") % {"date": value})
+        elif name == "ends":
+            parts.append(f"{gettext('ends')} {value}")
+        else:
+            parts.append(f"{name}: {value}")
+    return ", ".join(parts)

@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import User
 from benefits.licensing import KEY_CONFUSED_CHARACTERS_MESSAGE, KEY_LENGTH_MESSAGE
 from benefits.models import Activity, Benefit, ProductKey
 from benefits.services import key_import
@@ -18,11 +17,6 @@ from tests.benefits.factories import BenefitFactory
 from tests.benefits.key_import_files import fresh_keys
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(demo_data) -> User:
-    return User.objects.get(email="staff@partnerbenefits.example")
 
 
 def rows_for(benefit: Benefit, keys: list[str], licenses: object = 5) -> list[KeyRow]:
