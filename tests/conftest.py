@@ -219,6 +219,18 @@ def office_benefit(contoso):
     return contoso.benefits.get(product__name="Office 365 E3")
 
 
+@pytest.fixture
+def office_subscription(office_benefit):
+    """Contoso's Office 365 E3 subscription, which its keys extend or add licenses to."""
+    from benefits.models import Subscription
+
+    subscription = Subscription.objects.filter(
+        tenant__organization=office_benefit.organization, product=office_benefit.product
+    ).first()
+    assert subscription is not None
+    return subscription
+
+
 def invitation_with_link(admin, email: str, token: str, *, language: str = "en", roles=()):
     """An invitation to ``admin``'s organization, made as the Team page makes it, whose link
     holds ``token``: the token the mail carried can't be read back."""

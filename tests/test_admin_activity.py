@@ -42,15 +42,6 @@ def partner(contoso_admin) -> Client:
     return browser
 
 
-@pytest.fixture
-def office_subscription(office_benefit) -> Subscription:
-    subscription = Subscription.objects.filter(
-        tenant__organization=office_benefit.organization, product=office_benefit.product
-    ).first()
-    assert subscription is not None
-    return subscription
-
-
 def test_a_benefit_staff_change_is_recorded_with_what_changed(staff_client, monthly_credit):
     old_end = monthly_credit.expiration_date
     new_end = old_end + timedelta(days=365)

@@ -18,15 +18,6 @@ from tests.benefits.redeeming import redeem_by_service
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def office_subscription(office_benefit) -> Subscription:
-    subscription = Subscription.objects.filter(
-        tenant__organization=office_benefit.organization, product=office_benefit.product
-    ).first()
-    assert subscription is not None
-    return subscription
-
-
 def _redeem_into(subscription: Subscription, office_benefit, contoso_admin) -> None:
     key = office_benefit.keys.get(licenses=100, key__startswith="W7QCC")
     assert redeem_by_service(key_id=key.pk, subscription=subscription, actor=contoso_admin) == (
