@@ -187,7 +187,10 @@ def test_control_without_the_check_under_lock_a_stale_form_overrules_the_portal(
 ):
     """The interleaving the lock is for, in order: the form checked, a holder assigned, the
     save. Without the check again under the lock, the save leaves 2 holders of 1 seat."""
-    unlocked = lambda ids: list(Benefit.objects.filter(pk__in=ids))  # noqa: E731
+
+    def unlocked(ids):
+        return list(Benefit.objects.filter(pk__in=ids))
+
     monkeypatch.setattr("benefits.services.staff_changes.benefits_lock", unlocked)
     monkeypatch.setattr(Benefit, "clean", lambda self: None)
     two_holders.quantity = 1

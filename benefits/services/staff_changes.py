@@ -24,27 +24,29 @@ SUBSCRIPTION_CHANGED_MEANWHILE = _(
 
 @transaction.atomic
 def benefit_save_by_staff(*, benefit: Benefit, actor: User) -> Benefit:
-    """Save ``benefit`` as staff changed it. The admin's form checked the rules (``Benefit.clean``:
-    holders, keys, what is in use) before the row was locked; they are checked again with it
-    locked, as the portal's credit changes and key imports lock it, so a credit assigned or keys
-    imported meanwhile are never overruled. Raises ValidationError then: nothing is saved.
-
-    A change of its figures is recorded (``Activity.Kind.BENEFIT_CHANGED``). Adding a benefit,
-    or moving one nobody uses yet, is not: that is where the grant goes, not a change to it,
-    and a record would keep a mistaken grant from ever being deleted."""
-    before: dict = {}
+    """Save ``benefit`` as staff changed it, the rules its form checked (``Benefit.clean``:
+    holders, keys, what is in use) checked again with its row locked, as credit changes and key
+    imports lock it, so that what they did meanwhile is never overruled (ValidationError, and
+    nothing is saved). A change of its figures is recorded (``BENEFIT_CHANGED``); adding a
+    benefit, or moving one nobody uses yet, is not: that is where a grant goes, not a change to
+    it, and a record would keep a mistaken grant from ever being deleted."""
+    stored = None
     if benefit.pk is not None:
-        stored = benefits_lock([benefit.pk])
-        if not stored:
+        locked = benefits_lock([benefit.pk])
+        if not locked:
             raise ValidationError(DELETED_MEANWHILE, code="deleted")
+        stored = locked[0]
         benefit.clean()
-        before = benefit_figures(stored[0])
     benefit.save()
-    if before:
+    moved = stored is not None and (stored.organization_id, stored.product_id) != (
+        benefit.organization_id,
+        benefit.product_id,
+    )
+    if stored is not None and not moved:
         _record_change(
             kind=Activity.Kind.BENEFIT_CHANGED,
             actor=actor,
-            before=before,
+            before=benefit_figures(stored),
             after=benefit_figures(benefit),
             benefit=benefit,
         )
@@ -65,34 +67,36 @@ def subscription_save_by_staff(
     """Save ``subscription`` as staff changed it on a form that showed it as ``shown``
     (``subscription_as_shown``). A redemption locks and changes the row too: if it changed
     since the form showed it, the form's figures are old and would take back the redemption's
-    licenses, so ValidationError, and nothing is saved.
-
-    A change of its licenses or dates is recorded (``Activity.Kind.SUBSCRIPTION_CHANGED``),
-    in the organization of its tenant; adding one, or moving one the log doesn't name yet, is
-    not (as for benefits)."""
-    current = None
+    licenses, so ValidationError, and nothing is saved. A change of its licenses or dates is
+    recorded (``SUBSCRIPTION_CHANGED``) in its tenant's organization; adding one, or moving one
+    the log doesn't name yet, is not (as for benefits)."""
+    stored = None
     if subscription.pk is not None:
-        stored = Subscription.objects.select_for_update(of=("self",)).filter(pk=subscription.pk)
-        current = stored.first()
-        if current is None:
+        locked = Subscription.objects.select_for_update(of=("self",)).filter(pk=subscription.pk)
+        stored = locked.first()
+        if stored is None:
             raise ValidationError(DELETED_MEANWHILE, code="deleted")
-        if subscription_as_shown(current) != shown:
+        if subscription_as_shown(stored) != shown:
             raise ValidationError(SUBSCRIPTION_CHANGED_MEANWHILE, code="changed")
         subscription.clean()  # what the log names keeps its tenant and product
     subscription.save()
-    organization = subscription.tenant.organization
-    if current is not None:
-        product = {"product": subscription.product.name}
+    tenant = subscription.tenant
+    moved = stored is not None and (stored.tenant_id, stored.product_id) != (
+        subscription.tenant_id,
+        subscription.product_id,
+    )
+    if stored is not None and not moved:
         _record_change(
             kind=Activity.Kind.SUBSCRIPTION_CHANGED,
             actor=actor,
-            before=subscription_figures(current),
+            before=subscription_figures(stored),
             after=subscription_figures(subscription),
-            organization=organization,
+            organization=tenant.organization,
             subscription=subscription,
-            named=product,
+            # Which of the organization's subscriptions: its product and tenant, as they are.
+            named={"product": subscription.product.name, "tenant": tenant.primary_domain},
         )
-    pages_changed(organization.pk)
+    pages_changed(tenant.organization_id)
     return subscription
 
 
@@ -115,10 +119,11 @@ def benefit_figures(benefit: Benefit) -> dict:
 
 
 def subscription_figures(subscription: Subscription) -> dict:
+    """What the partner sees of a subscription, named as a redemption's record names them."""
     return {
         "seats": subscription.seats,
-        "starts": subscription.start_date.isoformat(),
-        "ends": subscription.end_date.isoformat(),
+        "start": subscription.start_date.isoformat(),
+        "end": subscription.end_date.isoformat(),
     }
 
 

@@ -8,7 +8,8 @@ from fractions import Fraction
 from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils import formats, translation
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from accounts.models import Role
@@ -75,49 +76,66 @@ def role_names(codes: object) -> str:
     return ", ".join(str(labels.get(code, code)) for code in codes)
 
 
-FIGURES_ORDER = {
-    name: place
-    for place, name in enumerate(
-        ["quantity", "seats", "credit", "offer", "type", "starts", "ends", "expires"]
-    )
-}
+# The order a change's figures are read in (a stored record's keys come back in the database's
+# order: PostgreSQL sorts them).
+FIGURES_ORDER = ["quantity", "seats", "credit", "offer", "type", "start", "end", "expires"]
 
 
 @register.filter
 def changes_text(changed: object) -> str:
     """The figures a staff change record keeps (``benefit_figures``, ``subscription_figures``),
-    in the reader's language: "quantity 5, expires 2027-06-30", "3 licenses, ends 2027-01-31".
-    Dates stay as the record keeps them (ISO), as the log's other records show them."""
+    in the reader's language, as text (the CSV export): "quantity 5, expires 2027-06-30"."""
+    return _changes(changed, html=False)
+
+
+@register.filter
+def changes_html(changed: object) -> str:
+    """The same for the Activity page: escaped, the dates in <time datetime>."""
+    return _changes(changed, html=True)
+
+
+def _changes(changed: object, *, html: bool) -> str:
     if not isinstance(changed, dict) or not changed:
         return "—"
+
+    def say(message: str, **values: object) -> str:
+        if not html:
+            return message % values
+        # Escaped once each: the message, then each value (a <time> is already safe).
+        return conditional_escape(message) % {
+            name: conditional_escape(value) for name, value in values.items()
+        }
+
+    def day(value: str) -> object:
+        return format_html('<time datetime="{}">{}</time>', value, value) if html else value
+
     offers, types = dict(Offer.choices), dict(BenefitType.choices)
-    # In the order the figures are read on the pages (a stored record's keys come back in
-    # the database's order: PostgreSQL sorts them).
-    names = sorted(changed, key=lambda name: (FIGURES_ORDER.get(name, len(FIGURES_ORDER)), name))
+    order = {name: place for place, name in enumerate(FIGURES_ORDER)}
     parts = []
-    for name in names:
+    for name in sorted(changed, key=lambda name: (order.get(name, len(order)), name)):
         value = changed[name]
         if name == "quantity":
-            parts.append(gettext("quantity %(count)s") % {"count": value})
-        elif name == "expires":
-            parts.append(gettext("expires %(date)s") % {"date": value})
-        elif name == "offer":
-            parts.append(gettext("offer: %(offer)s") % {"offer": offers.get(value, value)})
-        elif name == "type":
-            parts.append(gettext("type: %(type)s") % {"type": types.get(value, value)})
+            parts.append(say(gettext("quantity %(count)s"), count=value))
+        elif name == "seats":
+            licenses = ngettext("%(seats)s license", "%(seats)s licenses", value)
+            parts.append(say(licenses, seats=value))
         elif name == "credit" and isinstance(value, dict):
             amount = _credit_text(
                 value.get("amount"), value.get("currency", ""), value.get("period", "")
             )
-            parts.append(gettext("credit %(amount)s") % {"amount": amount})
-        elif name == "seats":
-            parts.append(
-                ngettext("%(seats)s license", "%(seats)s licenses", value) % {"seats": value}
-            )
-        elif name == "starts":
-            parts.append(gettext("starts %(date)s") % {"date": value})
-        elif name == "ends":
-            parts.append(f"{gettext('ends')} {value}")
+            parts.append(say(gettext("credit %(amount)s"), amount=amount))
+        elif name == "offer":
+            parts.append(say(gettext("offer: %(offer)s"), offer=offers.get(value, value)))
+        elif name == "type":
+            parts.append(say(gettext("type: %(type)s"), type=types.get(value, value)))
+        elif name == "start":
+            parts.append(say(gettext("starts %(date)s"), date=day(value)))
+        elif name == "end":
+            parts.append(say(gettext("ends %(date)s"), date=day(value)))
+        elif name == "expires":
+            parts.append(say(gettext("expires %(date)s"), date=day(value)))
         else:
-            parts.append(f"{name}: {value}")
-    return ", ".join(parts)
+            parts.append(say("%(name)s: %(value)s", name=name, value=value))
+    joined = ", ".join(parts)
+    # Every part was escaped above, piece by piece.
+    return mark_safe(joined) if html else joined  # noqa: S308

@@ -244,7 +244,7 @@ def _row(record: dict, zone, kinds: dict) -> list[str]:
 def state_text(state: dict) -> str:
     """A record's before or after as one line of text, as the page shows it."""
     if "changed" in state:
-        return changes_text(state["changed"])
+        return changes_text(state["changed"])  # the tenant has its column
     if state.get("member"):
         return f"{state['member']} ({gettext('roles:')} {role_names(state.get('roles'))})"
     if state.get("holder"):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Organization
-from tests.benefits.webhooks.conftest import endpoint_make, record
+from tests.benefits.webhooks.endpoints import endpoint_make, record
 
 pytestmark = pytest.mark.django_db
 

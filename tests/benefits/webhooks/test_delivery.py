@@ -15,7 +15,7 @@ from benefits.webhooks.delivery import delivery_attempt
 from benefits.webhooks.models import WebhookDelivery
 from benefits.webhooks.tasks import webhook_deliveries_due
 from benefits.webhooks.transport import post
-from tests.benefits.webhooks.conftest import endpoint_make, record
+from tests.benefits.webhooks.endpoints import endpoint_make, record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -19,7 +19,7 @@ from benefits.webhooks.delivery import delivery_attempt, portal_error
 from benefits.webhooks.models import WebhookDelivery, WebhookEndpoint
 from benefits.webhooks.tasks import deliver_webhook, webhook_deliveries_due
 from tests.accounts.factories import UserFactory
-from tests.benefits.webhooks.conftest import endpoint_make, record
+from tests.benefits.webhooks.endpoints import endpoint_make, record
 
 pytestmark = pytest.mark.django_db
 

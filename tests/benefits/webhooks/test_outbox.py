@@ -21,7 +21,7 @@ from benefits.webhooks.payload import webhook_body, webhook_payload
 from benefits.webhooks.services import DISABLED_RESEND_MESSAGE
 from tests.accounts.factories import UserFactory
 from tests.benefits.redeeming import redeem_by_service
-from tests.benefits.webhooks.conftest import endpoint_make, record
+from tests.benefits.webhooks.endpoints import endpoint_make, record
 from tests.conftest import refusal
 
 pytestmark = pytest.mark.django_db

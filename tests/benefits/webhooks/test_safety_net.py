@@ -13,7 +13,7 @@ from django.utils import timezone
 from benefits.webhooks import tasks
 from benefits.webhooks.models import WebhookDelivery
 from benefits.webhooks.tasks import COUNTDOWN_MAX_SECONDS, webhook_deliveries_due
-from tests.benefits.webhooks.conftest import endpoint_make, record
+from tests.benefits.webhooks.endpoints import endpoint_make, record
 
 pytestmark = pytest.mark.django_db
 

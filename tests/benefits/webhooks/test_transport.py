@@ -16,7 +16,7 @@ from benefits.webhooks import addresses, transport
 from benefits.webhooks.delivery import delivery_attempt
 from benefits.webhooks.models import WebhookDelivery
 from benefits.webhooks.transport import post
-from tests.benefits.webhooks.conftest import endpoint_make, record
+from tests.benefits.webhooks.endpoints import endpoint_make, record
 
 ANSWER = b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n"
 

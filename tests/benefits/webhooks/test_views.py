@@ -16,7 +16,7 @@ from benefits.webhooks.models import WebhookDelivery, WebhookEndpoint
 from benefits.webhooks.selectors import DELIVERIES_PER_PAGE
 from benefits.webhooks.services import HTTPS_REQUIRED_MESSAGE, KINDS_REQUIRED_MESSAGE
 from tests.accounts.factories import UserFactory
-from tests.benefits.webhooks.conftest import endpoint_make, record
+from tests.benefits.webhooks.endpoints import endpoint_make, record
 from tests.conftest import url
 
 pytestmark = pytest.mark.django_db

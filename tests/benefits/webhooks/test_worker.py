@@ -13,7 +13,7 @@ from django.db import transaction
 
 from benefits.webhooks import services
 from benefits.webhooks.models import WebhookDelivery
-from tests.benefits.webhooks.conftest import endpoint_make, record
+from tests.benefits.webhooks.endpoints import endpoint_make, record
 from tests.celery_workers import real_broker, worker_start, workers_stop
 
 # A Redis database of its own (the mail worker's test uses 9, the digests' 10): tests run side by
