@@ -103,7 +103,7 @@ def _changes(changed: object, *, html: bool) -> str:
             return message % values
         # Escaped once each: the message, then each value (a <time> is already safe).
         return conditional_escape(message) % {
-            name: conditional_escape(value) for name, value in values.items()
+            name: conditional_escape(str(value)) for name, value in values.items()
         }
 
     def day(value: str) -> object:
