@@ -15,7 +15,7 @@ from django.utils.html import escape
 
 from benefits.models import Activity, Benefit, BenefitType, Offer, Product, Subscription
 from benefits.models.subscriptions import SUBSCRIPTION_IN_LOG_STAYS
-from benefits.templatetags.benefit_tags import changes_text
+from benefits.templatetags.benefit_tags import changes_html, changes_text
 from tests.accounts.factories import TenantFactory
 from tests.admin_forms import change_form
 from tests.benefits.webhooks.endpoints import endpoint_make
@@ -214,4 +214,11 @@ def test_a_staff_change_reads_in_french():
     assert text == (
         "quantité 4, 2 licences, crédit 150,00\u00a0€ par an, offre : Compétence Gold, "
         "fin le 2027-01-31, expire le 2027-06-30"
+    )
+
+
+def test_a_staff_change_is_escaped_on_the_page():
+    shown = changes_html({"end": "2027-01-31", "<b>": "<script>"})
+    assert shown == (
+        'ends <time datetime="2027-01-31">2027-01-31</time>, &lt;b&gt;: &lt;script&gt;'
     )
