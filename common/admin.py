@@ -1,4 +1,5 @@
-"""Deleting in the admin while the portal is in use: refused with a message, never a 500.
+"""The admin's shared behaviour: deleting while the portal is in use is refused with a message,
+never a 500, and a forged id in a searchable select is a form error, never a 500.
 
 The admin's confirmation page lists what a deletion would take with it, but the portal may add
 a protected row (a credit assignment, an activity record) between that page and the click. So a
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -31,11 +33,36 @@ SELECTION_CHANGED_MEANWHILE = _(
 )
 
 
+# The largest id a database column can hold (a signed 64-bit integer).
+LARGEST_ID = 2**63 - 1
+
+
+class StoredIdAutocompleteSelect(AutocompleteSelect):
+    """Django's searchable select, but a posted id no database could hold (a forged 20-digit
+    number) shows as no choice: Django looks the posted ids up to show them again, which
+    SQLite refuses with an OverflowError (a 500) where PostgreSQL finds nothing. The form
+    still says the choice is not valid."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [each for each in value if _storable(each)], attr)
+
+
+def _storable(value: object) -> bool:
+    text = str(value).strip()
+    return not text.lstrip("+-").isdigit() or abs(int(text)) <= LARGEST_ID
+
+
 class SafeDeleteAdmin(admin.ModelAdmin):
     # What to do instead, shown when a deletion is refused; each admin may say better.
     delete_refused_help = _(
         "Records that others depend on are kept so that the activity log still reads right."
     )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            using = kwargs.get("using")
+            kwargs["widget"] = StoredIdAutocompleteSelect(db_field, self.admin_site, using=using)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_deleted_objects(self, objs, request):
         deleted = super().get_deleted_objects(objs, request)

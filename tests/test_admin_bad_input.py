@@ -1,0 +1,37 @@
+"""What the admin's forms do with input no person would type: a form error, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils.html import escape
+
+from accounts.models import DirectoryUser, Tenant
+from benefits.models import Benefit, ProductKey, Subscription
+from tests.admin_forms import change_form
+
+pytestmark = pytest.mark.django_db
+
+# An id no database column holds: SQLite refuses to even look it up.
+FORGED_ID = "99999999999999999999"
+INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices."
+
+
+@pytest.mark.parametrize(
+    ("model", "admin_name", "field"),
+    [
+        (Benefit, "benefits_benefit", "organization"),
+        (Benefit, "benefits_benefit", "product"),
+        (Subscription, "benefits_subscription", "tenant"),
+        (Subscription, "benefits_subscription", "product"),
+        (ProductKey, "benefits_productkey", "benefit"),
+        (DirectoryUser, "accounts_directoryuser", "tenant"),
+        (Tenant, "accounts_tenant", "organization"),
+    ],
+)
+def test_a_forged_id_in_a_searchable_select_is_a_form_error(staff_client, model, admin_name, field):
+    instance = model.objects.order_by("pk").first()
+    address, data = change_form(staff_client, admin_name, instance.pk)
+    data[field] = [FORGED_ID]
+    response = staff_client.post(address, data)
+    assert response.status_code == 200
+    assert escape(INVALID_CHOICE) in response.content.decode()
