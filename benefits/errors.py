@@ -2,7 +2,7 @@
 
 ``benefits.licensing`` cannot import Django, so its errors carry English templates (marked for
 the catalogue) and parameters; this is where they are translated, and dates among the
-parameters written as the reader's language writes them.
+and numbers among the parameters written as the reader's language writes them.
 """
 
 from __future__ import annotations
@@ -23,4 +23,8 @@ def translated(error: LicensingError) -> str:
 
 
 def _written(value: object) -> object:
-    return formats.date_format(value) if isinstance(value, date) else value
+    if isinstance(value, date):
+        return formats.date_format(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return formats.number_format(value, force_grouping=True)  # 2,147,483,647
+    return value

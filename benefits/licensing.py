@@ -35,6 +35,8 @@ MAX_EXTENSION_KEY_SEATS_PER_SEAT = MAX_EXTENSION_MONTHS // TERM_MONTHS
 DAYS_PER_MONTH = 30
 EXPIRED_FOR_DAYS = 30
 DISABLED_UNTIL_DAYS = 120
+# The most licenses a subscription holds: what its column keeps on every database.
+MAX_SEATS = 2**31 - 1
 
 # Typed or pasted between groups: ASCII hyphen, Unicode hyphens and dashes, and any white space.
 _SEPARATORS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
@@ -67,6 +69,15 @@ INACTIVE_SUBSCRIPTION_MESSAGE = gettext_noop(
     "extended and licenses can't be added. Activate the key as a new subscription instead."
 )
 
+CALENDAR_LIMIT_MESSAGE = gettext_noop(
+    "The new end date would fall after the year 9999, the last the portal can keep: this "
+    "subscription's end date is likely a mistake. Ask the program's staff to correct it."
+)
+SEATS_LIMIT_MESSAGE = gettext_noop(
+    "The subscription would have more than %(limit)s licenses, the most one can hold: its "
+    "licenses are likely a mistake. Ask the program's staff to correct them."
+)
+
 
 class LicensingError(ValueError):
     """A refusal with translatable messages: ``messages`` holds (template, params) pairs and
@@ -90,6 +101,10 @@ class TermLimitError(LicensingError):
 
 class InactiveSubscriptionError(LicensingError):
     """Extend and Add need an Active subscription; this one has ended."""
+
+
+class CalendarLimitError(LicensingError):
+    """The end date or the licenses would go past what the portal keeps (year 9999, MAX_SEATS)."""
 
 
 class SubscriptionStatus(enum.Enum):
@@ -179,7 +194,8 @@ def add_months(start: date, months: Fraction | int) -> date:
     days could otherwise overshoot it: from 1 March 2000, 35 29/30 months (35 months, then 29
     days from 1 February 2003) would end on 2 March 2003, while a full 36 months ends on
     1 March 2003, so a key with fewer seats would give a later end date. Capping keeps the
-    result monotonic and within a day of the exact time.
+    result monotonic and within a day of the exact time. Raises CalendarLimitError past
+    31 December 9999.
     """
     _check_date(start)
     months = Fraction(months)
@@ -187,10 +203,16 @@ def add_months(start: date, months: Fraction | int) -> date:
         raise ValueError("months must not be negative")
     whole = math.floor(months)
     days = math.floor((months - whole) * DAYS_PER_MONTH + Fraction(1, 2))
-    anchor = start + relativedelta(months=whole)
+    try:
+        end = start + relativedelta(months=whole) + timedelta(days=days)
+    except (OverflowError, ValueError):  # past 31 December 9999
+        raise CalendarLimitError(CALENDAR_LIMIT_MESSAGE) from None
     if days == 0:
-        return anchor
-    return min(anchor + timedelta(days=days), start + relativedelta(months=whole + 1))
+        return end
+    try:
+        return min(end, start + relativedelta(months=whole + 1))
+    except (OverflowError, ValueError):  # the next whole month is past the calendar: no cap
+        return end
 
 
 def months_between(start: date, end: date) -> Fraction:
@@ -272,12 +294,15 @@ def add_licenses(*, active_seats: int, key_seats: int, end_date: date, today: da
     """Seats become A + C and the two terms are averaged so no time is added or lost:
     R = (A × B + C × 12) ÷ (A + C) months from today, B being the time left.
 
-    Raises InactiveSubscriptionError when the subscription has ended.
+    Raises InactiveSubscriptionError when the subscription has ended, CalendarLimitError past
+    MAX_SEATS.
     """
     _check_seats(active_seats=active_seats, key_seats=key_seats)
     _check_active(end_date=end_date, today=today)
     left = months_between(today, end_date)
     seats = active_seats + key_seats
+    if seats > MAX_SEATS:
+        raise CalendarLimitError(SEATS_LIMIT_MESSAGE, limit=MAX_SEATS)
     months = (active_seats * left + key_seats * TERM_MONTHS) / seats
     return Term(
         seats=seats,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -57,7 +57,9 @@ class Subscription(models.Model):
     product = models.ForeignKey(
         Product, on_delete=models.PROTECT, related_name="subscriptions", verbose_name=_("product")
     )
-    seats = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
+    seats = models.PositiveIntegerField(
+        _("seats"), validators=[MinValueValidator(1), MaxValueValidator(licensing.MAX_SEATS)]
+    )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from benefits import licensing
 from benefits.api.idempotency import KEY_REUSED
-from benefits.models import Activity, IdempotentRequest
+from benefits.models import Activity, IdempotentRequest, Subscription
 from benefits.services import redemption
 from common import ratelimit
 from tests.conftest import url
@@ -135,3 +138,25 @@ def test_keys_of_the_wrong_shape_are_refused_without_counting_as_guesses(contoso
         contoso_api, "api:redemption_preview", {"key": OFFICE_KEY, "action": "activate"}
     )
     assert accepted.status_code == 200, accepted.content
+
+
+@pytest.mark.parametrize(
+    ("action", "figures", "message"),
+    [
+        ("extend", {"end_date": date(9999, 12, 1)}, licensing.CALENDAR_LIMIT_MESSAGE),
+        (
+            "add",
+            {"seats": licensing.MAX_SEATS},
+            licensing.SEATS_LIMIT_MESSAGE % {"limit": "2,147,483,647"},
+        ),
+    ],
+)
+def test_a_subscription_at_the_edge_of_the_calendar_or_its_column_is_refused(
+    contoso_api, office_subscription, action, figures, message
+):
+    """As staff may set it: a redemption would go past what the portal keeps."""
+    Subscription.objects.filter(pk=office_subscription.pk).update(**figures)
+    body = {"key": OFFICE_KEY, "action": action, "subscription_id": office_subscription.pk}
+    response = post(contoso_api, "api:redemption_preview", body)
+    assert response.status_code == 422, response.content
+    assert message in response.json()["detail"]
