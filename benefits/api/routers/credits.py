@@ -14,6 +14,7 @@ from accounts import selectors as people
 from accounts.models import DirectoryUser, Scope
 from benefits import selectors
 from benefits.api.auth import ApiRequest, TokenAuth
+from benefits.api.fields import JsonInt
 from benefits.api.idempotency import IdempotencyKey, Outcome, idempotent
 from benefits.api.problems import WRITE_ERRORS
 from benefits.models import Activity
@@ -23,11 +24,11 @@ router = Router(tags=["Azure credit"])
 
 
 class HolderIn(Schema):
-    directory_user_id: int
+    directory_user_id: JsonInt
 
 
 class TransferIn(Schema):
-    to_directory_user_id: int
+    to_directory_user_id: JsonInt
 
 
 class HolderOut(Schema):

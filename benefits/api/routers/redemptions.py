@@ -17,6 +17,7 @@ from pydantic import Field
 
 from accounts.models import Scope
 from benefits.api.auth import ApiRequest, TokenAuth
+from benefits.api.fields import JsonInt
 from benefits.api.idempotency import IdempotencyKey, Outcome, idempotent
 from benefits.api.problems import WRITE_ERRORS, ApiProblem
 from benefits.models import Activity, ProductKey, Subscription
@@ -30,10 +31,10 @@ router = Router(tags=["Redemptions"])
 class RedemptionIn(Schema):
     key: str = Field(..., max_length=100, description="The product key, as received.")
     action: Action
-    tenant_id: int | None = Field(
+    tenant_id: JsonInt | None = Field(
         None, description="Activate: the tenant (the primary one when left out)."
     )
-    subscription_id: int | None = Field(
+    subscription_id: JsonInt | None = Field(
         None, description="Extend or Add licenses: the subscription."
     )
 
@@ -42,7 +43,7 @@ class RedeemIn(RedemptionIn):
     expected_end_date: date | None = Field(
         None, description="The end date the preview showed: refused (409) if it changed."
     )
-    expected_seats: int | None = Field(
+    expected_seats: JsonInt | None = Field(
         None, description="The licenses the preview showed: refused (409) if they changed."
     )
 

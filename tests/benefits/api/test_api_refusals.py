@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django import forms
 from django.conf import settings
 from django.utils import translation
 
@@ -155,3 +156,26 @@ def test_a_number_where_text_is_expected_is_told_to_send_text(contoso_api):
     response = post(contoso_api, "api:redemption_preview", {"key": 12345, "action": "activate"})
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "key", "message": str(TEXT_EXPECTED)}]
+
+
+@pytest.mark.parametrize("sent", [True, "1", 1.0])
+def test_an_id_that_is_not_a_json_number_is_refused(contoso_api, monthly_credit, sent):
+    """``true`` is not directory user 1 (nor is "1"): nothing is assigned."""
+    response = post(
+        contoso_api,
+        "api:holder_assign",
+        {"directory_user_id": sent},
+        monthly_credit.pk,
+        **{"Idempotency-Key": "k"},
+    )
+    assert response.status_code == 422, response.content
+    whole_number = str(forms.IntegerField.default_error_messages["invalid"])
+    assert response.json()["errors"] == [{"field": "directory_user_id", "message": whole_number}]
+    assert not monthly_credit.assignments.exists()
+
+
+def test_a_subscription_id_that_is_not_a_json_number_is_refused(contoso_api):
+    body = {"key": OFFICE_KEY, "action": "extend", "subscription_id": True}
+    response = post(contoso_api, "api:redemption_preview", body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "subscription_id"
