@@ -2,14 +2,15 @@
 its page accepts, and a refused value is told with the page's message, in the reader's
 language (pydantic's messages exist in English only)."""
 
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any, TypeVar, cast
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from pydantic import Field
 
 from benefits.api.cursor import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
-from benefits.api.problems import INVALID, ApiProblem
+from benefits.api.problems import CHOICE_EXPECTED, INVALID, ApiProblem
 
 F = TypeVar("F", bound=forms.Form)
 
@@ -34,8 +35,21 @@ def form_valid(form: F) -> F:
     if form.is_valid():
         return form
     errors = [
-        {"field": "query" if name == NON_FIELD_ERRORS else name, "message": str(message)}
-        for name, messages in form.errors.items()
-        for message in messages
+        {"field": "query" if name == NON_FIELD_ERRORS else name, "message": message}
+        for name, refusals in form.errors.as_data().items()
+        for refusal in refusals
+        for message in _messages(form.fields.get(name), refusal)
     ]
     raise ApiProblem(422, str(INVALID), errors=errors)
+
+
+def _messages(field: forms.Field | None, refusal: ValidationError) -> list[str]:
+    """The page's messages, but a value outside a fixed list is told the list (the page's
+    message names the value sent instead, which a program already has)."""
+    fixed = isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField)
+    if fixed and refusal.code == "invalid_choice":
+        # A fixed list's choices are (value, label) pairs, normalized so by the field.
+        choices = cast(Iterable[tuple[object, object]], getattr(field, "choices", []))
+        expected = ", ".join(f"'{value}'" for value, _label in choices if value != "")
+        return [str(CHOICE_EXPECTED % {"expected": expected})]
+    return [str(message) for message in refusal.messages]

@@ -7,7 +7,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django import forms
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -17,7 +16,7 @@ from hypothesis import strategies as st
 from accounts.models import Scope
 from benefits import selectors
 from benefits.api.cursor import CURSOR_INVALID, CURSOR_OTHER_ORDER
-from benefits.api.problems import INVALID
+from benefits.api.problems import CHOICE_EXPECTED, INVALID
 from benefits.forms import BenefitListForm
 from benefits.models import Benefit, BenefitType, Offer, Product
 from benefits.services import credits
@@ -121,19 +120,18 @@ def test_a_value_the_list_page_does_not_know_is_refused_naming_it(contoso_api, p
     assert [error["field"] for error in body["errors"]] == [field]
 
 
-def test_a_refused_filter_is_told_in_french(contoso_api):
+def test_a_refused_filter_is_told_in_french_with_the_values_it_takes(contoso_api):
     response = contoso_api.get(
         url("api:benefits_list", query={"offer": "platinum"}), headers={"Accept-Language": "fr"}
     )
     assert response.status_code == 422
+    values = ", ".join(f"'{value}'" for value in Offer.values)
     with translation.override("fr"):
-        expected = forms.ChoiceField.default_error_messages["invalid_choice"] % {
-            "value": "platinum"
-        }
+        expected = CHOICE_EXPECTED % {"expected": values}
         assert response.json()["detail"] == str(INVALID)
         assert response.json()["title"] == "Requête refusée"
     assert response.json()["errors"] == [{"field": "offer", "message": str(expected)}]
-    assert "Sélectionnez" in str(expected)
+    assert str(expected).startswith("Choisissez")
 
 
 def test_a_page_holds_at_most_a_hundred(contoso_api):
