@@ -6,6 +6,7 @@ import pytest
 from django.utils.html import escape
 
 from accounts.models import DirectoryUser, Tenant
+from accounts.models.organizations import TENANT_DOMAIN
 from benefits.models import Benefit, ProductKey, Subscription
 from tests.admin_forms import change_form
 
@@ -35,3 +36,14 @@ def test_a_forged_id_in_a_searchable_select_is_a_form_error(staff_client, model,
     response = staff_client.post(address, data)
     assert response.status_code == 200
     assert escape(INVALID_CHOICE) in response.content.decode()
+
+
+@pytest.mark.parametrize("domain", ["x..y", "-contoso.com", "contoso", "exämple.com", "a b.com"])
+def test_a_tenant_domain_azure_ad_would_never_show_is_refused(staff_client, domain):
+    tenant = Tenant.objects.order_by("pk").first()
+    address, data = change_form(staff_client, "accounts_tenant", tenant.pk)
+    data["primary_domain"] = [domain]
+    response = staff_client.post(address, data)
+    assert response.status_code == 200
+    assert escape(str(TENANT_DOMAIN)) in response.content.decode()
+    assert Tenant.objects.get(pk=tenant.pk).primary_domain != domain

@@ -6,7 +6,7 @@ import uuid
 
 from babel.numbers import list_currencies
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import DomainNameValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.deconstruct import deconstructible
@@ -111,6 +111,11 @@ TENANT_HOLDERS_STAY = _(
     "the credit's details)."
 )
 
+TENANT_DOMAIN = _(
+    "Enter the tenant's primary domain as Azure AD shows it, such as contoso.onmicrosoft.com: "
+    "letters, digits and hyphens, with a dot between the parts."
+)
+
 
 class Tenant(models.Model):
     """An Azure AD tenant of an organization. At most one per organization is primary (the
@@ -123,7 +128,12 @@ class Tenant(models.Model):
         verbose_name=_("organization"),
     )
     display_name = models.CharField(_("display name"), max_length=200)
-    primary_domain = models.CharField(_("primary domain"), max_length=253, unique=True)
+    primary_domain = models.CharField(
+        _("primary domain"),
+        max_length=253,
+        unique=True,
+        validators=[DomainNameValidator(accept_idna=False, message=TENANT_DOMAIN)],
+    )
     tenant_id = models.UUIDField(_("tenant ID"), unique=True, default=uuid.uuid4)
     is_primary = models.BooleanField(_("primary"), default=False)
 
