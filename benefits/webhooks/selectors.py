@@ -3,8 +3,9 @@ organization (another organization's endpoint is 404)."""
 
 from __future__ import annotations
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Organization
@@ -29,7 +30,8 @@ def delivery_get(*, endpoint: WebhookEndpoint, delivery_id: int) -> WebhookDeliv
 
 
 def delivery_page(*, endpoint: WebhookEndpoint, number: int) -> Page:
-    """One page of the endpoint's deliveries, newest first, each with its activity's kind."""
+    """One page of the endpoint's deliveries, newest first, each with its activity's kind;
+    Http404 for a page past the last, as every paged list of the portal answers."""
     deliveries = (
         WebhookDelivery.objects.filter(endpoint=endpoint)
         .select_related("activity")
@@ -49,4 +51,7 @@ def delivery_page(*, endpoint: WebhookEndpoint, number: int) -> Page:
         )
         .order_by("-created_at", "-pk")
     )
-    return Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(number)
+    try:
+        return Paginator(deliveries, DELIVERIES_PER_PAGE).page(number)
+    except EmptyPage:
+        raise Http404("No such page") from None

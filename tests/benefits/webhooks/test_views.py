@@ -154,6 +154,7 @@ def test_the_delivery_log_is_paged_and_a_delivery_can_be_resent(
     oldest = WebhookDelivery.objects.order_by("created_at", "pk").first()
     assert oldest is not None
     assert oldest.message_id in text(second)
+    assert partner_client.get(detail, {"page": 3}).status_code == 404  # past the last
 
     with django_capture_on_commit_callbacks(execute=False):
         response = partner_client.post(url("team:webhook_resend", endpoint.pk, oldest.pk))
