@@ -38,11 +38,7 @@ def benefit_save_by_staff(*, benefit: Benefit, actor: User) -> Benefit:
         stored = locked[0]
         benefit.clean()
     benefit.save()
-    moved = stored is not None and (stored.organization_id, stored.product_id) != (
-        benefit.organization_id,
-        benefit.product_id,
-    )
-    if stored is not None and not moved:
+    if _changed_in_place(stored, benefit, "organization_id", "product_id"):
         _record_change(
             kind=Activity.Kind.BENEFIT_CHANGED,
             actor=actor,
@@ -81,11 +77,7 @@ def subscription_save_by_staff(
         subscription.clean()  # what the log names keeps its tenant and product
     subscription.save()
     tenant = subscription.tenant
-    moved = stored is not None and (stored.tenant_id, stored.product_id) != (
-        subscription.tenant_id,
-        subscription.product_id,
-    )
-    if stored is not None and not moved:
+    if _changed_in_place(stored, subscription, "tenant_id", "product_id"):
         _record_change(
             kind=Activity.Kind.SUBSCRIPTION_CHANGED,
             actor=actor,
@@ -125,6 +117,13 @@ def subscription_figures(subscription: Subscription) -> dict:
         "start": subscription.start_date.isoformat(),
         "end": subscription.end_date.isoformat(),
     }
+
+
+def _changed_in_place(stored, saved, *where: str) -> bool:
+    """Whether a stored row was saved where it was (``where``: the fields that place it)."""
+    if stored is None:
+        return False
+    return all(getattr(stored, field) == getattr(saved, field) for field in where)
 
 
 def _record_change(
