@@ -40,7 +40,7 @@ def test_a_forged_id_in_a_searchable_select_is_a_form_error(staff_client, model,
 
 @pytest.mark.parametrize("domain", ["x..y", "-contoso.com", "contoso", "exämple.com", "a b.com"])
 def test_a_tenant_domain_azure_ad_would_never_show_is_refused(staff_client, domain):
-    tenant = Tenant.objects.order_by("pk").first()
+    tenant = Tenant.objects.order_by("pk")[0]
     address, data = change_form(staff_client, "accounts_tenant", tenant.pk)
     data["primary_domain"] = [domain]
     response = staff_client.post(address, data)
