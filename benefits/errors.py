@@ -1,8 +1,8 @@
 """Licensing refusals in the reader's language.
 
 ``benefits.licensing`` cannot import Django, so its errors carry English templates (marked for
-the catalogue) and parameters; this is where they are translated, and dates among the
-and numbers among the parameters written as the reader's language writes them.
+the catalogue) and parameters; this is where they are translated, with the dates and numbers
+among their parameters written as the reader's language writes them.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from benefits.api.auth import TokenAuth, TokenRateThrottle
+from benefits.api.body import ObjectBodyParser
 from benefits.api.problems import problems_documented, problems_install
 from benefits.api.routers import activity, benefits, credits, directory, redemptions, subscriptions
 
@@ -66,6 +67,7 @@ api = PortalApi(
     description=DESCRIPTION,
     urls_namespace="api",
     throttle=TokenRateThrottle(),
+    parser=ObjectBodyParser(),
     docs=Swagger(settings={"persistAuthorization": False, "tryItOutEnabled": False}),
 )
 problems_install(api)

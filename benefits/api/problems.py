@@ -25,6 +25,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as RequestInvalid
 
+from benefits.api.body import BodyRefused
+
 CONTENT_TYPE = "application/problem+json"
 TYPE_BASE = "/api/v1/problems/"
 
@@ -255,8 +257,11 @@ def problems_install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        # ninja's only 400 is a body it can't parse, told in English only.
-        detail = BODY_UNREADABLE if exc.status_code == 400 else str(exc)
+        # ninja's only 400 is a body its parser refused, told in English only.
+        detail: str | Promise = str(exc)
+        if exc.status_code == 400:
+            refused = exc.__cause__
+            detail = refused.detail if isinstance(refused, BodyRefused) else BODY_UNREADABLE
         return problem_response(api, request, exc.status_code, detail)
 
     @api.exception_handler(Exception)

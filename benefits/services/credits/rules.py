@@ -42,10 +42,12 @@ MONTHLY_NOT_TRANSFERABLE = _(
     "Monthly credit isn't transferred: remove the holder, then assign someone else."
 )
 TRANSFER_TO_HOLDER = _("%(name)s already holds this credit; choose someone else.")
-NOT_A_HOLDER = _("This person no longer holds this credit; the list has been refreshed.")
+NOT_A_HOLDER = _(
+    "This person no longer holds this credit: someone removed or transferred it meanwhile."
+)
 GONE = _("This credit no longer exists.")
 PERSON_GONE = _(
-    "This person is no longer in your organization's tenants; the list has been refreshed."
+    "This person is no longer in your organization's tenants: nothing was changed for them."
 )
 
 
