@@ -27,6 +27,7 @@ from accounts.team import invitation_by_token, invitee_address_checked, roles_ch
 from benefits.models import Activity
 from benefits.services.activity import activity_record
 from common.pagecache import pages_changed
+from common.text import as_sent
 
 GLOBAL_ADMIN = Role.GLOBAL_ADMIN.value
 
@@ -88,7 +89,7 @@ def language_checked(language: str) -> str:
         raise ValidationError(
             UNKNOWN_LANGUAGE,
             code="unknown_language",
-            params={"language": language, "languages": ", ".join(codes)},
+            params={"language": as_sent(language), "languages": ", ".join(codes)},
         )
     return language
 

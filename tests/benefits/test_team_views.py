@@ -100,6 +100,19 @@ def test_an_unknown_role_posted_is_named(partner_client, admin_user):
     assert "Unknown roles: root." in response.content.decode()
 
 
+def test_an_unknown_role_is_named_visibly_and_briefly(partner_client, admin_user):
+    """A NUL would vanish from the message, and a role of 5,000 characters fill the page."""
+    member = UserFactory.create(organization=admin_user.organization, roles=[BILLING])
+    response = partner_client.post(
+        url("team:member_roles", member.pk),
+        {f"member-{member.pk}-roles": ["ro\x00ot", "y" * 5000]},
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Unknown roles: roU+0000ot, " + "y" * 40 + "…." in content
+    assert "y" * 41 not in content
+
+
 def test_a_refusal_shows_in_the_row(client, admin_user):
     user_admin = UserFactory.create(organization=admin_user.organization, roles=[UA])
     client.force_login(user_admin)
