@@ -241,9 +241,9 @@ def _touch(token: ApiToken, now: datetime) -> None:
 
 def token_authenticate(raw: str) -> ApiToken | None:
     """The token ``raw`` names, with its account and organization loaded (one query), when
-    it opens the API now: not revoked, not expired, its account active, in an organization
-    and holding a benefits role. Else None — for anything malformed too; it never raises.
-    Records the use (see ``_touch``)."""
+    it works now: not revoked, not expired, its account active and in an organization. Else
+    None — for anything malformed too; it never raises. Records the use (see ``_touch``).
+    What the token may do — its scopes, its account's roles — is the caller's to check."""
     parsed = _parse(raw)
     if parsed is None:
         return None
@@ -259,7 +259,7 @@ def token_authenticate(raw: str) -> ApiToken | None:
     account = token.account
     if token.revoked_at is not None or token.is_expired(now):
         return None
-    if not account.is_active or account.organization is None or not account.has_benefits_access:
+    if not account.is_active or account.organization is None:
         return None
     _touch(token, now)
     return token

@@ -81,6 +81,8 @@ def query_params(query: BenefitListQuery) -> dict[str, str]:
 
 # The activity log's date range: a date as the reader types it (%(example)s), then as ISO.
 INVALID_DATE = _("Enter a date such as %(example)s or %(iso)s.")
+# A program's dates are ISO whatever its Accept-Language (the API).
+ISO_DATE_EXPECTED = _("Enter the date as YYYY-MM-DD, such as %(iso)s.")
 RANGE_REVERSED = _(
     "“To” is before “From” (%(start)s): choose a “To” date on or after it, or an earlier "
     "“From” date."
@@ -112,7 +114,9 @@ class ActivityFilterForm(BootstrapFormMixin, forms.Form):
         label=_("Benefit"), required=False, widget=LongSelect(attrs={"class": "form-select"})
     )
 
-    def __init__(self, *args, organization, **kwargs) -> None:
+    def __init__(self, *args, organization, iso_dates: bool = False, **kwargs) -> None:
+        """``iso_dates``: the range only as YYYY-MM-DD (the API), so that the same query
+        means the same days in every language."""
         super().__init__(*args, **kwargs)
         self.organization = organization
         # Read only when the select is rendered (the page caches it), not to validate.
@@ -123,11 +127,15 @@ class ActivityFilterForm(BootstrapFormMixin, forms.Form):
         # "from" is a Python keyword: the fields are added under the names the address uses.
         # Typed in the reader's language (DATE_INPUT_FORMATS of the active language: English
         # 11/30/2026, French 30/11/2026) or as ISO, which <input type="date"> sends.
+        invalid = invalid_date_message()
+        if iso_dates:
+            invalid = str(ISO_DATE_EXPECTED) % {"iso": timezone.localdate().isoformat()}
         for name, label in (("from", _("From")), ("to", _("To"))):
             self.fields[name] = forms.DateField(
                 label=label,
                 required=False,
-                error_messages={"invalid": invalid_date_message()},
+                input_formats=["%Y-%m-%d"] if iso_dates else None,
+                error_messages={"invalid": invalid},
                 widget=forms.DateInput(
                     format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}
                 ),

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import language
-from benefits.api.api import api
+from benefits.api.api import api_urls
 from benefits.views import activity, products
 
 admin.site.site_header = _("Partner Benefits administration")
@@ -19,7 +19,7 @@ urlpatterns = [
     path("products/", products.products, name="products"),
     path("team/", include("benefits.team_urls")),
     # The REST API (SPEC 11): /api/v1/openapi.json, /api/v1/docs.
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls()),
     path("", include("benefits.notifications.urls")),
     path("", include("accounts.urls")),
 ]

@@ -6,8 +6,13 @@ by Swagger UI from django-ninja's own static files (no CDN) under the portal's o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, re_path
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.openapi.schema import OpenAPISchema
@@ -15,7 +20,7 @@ from ninja.operation import Operation
 
 from benefits.api.auth import TokenAuth, TokenRateThrottle
 from benefits.api.body import ObjectBodyParser
-from benefits.api.problems import problems_documented, problems_install
+from benefits.api.problems import problem_response, problems_documented, problems_install
 from benefits.api.routers import activity, benefits, credits, directory, redemptions, subscriptions
 
 DESCRIPTION = """Everything a partner admin does in the benefits area, from their own scripts.
@@ -77,3 +82,46 @@ api.add_router("/", redemptions.router)
 api.add_router("/", benefits.router)
 api.add_router("/", subscriptions.router)
 api.add_router("/", activity.router)
+
+
+NO_SUCH_ADDRESS = _(
+    "No operation has this address. The API's addresses are listed at /api/v1/docs; none of "
+    "them ends with a slash."
+)
+METHOD_NOT_TAKEN = _("This address doesn't take %(method)s. It takes: %(allowed)s.")
+
+
+def api_urls() -> tuple[list, str, str]:
+    """The API's addresses, for ``path("api/v1/", ...)``: ninja's, where a method an address
+    doesn't take is a problem (405) rather than ninja's plain text, and after them any other
+    address under /api/v1/, a problem too (404) rather than the portal's HTML page."""
+    patterns, app_name, namespace = api.urls
+    told = [
+        URLPattern(item.pattern, _view_of(item), item.default_args, item.name)
+        if isinstance(item, URLPattern)
+        else item
+        for item in patterns
+    ]
+    return [*told, re_path(r"^", _no_such_address)], app_name, namespace
+
+
+def _view_of(pattern: URLPattern) -> Callable[..., HttpResponse]:
+    # ninja's root (/api/v1/ itself, named for reverse()) answers an HTML 404 without debug.
+    return _no_such_address if pattern.name == "api-root" else _methods_told(pattern.callback)
+
+
+def _methods_told(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def told(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        allowed = response["Allow"]
+        detail = METHOD_NOT_TAKEN % {"method": request.method, "allowed": allowed}
+        return problem_response(api, request, 405, detail, headers={"Allow": allowed})
+
+    return told
+
+
+def _no_such_address(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    return problem_response(api, request, 404, NO_SUCH_ADDRESS)

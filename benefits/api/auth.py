@@ -2,9 +2,11 @@
 
 ``TokenAuth`` resolves ``Authorization: Bearer <token>`` to the token's account
 (accounts.api_tokens.token_authenticate checks it: hash, expiry, revocation, an active account
-with a benefits role). Past it, ``request.auth`` is the token and ``request.organization`` its
-account's organization, and every object is fetched through that organization, as on the
-screens: another organization's objects are 404.
+in an organization), then what the token may do: its account's benefits role, as the screens
+check it, and the operation's scope (SPEC 11: 403 for a missing scope or role). Past it,
+``request.auth`` is the token and ``request.organization`` its account's organization, and
+every object is fetched through that organization, as on the screens: another organization's
+objects are 404.
 """
 
 from __future__ import annotations
@@ -21,12 +23,17 @@ from ninja.throttling import BaseThrottle
 
 from accounts.api_tokens import token_authenticate
 from accounts.models import ApiToken, Organization, User
+from accounts.permissions import benefits_role_names
 from benefits.api.problems import ApiProblem
 from common import ratelimit
 from common.redis_cache import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
 
+NO_BENEFITS_ROLE = _(
+    "This token's account has none of the roles that open the benefits area: %(roles)s. Ask "
+    "your organization's global admin to give it one of them."
+)
 MISSING_SCOPE = _(
     "This token lacks the '%(scope)s' scope. Create a token with it on the Team page, under "
     "API tokens."
@@ -44,7 +51,8 @@ class ApiRequest(HttpRequest):
 class TokenAuth(HttpBearer):
     """Bearer tokens of accounts with a benefits role (SPEC 11), holding ``scope``: each
     operation names the scope it needs (``auth=TokenAuth(Scope.CREDITS)``). No token, or one
-    that doesn't work: 401; a working token without the scope: 403."""
+    that doesn't work: 401; a working token whose account lacks a benefits role, or which lacks
+    the scope: 403."""
 
     def __init__(self, scope: str) -> None:
         super().__init__()
@@ -54,6 +62,9 @@ class TokenAuth(HttpBearer):
         found = token_authenticate(token)
         if found is None:
             return None
+        if not found.account.has_benefits_access:
+            roles = ", ".join(benefits_role_names())
+            raise ApiProblem(403, NO_BENEFITS_ROLE % {"roles": roles})
         if self.scope not in found.scopes:
             raise ApiProblem(403, MISSING_SCOPE % {"scope": self.scope})
         account = found.account

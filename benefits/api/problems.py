@@ -10,22 +10,21 @@ caller: a used key, a full credit, a changed subscription) or 422 (the request c
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import math
 from typing import Any
 
-from django import forms
 from django.conf import settings
-from django.core import validators
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as RequestInvalid
 
 from benefits.api.body import BodyRefused
+from benefits.api.field_errors import request_errors
 
 CONTENT_TYPE = "application/problem+json"
 TYPE_BASE = "/api/v1/problems/"
@@ -42,6 +41,7 @@ UNAVAILABLE_CODES = frozenset({"not_saved"})
 
 TITLES = {
     400: _("Bad request"),
+    413: _("Request too large"),
     401: _("Not signed in"),
     403: _("Not allowed"),
     404: _("Not found"),
@@ -54,6 +54,7 @@ TITLES = {
 }
 SLUGS = {
     400: "bad-request",
+    413: "too-large",
     401: "unauthorized",
     403: "forbidden",
     404: "not-found",
@@ -71,17 +72,12 @@ NO_TOKEN = _(
 )
 NOT_FOUND = _("Nothing with this id exists in your organization.")
 INVALID = _("Some fields are missing or invalid; see errors.")
+BODY_TOO_LARGE = _(
+    "The request body is larger than %(limit)s, far more than any request of this API needs. "
+    "Send only the fields the schema lists."
+)
 BODY_UNREADABLE = _(
     "The request body is not JSON. Send a JSON object, with Content-Type: application/json."
-)
-IDEMPOTENCY_KEY_INVALID = _("Use 1 to 64 printable ASCII characters, without spaces: a UUID, say.")
-CHOICE_EXPECTED = _("Choose one of: %(expected)s.")
-TEXT_EXPECTED = _("Enter text: a JSON string, in quotes.")
-TEXT_TOO_SHORT = ngettext_lazy(
-    "Enter at least %(limit)d character.", "Enter at least %(limit)d characters.", "limit"
-)
-TEXT_TOO_LONG = ngettext_lazy(
-    "Enter at most %(limit)d character.", "Enter at most %(limit)d characters.", "limit"
 )
 TOO_MANY = _("More than %(limit)d requests a minute with this token. Try again in %(seconds)d s.")
 SERVER_ERROR = _("The portal couldn't handle this request. Nothing was changed. Try again later.")
@@ -171,57 +167,6 @@ def refusal_detail(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
 
 
-def _request_errors(raw: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
-    """pydantic's errors as field names (the last part of the location) and messages."""
-    fields = []
-    for item in raw:
-        location = [
-            str(part)
-            for part in item.get("loc", ())
-            if part not in {"body", "payload", "query", "header", "path"}
-        ]
-        fields.append({"field": ".".join(location[-2:]) or "body", "message": _message(item)})
-    return fields
-
-
-def _message(item: dict[str, Any]) -> str:
-    """A pydantic error in the words of Django's own forms and validators, which speak the
-    reader's language (pydantic's messages exist in English only)."""
-    kind, context = item.get("type", ""), item.get("ctx") or {}
-    field = str(item.get("loc", ("",))[-1])
-    if kind == "string_pattern_mismatch" and field == "Idempotency-Key":  # its only pattern
-        return str(IDEMPOTENCY_KEY_INVALID)
-    if kind == "string_type":
-        return str(TEXT_EXPECTED)
-    if kind == "missing":
-        return str(forms.Field.default_error_messages["required"])
-    if kind.startswith("int_"):
-        return str(forms.IntegerField.default_error_messages["invalid"])
-    if kind.startswith("date"):
-        return str(forms.DateField.default_error_messages["invalid"])
-    # ninja leaves out the value given, so these say what is expected only (Django's own
-    # messages name the value sent).
-    if kind in {"enum", "literal_error"}:
-        # pydantic lists the values as "'a', 'b' or 'c'": its English "or" becomes a comma.
-        expected = str(context.get("expected", "")).replace(" or ", ", ")
-        return str(CHOICE_EXPECTED % {"expected": expected})
-    if kind == "string_too_long":
-        limit = context.get("max_length", 0)
-        return str(TEXT_TOO_LONG % {"limit": limit})
-    if kind == "string_too_short":
-        limit = context.get("min_length", 0)
-        return str(TEXT_TOO_SHORT % {"limit": limit})
-    if kind in {"less_than_equal", "less_than"}:
-        return str(validators.MaxValueValidator.message) % {
-            "limit_value": context.get("le", context.get("lt"))
-        }
-    if kind in {"greater_than_equal", "greater_than"}:
-        return str(validators.MinValueValidator.message) % {
-            "limit_value": context.get("ge", context.get("gt"))
-        }
-    return str(validators.RegexValidator.message)
-
-
 def problems_install(api: NinjaAPI) -> None:
     """Every error the API can raise answers as a problem."""
 
@@ -243,7 +188,7 @@ def problems_install(api: NinjaAPI) -> None:
 
     @api.exception_handler(RequestInvalid)
     def request_invalid(request: HttpRequest, exc: RequestInvalid) -> HttpResponse:
-        return problem_response(api, request, 422, INVALID, errors=_request_errors(exc.errors))
+        return problem_response(api, request, 422, INVALID, errors=request_errors(exc.errors))
 
     @api.exception_handler(ValidationError)
     def refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
@@ -251,9 +196,16 @@ def problems_install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Throttled)
     def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
-        seconds = max(1, int(exc.wait or 1))
+        # Rounded up, as ninja rounds the Retry-After it sets over this one.
+        seconds = max(1, math.ceil(exc.wait or 1))
         detail = TOO_MANY % {"limit": settings.API_REQUESTS_PER_MINUTE, "seconds": seconds}
         return problem_response(api, request, 429, detail, headers={"Retry-After": str(seconds)})
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        # Raised by Django on reading the body, before ninja's parser is asked.
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return problem_response(api, request, 413, BODY_TOO_LARGE % {"limit": limit})
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
@@ -282,11 +234,15 @@ def problems_documented(schema: dict[str, Any]) -> None:
     for operations in schema["paths"].values():
         for operation in operations.values():
             responses = operation.get("responses", {})
-            if "requestBody" in operation and "400" not in responses:
-                responses["400"] = {
-                    "description": "Bad Request",
-                    "content": {"application/json": {"schema": {"$ref": problem_ref}}},
-                }
+            if "requestBody" in operation:
+                for status, description in (("400", "Bad Request"), ("413", "Content Too Large")):
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": {"$ref": problem_ref}}},
+                        },
+                    )
             for status, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
                 body = content.get("application/json", {})

@@ -10,7 +10,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from pydantic import Field
 
 from benefits.api.cursor import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
-from benefits.api.problems import CHOICE_EXPECTED, INVALID, ApiProblem
+from benefits.api.field_errors import CHOICE_EXPECTED
+from benefits.api.problems import INVALID, ApiProblem
 
 F = TypeVar("F", bound=forms.Form)
 

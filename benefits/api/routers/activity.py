@@ -33,7 +33,7 @@ class ActivityParams(Schema):
         alias="from",
         description="The first day (YYYY-MM-DD, a day of the portal's time zone), included.",
     )
-    date_to: str = Field("", alias="to", description="The last day, included.")
+    date_to: str = Field("", alias="to", description="The last day (YYYY-MM-DD), included.")
     cursor: str | None = CURSOR
     page_size: int = PAGE_SIZE
 
@@ -71,6 +71,7 @@ def activity_list(request: ApiRequest, params: Query[ActivityParams]) -> dict:
     form = ActivityFilterForm(
         params.dict(by_alias=True, exclude={"cursor", "page_size"}),
         organization=request.organization,
+        iso_dates=True,
     )
     filters = form_valid(form).filters()
     page = keyset_page(

@@ -14,7 +14,7 @@ from accounts import selectors as people
 from accounts.models import DirectoryUser, Scope
 from benefits import selectors
 from benefits.api.auth import ApiRequest, TokenAuth
-from benefits.api.fields import JsonInt
+from benefits.api.fields import BodyIn, JsonInt
 from benefits.api.idempotency import IdempotencyKey, Outcome, idempotent
 from benefits.api.problems import WRITE_ERRORS
 from benefits.models import Activity
@@ -23,11 +23,11 @@ from benefits.services import credits
 router = Router(tags=["Azure credit"])
 
 
-class HolderIn(Schema):
+class HolderIn(BodyIn):
     directory_user_id: JsonInt
 
 
-class TransferIn(Schema):
+class TransferIn(BodyIn):
     to_directory_user_id: JsonInt
 
 

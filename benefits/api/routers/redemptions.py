@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import cast
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
 from ninja import Router, Schema, Status
@@ -17,18 +18,24 @@ from pydantic import Field
 
 from accounts.models import Scope
 from benefits.api.auth import ApiRequest, TokenAuth
-from benefits.api.fields import JsonInt
+from benefits.api.fields import BodyIn, JsonInt
 from benefits.api.idempotency import IdempotencyKey, Outcome, idempotent
 from benefits.api.problems import WRITE_ERRORS, ApiProblem
 from benefits.models import Activity, ProductKey, Subscription
 from benefits.services import redemption
-from benefits.services.redemption import Action, Preview
+from benefits.services.redemption import SUBSCRIPTION_CHANGED, Action, Preview
 from common import ratelimit
 
 router = Router(tags=["Redemptions"])
 
+NEW_FIGURES = _(
+    "The new subscription would now get other figures than expected_end_date and "
+    "expected_seats say (a day may have passed since the preview). Nothing was redeemed: "
+    "preview again and send the new figures."
+)
 
-class RedemptionIn(Schema):
+
+class RedemptionIn(BodyIn):
     key: str = Field(..., max_length=100, description="The product key, as received.")
     action: Action
     tenant_id: JsonInt | None = Field(
@@ -44,7 +51,7 @@ class RedeemIn(RedemptionIn):
         None, description="The end date the preview showed: refused (409) if it changed."
     )
     expected_seats: JsonInt | None = Field(
-        None, description="The licenses the preview showed: refused (409) if they changed."
+        None, ge=1, description="The licenses the preview showed: refused (409) if they changed."
     )
 
 
@@ -112,7 +119,9 @@ def redemption_create(
         expected = (payload.expected_end_date, payload.expected_seats)
         shown = (preview.term.end_date, preview.term.seats)
         if any(want is not None and want != got for want, got in zip(expected, shown, strict=True)):
-            raise redemption.SubscriptionChanged(redemption.SUBSCRIPTION_CHANGED, code="changed")
+            # A new subscription has no "subscription changed": the day turned since the preview.
+            message = NEW_FIGURES if preview.action == Action.ACTIVATE else SUBSCRIPTION_CHANGED
+            raise redemption.SubscriptionChanged(message, code="changed")
         record = redemption.key_redeem(
             organization=request.organization,
             key=preview.key,

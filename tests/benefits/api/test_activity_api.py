@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import Scope
 from benefits import selectors
 from benefits.api.problems import INVALID
-from benefits.forms import invalid_date_message
 from benefits.models import Activity
 from benefits.webhooks.payload import activity_data
 from tests.benefits.api.conftest import bearer
@@ -150,19 +149,6 @@ def test_another_organizations_benefit_is_refused(contoso_api, fabrikam):
     response = contoso_api.get(url("api:activity_list", query={"benefit": theirs.pk}))
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "benefit"
-
-
-def test_a_wrong_date_is_told_in_french(contoso_api):
-    response = contoso_api.get(
-        url("api:activity_list", query={"from": "demain"}), headers={"Accept-Language": "fr"}
-    )
-    assert response.status_code == 422
-    with translation.override("fr"):
-        expected = invalid_date_message()
-    [error] = response.json()["errors"]
-    assert error == {"field": "from", "message": expected}
-    with translation.override("en"):
-        assert expected != invalid_date_message()  # the message was translated
 
 
 def test_the_log_needs_the_read_scope(client, contoso_admin):

@@ -1,7 +1,7 @@
 """Every API operation against every kind of caller: the scope it needs (without it, 403), the
-four benefits roles (each passes), a token that stopped working (no token, a wrong one, a
-revoked or expired one, an account deactivated or without its benefits role: 401), and another
-organization's ids (404, never 403 or 200) or data (never listed).
+four benefits roles (each passes; an account that lost them: 403), a token that stopped working
+(no token, a wrong one, a revoked or expired one, an account deactivated or gone from its
+organization: 401), and another organization's ids (404, never 403 or 200) or data (never listed).
 
 The operations are read from the OpenAPI document: one that this matrix doesn't cover fails
 ``test_every_operation_is_in_the_matrix``.
@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from accounts.api_tokens import api_token_create
 from accounts.models import ApiToken, Role, User
+from accounts.permissions import benefits_role_names
+from benefits.api.auth import NO_BENEFITS_ROLE
 from benefits.models import ProductKey, Subscription
 from tests.accounts.factories import UserFactory
 from tests.benefits.api.access_matrix import (
@@ -92,6 +94,20 @@ def test_each_benefits_role_passes(client, worlds, settings, name):
         assert response.status_code not in {401, 403}, (role, response.content)
 
 
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_an_account_that_lost_its_benefits_roles_is_403_naming_them(client, worlds, name):
+    """SPEC 11: 403 for a missing role, as the screens answer it, and what to do about it."""
+    entry = MATRIX[name]
+    account = UserFactory.create(organization=worlds[0].organization, roles=[Role.GLOBAL_ADMIN])
+    headers = bearer(account, SCOPE_CODES)
+    User.objects.filter(pk=account.pk).update(roles=[Role.BILLING_ADMIN.value])
+    response = call(client, name, entry.own(worlds[0]), headers)
+    assert response.status_code == 403, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    roles = ", ".join(benefits_role_names())
+    assert response.json()["detail"] == NO_BENEFITS_ROLE % {"roles": roles}
+
+
 def test_an_account_without_a_benefits_role_gets_no_token(worlds):
     billing = User.objects.get(email="billing@contoso.example")
     assert not billing.has_benefits_access
@@ -129,12 +145,6 @@ def _expired(account: User) -> dict[str, str]:
     return headers
 
 
-def _roles_removed(account: User) -> dict[str, str]:
-    headers = bearer(account)
-    User.objects.filter(pk=account.pk).update(roles=[Role.BILLING_ADMIN.value])
-    return headers
-
-
 def _deactivated(account: User) -> dict[str, str]:
     """Deactivated directly (not through the Team page, which also revokes the tokens): the
     token itself must stop working."""
@@ -156,7 +166,6 @@ UNAUTHORIZED = {
     "not bearer": _not_bearer,
     "revoked": _revoked,
     "expired": _expired,
-    "roles removed": _roles_removed,
     "deactivated": _deactivated,
     "left its organization": _left_organization,
 }

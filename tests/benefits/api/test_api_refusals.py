@@ -2,25 +2,21 @@
 can't be done, in the reader's language; a key reused after it was forgotten is refused."""
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from django import forms
 from django.conf import settings
-from django.utils import formats, translation
+from django.utils import translation
 
-from benefits.api.body import BODY_NOT_AN_OBJECT, NUMBER_TOO_LONG
-from benefits.api.idempotency import KEY_REUSED
-from benefits.api.problems import (
-    BODY_UNREADABLE,
-    CONFLICT_CODES,
+from benefits.api.field_errors import (
     IDEMPOTENCY_KEY_INVALID,
     TEXT_EXPECTED,
     TEXT_TOO_LONG,
     TEXT_TOO_SHORT,
-    UNAVAILABLE_CODES,
 )
+from benefits.api.idempotency import KEY_REUSED
+from benefits.api.problems import BODY_UNREADABLE, CONFLICT_CODES, UNAVAILABLE_CODES
 from benefits.models import IdempotentRequest
 from benefits.services import redemption
 from tests.conftest import directory_user, url
@@ -152,33 +148,6 @@ def test_a_body_that_is_not_json_is_told_how_to_send_it(contoso_api, language):
     assert response["Content-Type"] == "application/problem+json"
     with translation.override(language):
         assert response.json()["detail"] == str(BODY_UNREADABLE)
-
-
-@pytest.mark.parametrize("body", ["[1, 2]", '"36XHH"', "12", "null", "true"])
-def test_a_body_that_is_json_but_not_an_object_is_told_to_send_one(contoso_api, body):
-    """Not "This field is required." for every field, as if they had been left out."""
-    response = contoso_api.post(
-        url("api:redemption_preview"), body, content_type="application/json"
-    )
-    assert response.status_code == 400
-    assert response.json()["detail"] == str(BODY_NOT_AN_OBJECT)
-
-
-@pytest.mark.parametrize("language", ["en", "fr"])
-def test_a_number_too_long_to_read_is_told_so(contoso_api, monthly_credit, language):
-    """Python refuses to read an integer of more than 4,300 digits: that isn't "not JSON"."""
-    body = '{"directory_user_id": %s}' % ("9" * 5000)
-    response = contoso_api.post(
-        url("api:holder_assign", monthly_credit.pk),
-        body,
-        content_type="application/json",
-        headers={"Accept-Language": language, "Idempotency-Key": "long"},
-    )
-    assert response.status_code == 400
-    with translation.override(language):
-        limit = formats.number_format(sys.get_int_max_str_digits(), force_grouping=True)
-        assert response.json()["detail"] == str(NUMBER_TOO_LONG % {"limit": limit})
-    assert not monthly_credit.assignments.exists()
 
 
 def test_a_number_where_text_is_expected_is_told_to_send_text(contoso_api):

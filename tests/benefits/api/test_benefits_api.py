@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from accounts.models import Scope
 from benefits import selectors
 from benefits.api.cursor import CURSOR_INVALID, CURSOR_OTHER_ORDER
-from benefits.api.problems import CHOICE_EXPECTED, INVALID
+from benefits.api.field_errors import CHOICE_EXPECTED
+from benefits.api.problems import INVALID
 from benefits.forms import BenefitListForm
 from benefits.models import Benefit, BenefitType, Offer, Product
 from benefits.services import credits
