@@ -57,6 +57,14 @@ URL_CREDENTIALS_MESSAGE = _(
 )
 KINDS_REQUIRED_MESSAGE = _("Choose at least one kind of activity to send.")
 KINDS_UNKNOWN_MESSAGE = _("Unknown activity kinds: %(kinds)s.")
+ALREADY_REGISTERED_MESSAGE = _(
+    "%(url)s is already an endpoint of your organization. Open it to change its kinds of "
+    "activity, or to make a new secret."
+)
+SECRET_ALREADY_CHANGED_MESSAGE = _(
+    "This endpoint's secret was already changed since this page opened, and the new one was "
+    "shown then. Make another only if that one is lost."
+)
 TOO_MANY_MESSAGE = _(
     "An organization can have at most %(max)s webhook endpoints. Delete one it no longer uses, "
     "or add the kinds of activity you need to an existing one."
@@ -132,7 +140,12 @@ def endpoint_create(
     kinds = kinds_checked(kinds)
     # The organization's row, locked: two registrations at once can't both pass the limit.
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
-    if WebhookEndpoint.objects.filter(organization=organization).count() >= MAX_ENDPOINTS:
+    registered = WebhookEndpoint.objects.filter(organization=organization)
+    # The same URL twice would get every delivery twice, under two secrets: most often a form
+    # sent again (a reload), which would also lose the secret shown the first time.
+    if registered.filter(url=url).exists():
+        raise ValidationError(ALREADY_REGISTERED_MESSAGE, code="registered", params={"url": url})
+    if registered.count() >= MAX_ENDPOINTS:
         raise ValidationError(TOO_MANY_MESSAGE, code="too_many", params={"max": MAX_ENDPOINTS})
     secret = secret_new()
     endpoint = WebhookEndpoint.objects.create(
@@ -149,10 +162,20 @@ def endpoint_kinds_change(*, endpoint: WebhookEndpoint, kinds: Sequence[str]) ->
     return endpoint
 
 
+def secret_version(endpoint: WebhookEndpoint) -> str:
+    """Which secret the endpoint has (when it was made), for a confirmation page to send back."""
+    return endpoint.secret_rotated_at.isoformat() if endpoint.secret_rotated_at else "first"
+
+
 @transaction.atomic
-def endpoint_secret_rotate(*, endpoint: WebhookEndpoint) -> str:
+def endpoint_secret_rotate(*, endpoint: WebhookEndpoint, seen: str | None = None) -> str:
     """A new secret, returned once; every try from now on — retries of earlier deliveries too —
-    is signed with it, and the old one stops working at once."""
+    is signed with it, and the old one stops working at once. ``seen``: the secret_version()
+    the confirmation page showed; refused if the secret changed since (a form sent again by a
+    reload, or another admin first), so that the secret just shown stays the one in use."""
+    locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    if seen is not None and seen != secret_version(locked):
+        raise ValidationError(SECRET_ALREADY_CHANGED_MESSAGE, code="changed")
     endpoint.secret = secret_new()
     endpoint.secret_rotated_at = timezone.now()
     endpoint.save(update_fields=["secret", "secret_rotated_at"])

@@ -79,8 +79,19 @@ def endpoint_secret(request: PortalRequest, endpoint_id: int) -> HttpResponse:
     """GET asks for confirmation; POST makes a new secret and shows it once."""
     endpoint = selectors.endpoint_get(organization=request.organization, endpoint_id=endpoint_id)
     if request.method != "POST":
-        return render(request, "webhooks/confirm.html", {"endpoint": endpoint, "action": "rotate"})
-    secret = services.endpoint_secret_rotate(endpoint=endpoint)
+        context = {
+            "endpoint": endpoint,
+            "action": "rotate",
+            "secret_version": services.secret_version(endpoint),
+        }
+        return render(request, "webhooks/confirm.html", context)
+    try:
+        secret = services.endpoint_secret_rotate(
+            endpoint=endpoint, seen=request.POST.get("secret_version", "")
+        )
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return redirect("team:webhook_detail", endpoint.pk)
     return _secret_shown(request, endpoint, secret, created=False)
 
 

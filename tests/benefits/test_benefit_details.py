@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import DirectoryUser, User
 from benefits.models import Benefit, CreditAssignment, ProductKey, Subscription
+from tests.benefits.wizard_pages import O365_25, start, validate
 from tests.conftest import HTMX, url
 
 pytestmark = pytest.mark.django_db
@@ -39,9 +43,25 @@ def test_license_benefit_lists_its_keys_by_last_group_with_redeem_links(contoso_
         assert f'href="{url("benefits:redeem", query={"key_id": key_id})}"' in page
     assert "Available" in page
     assert "incognito" in page
-    assert f'href="{url("benefits:redeem")}">Activation walkthrough' in page
+    walkthrough = url("benefits:redeem", query={"restart": 1})
+    assert f'href="{walkthrough.replace("&", "&amp;")}">Activation walkthrough' in page
     assert "The last date the usage rights may be exercised." in page
     assert f'href="{reveal_url(contoso_benefit("Office 365 E3"))}"' in page
+
+
+@pytest.mark.usefixtures("fresh_rate_limit")
+def test_the_walkthrough_starts_afresh_rather_than_at_another_keys_review(contoso_client):
+    """A review of an Office 365 E3 key in progress: the walkthrough link of another benefit
+    showed it, Redeem one press away."""
+    start(contoso_client, "Office 365 E3", "extend")
+    assert validate(contoso_client, O365_25).status_code == 302
+    assert 'value="review"' in contoso_client.get(url("benefits:redeem")).content.decode()
+    page = contoso_client.get(detail_url(contoso_benefit("Power BI Pro"))).content.decode()
+    walkthrough = re.search(r'href="([^"]+)">Activation walkthrough', page)
+    assert walkthrough is not None
+    followed = contoso_client.get(html.unescape(walkthrough.group(1))).content.decode()
+    assert 'value="choose"' in followed
+    assert 'value="review"' not in followed
 
 
 def reveal_url(benefit: Benefit) -> str:

@@ -9,12 +9,18 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from accounts.models import Role
 from benefits.webhooks.addresses import REFUSED_ADDRESS_MESSAGE
 from benefits.webhooks.models import WebhookDelivery, WebhookEndpoint
 from benefits.webhooks.selectors import DELIVERIES_PER_PAGE
-from benefits.webhooks.services import HTTPS_REQUIRED_MESSAGE, KINDS_REQUIRED_MESSAGE
+from benefits.webhooks.services import (
+    ALREADY_REGISTERED_MESSAGE,
+    HTTPS_REQUIRED_MESSAGE,
+    KINDS_REQUIRED_MESSAGE,
+    SECRET_ALREADY_CHANGED_MESSAGE,
+)
 from tests.accounts.factories import UserFactory
 from tests.benefits.webhooks.endpoints import endpoint_make, record
 from tests.conftest import url
@@ -22,6 +28,7 @@ from tests.conftest import url
 pytestmark = pytest.mark.django_db
 
 SECRET = re.compile(r"whsec_[A-Za-z0-9+/=]{40,}")
+VERSION = re.compile(r'name="secret_version" value="([^"]+)"')
 
 
 def text(response) -> str:
@@ -108,10 +115,32 @@ def test_rotating_shows_the_new_secret_once(partner_client, organization):
     confirm = partner_client.get(url("team:webhook_secret", endpoint.pk))
     assert confirm.status_code == 200
     assert not SECRET.search(text(confirm))
-    response = partner_client.post(url("team:webhook_secret", endpoint.pk))
+    form = {"secret_version": VERSION.search(text(confirm)).group(1)}
+    response = partner_client.post(url("team:webhook_secret", endpoint.pk), form)
     [secret] = SECRET.findall(text(response))
     endpoint.refresh_from_db()
     assert secret == endpoint.secret != old
+
+    # The same form sent again (a reload of the page showing the secret) changes nothing.
+    again = partner_client.post(url("team:webhook_secret", endpoint.pk), form, follow=True)
+    assert escape(str(SECRET_ALREADY_CHANGED_MESSAGE)) in text(again)
+    assert not SECRET.search(text(again))
+    endpoint.refresh_from_db()
+    assert endpoint.secret == secret
+
+
+def test_registering_the_same_url_again_is_refused(partner_client, organization, settings):
+    """A reload of the page showing the secret sends the form again: a second endpoint got
+    every delivery twice, and the first secret was lost."""
+    settings.DEBUG = True  # http:// to loopback
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+    form = {"url": "http://127.0.0.1:9000/in", "kinds": ["credit_assigned"]}
+    first = partner_client.post(url("team:webhook_create"), form)
+    assert SECRET.search(text(first))
+    again = partner_client.post(url("team:webhook_create"), form)
+    assert escape(ALREADY_REGISTERED_MESSAGE % {"url": form["url"]}) in text(again)
+    assert not SECRET.search(text(again))
+    assert WebhookEndpoint.objects.filter(organization=organization).count() == 1
 
 
 def test_kinds_disable_enable_and_delete(partner_client, organization):
