@@ -15,7 +15,7 @@ from django.utils.html import escape
 
 from benefits.models import Activity, Benefit, BenefitType, Offer, Product, Subscription
 from benefits.models.subscriptions import SUBSCRIPTION_IN_LOG_STAYS
-from benefits.templatetags.benefit_tags import changes_html, changes_text
+from benefits.templatetags.benefit_tags import as_time, changes_html, changes_text
 from tests.accounts.factories import TenantFactory
 from tests.admin_forms import change_form
 from tests.benefits.webhooks.endpoints import endpoint_make
@@ -164,7 +164,7 @@ def test_a_subscription_staff_change_is_recorded_in_its_organization(
         "end": later.isoformat(),
     }
     page = partner.get(url("activity")).content.decode()
-    ends = f'<time datetime="{later.isoformat()}">{later.isoformat()}</time>'
+    ends = as_time(later)
     assert f"{office_subscription.seats + 5} licenses, ends {ends}" in page
     assert office_subscription.product.name in page
 
@@ -220,5 +220,5 @@ def test_a_staff_change_reads_in_french():
 def test_a_staff_change_is_escaped_on_the_page():
     shown = changes_html({"end": "2027-01-31", "<b>": "<script>"})
     assert shown == (
-        'ends <time datetime="2027-01-31">2027-01-31</time>, &lt;b&gt;: &lt;script&gt;'
+        'ends <time datetime="2027-01-31">Jan. 31, 2027</time>, &lt;b&gt;: &lt;script&gt;'
     )

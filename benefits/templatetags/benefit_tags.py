@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 
 from babel.numbers import format_currency, format_decimal
 from django import template
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -26,6 +26,33 @@ def as_time(value: date | None) -> str:
         return ""
     return format_html(
         '<time datetime="{}">{}</time>', value.isoformat(), formats.date_format(value)
+    )
+
+
+@register.filter
+def iso_as_time(value: str) -> str:
+    """A date kept as ISO text (an activity record's snapshot) written as ``as_time`` writes a
+    date; text that isn't one is shown as it is, escaped."""
+    try:
+        return as_time(date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return conditional_escape(value)
+
+
+@register.filter
+def as_datetime(value: datetime | None, precision: str = "minutes") -> str:
+    """A moment for people, as the Activity page writes one: the date in the reader's language
+    and the time in UTC (the portal's clock), to the minute or, with "seconds", the second
+    (a delivery log), inside <time datetime="ISO 8601">."""
+    if value is None:
+        return ""
+    moment = timezone.localtime(value)
+    clock = "%H:%M:%S" if precision == "seconds" else "%H:%M"
+    return format_html(
+        '<time datetime="{}">{} {}</time> UTC',
+        moment.isoformat(),
+        formats.date_format(moment.date()),
+        moment.strftime(clock),
     )
 
 
@@ -107,7 +134,7 @@ def _changes(changed: object, *, html: bool) -> str:
         }
 
     def day(value: str) -> object:
-        return format_html('<time datetime="{}">{}</time>', value, value) if html else value
+        return iso_as_time(value) if html else value
 
     offers, types = dict(Offer.choices), dict(BenefitType.choices)
     order = {name: place for place, name in enumerate(FIGURES_ORDER)}

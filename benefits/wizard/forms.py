@@ -24,6 +24,10 @@ SUBSCRIPTION_NOT_OFFERED = _(
     "This subscription isn't one of your organization's Active subscriptions (it may have ended "
     "since the page opened). Choose another, or Activate the key as a new subscription."
 )
+ACTION_REQUIRED = _(
+    "Choose what to do with the key: activate a new subscription, extend an end date or add "
+    "licenses."
+)
 TENANT_NOT_OFFERED = _("This tenant isn't one of your organization's. Choose one from the list.")
 
 
@@ -33,6 +37,7 @@ class RedeemChooseForm(forms.Form):
     action = forms.ChoiceField(
         label=_("What do you want to do?"),
         choices=Action.choices,
+        error_messages={"required": ACTION_REQUIRED},
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     subscription = forms.TypedChoiceField(

@@ -13,7 +13,7 @@ from accounts.models import User
 from benefits.models import Subscription
 from benefits.selectors import subscription_list
 from benefits.services.redemption import NO_SUBSCRIPTION
-from benefits.wizard.forms import SUBSCRIPTION_NOT_OFFERED, TENANT_NOT_OFFERED
+from benefits.wizard.forms import ACTION_REQUIRED, SUBSCRIPTION_NOT_OFFERED, TENANT_NOT_OFFERED
 from tests.benefits.wizard_pages import (
     O365_25,
     URL,
@@ -74,6 +74,15 @@ def test_extend_without_a_subscription_is_asked_for_one(contoso_client):
         )
     )
     assert str(NO_SUBSCRIPTION) in page
+
+
+def test_nothing_chosen_is_told_what_to_choose(contoso_client):
+    """Not Django's "This field is required." beside the three choices."""
+    contoso_client.get(URL, {"restart": 1})
+    page = text(
+        contoso_client.post(URL, {"step": "choose", "tenant": sub("Office 365 E3").tenant_id})
+    )
+    assert str(ACTION_REQUIRED) in page
 
 
 def choose(client, action: str, subscription: int | str, tenant: int | str) -> str:

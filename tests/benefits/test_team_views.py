@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -38,6 +40,23 @@ def test_the_team_page_lists_members_and_invitations(partner_client, admin_user)
     assert "Billing admin" in page
     assert "invitee@partner.example" in page
     assert 'href="/team/"' in page  # the navigation's entry
+
+
+def test_the_team_page_writes_dates_and_roles_for_people(partner_client, admin_user):
+    """Dates in the reader's language, as the rest of the portal writes them (not 2026-12-01
+    11:47 in French too); roles separated for screen readers and copies, not run together."""
+    signed_in = datetime(2026, 11, 30, 9, 5, tzinfo=UTC)
+    UserFactory.create(
+        organization=admin_user.organization,
+        roles=[BILLING, UA],
+        email="b@partner.example",
+        last_login=signed_in,
+    )
+    page = partner_client.get(url("team:members")).content.decode()
+    assert '<time datetime="2026-11-30T09:05:00+00:00">Nov. 30, 2026 09:05</time> UTC' in page
+    assert '<span class="visually-hidden">, </span>' in page
+    french = partner_client.get(url("team:members"), headers={"Accept-Language": "fr"})
+    assert ">30 novembre 2026 09:05</time> UTC" in french.content.decode()
 
 
 @pytest.mark.parametrize(
