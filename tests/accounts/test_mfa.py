@@ -4,6 +4,7 @@ codes, recovery codes, and asking the second factor again after 15 minutes."""
 from __future__ import annotations
 
 import base64
+import re
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -54,6 +55,21 @@ def test_the_qr_code_is_an_svg_drawn_by_the_server(client, admin_user):
     assert base64.b64decode(uri.split(",", 1)[1]).lstrip().startswith(b"<?xml")
     assert b"<svg" in base64.b64decode(uri.split(",", 1)[1])
     assert uri.encode() in response.content
+
+
+def test_the_secret_can_be_reached_and_copied_without_the_qr_code(client, admin_user):
+    """A disabled field is skipped by Tab and can't be selected: readonly instead. The picture
+    is described; the secret isn't spelled out as its alternative text."""
+    sign_in(client, admin_user.email)
+    response = client.get(reverse("mfa_activate_totp"))
+    secret = str(response.context["form"].secret)
+    page = response.content.decode()
+    field = re.search(r'<input[^>]*id="authenticator_secret"[^>]*>', page)
+    assert field is not None
+    assert " readonly" in field.group(0)
+    assert " disabled" not in field.group(0)
+    assert f'value="{secret}"' in field.group(0)
+    assert f'alt="{secret}"' not in page
 
 
 def test_a_wrong_activation_code_activates_nothing(client, admin_user):
