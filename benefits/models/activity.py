@@ -47,6 +47,11 @@ class Activity(models.Model):
         ROLES_CHANGED = "roles_changed", _("Roles changed")
         MEMBER_DEACTIVATED = "member_deactivated", _("Member deactivated")
         MEMBER_REACTIVATED = "member_reactivated", _("Member reactivated")
+        TOKEN_CREATED = "token_created", _("API token created")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        WEBHOOK_ADDED = "webhook_added", _("Webhook endpoint added")
+        WEBHOOK_CHANGED = "webhook_changed", _("Webhook endpoint changed")
+        WEBHOOK_DELETED = "webhook_deleted", _("Webhook endpoint deleted")
 
     organization = models.ForeignKey(
         Organization,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from fractions import Fraction
 
@@ -12,8 +13,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
-from accounts.models import Role
-from benefits.models import Benefit, BenefitType, Offer
+from accounts.models import Role, Scope
+from benefits.models import Activity, Benefit, BenefitType, Offer
 from benefits.selectors import benefit_status
 
 register = template.Library()
@@ -97,10 +98,45 @@ def months(value) -> str:
 @register.filter
 def role_names(codes: object) -> str:
     """Role codes as a record keeps them, named in the reader's language ("—" for none)."""
+    return _named(codes, Role.choices)
+
+
+@register.filter
+def kind_names(codes: object) -> str:
+    """Activity kinds as a record keeps them (a webhook endpoint's), named in the reader's
+    language."""
+    return _named(codes, Activity.Kind.choices)
+
+
+def _named(codes: object, choices: Iterable[tuple[str, object]]) -> str:
     if not isinstance(codes, list) or not codes:
         return "—"
-    labels = dict(Role.choices)
+    labels = dict(choices)
     return ", ".join(str(labels.get(code, code)) for code in codes)
+
+
+@register.filter
+def setting_text(state: dict) -> str:
+    """An API token's or a webhook endpoint's snapshot as one line in the reader's language
+    ("" for any other record): what the page, the CSV export and staff read of it."""
+    if state.get("token"):
+        parts = [
+            str(state.get("account", "")),
+            gettext("scopes: %(scopes)s") % {"scopes": _named(state.get("scopes"), Scope.choices)},
+        ]
+        if state.get("expires"):
+            expires = formats.date_format(date.fromisoformat(state["expires"]))
+            parts.append(gettext("expires %(date)s") % {"date": expires})
+        return f"{state['token']} ({'; '.join(parts)})"
+    if state.get("endpoint"):
+        parts = [
+            gettext("active") if state.get("active") else gettext("disabled"),
+            kind_names(state.get("kinds")),
+        ]
+        if state.get("secret"):
+            parts.append(gettext("new secret"))
+        return f"{state['endpoint']} ({'; '.join(parts)})"
+    return ""
 
 
 # The order a change's figures are read in (a stored record's keys come back in the database's

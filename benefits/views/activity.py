@@ -23,7 +23,7 @@ from accounts.permissions import PortalRequest, benefits_access_required
 from benefits import licensing, selectors
 from benefits.forms import ActivityFilterForm
 from benefits.models import Activity
-from benefits.templatetags.benefit_tags import changes_text, role_names
+from benefits.templatetags.benefit_tags import changes_text, role_names, setting_text
 from common.htmx import render_page_or_partial, wants_partial
 from common.pagecache import page_key
 from common.paging import page_number
@@ -245,6 +245,8 @@ def state_text(state: dict) -> str:
     """A record's before or after as one line of text, as the page shows it."""
     if "changed" in state:
         return changes_text(state["changed"])  # the tenant has its column
+    if state.get("token") or state.get("endpoint"):
+        return setting_text(state)
     if state.get("member"):
         return f"{state['member']} ({gettext('roles:')} {role_names(state.get('roles'))})"
     if state.get("holder"):

@@ -19,8 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.api_token_forms import ApiTokenForm
-from accounts.api_tokens import api_token_create, api_token_get, api_token_list, api_token_revoke
+from accounts.api_tokens import api_token_get, api_token_list
 from accounts.permissions import PortalRequest, team_access_required
+from benefits.services import team_tokens
 
 PAGE = "benefits/team_tokens.html"
 
@@ -38,7 +39,7 @@ def tokens(request: PortalRequest) -> HttpResponse:
     created = raw = None
     if request.method == "POST" and form.is_valid():
         try:
-            created, raw = api_token_create(
+            created, raw = team_tokens.token_create(
                 account=request.user,
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
@@ -67,7 +68,7 @@ def token_revoke(request: PortalRequest, token_id: int) -> HttpResponse:
     if request.method != "POST":
         return render(request, "benefits/team_token_revoke.html", {"token": token})
     try:
-        api_token_revoke(token=token, actor=request.user)
+        team_tokens.token_revoke(token=token, actor=request.user)
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User
 from benefits.models import Activity
+from benefits.services.activity import activity_record
 from benefits.webhooks.addresses import (
     REFUSED_ADDRESS_MESSAGE,
     UNRESOLVED_MESSAGE,
@@ -33,6 +34,7 @@ from benefits.webhooks.addresses import (
 )
 from benefits.webhooks.models import WebhookDelivery, WebhookEndpoint
 from benefits.webhooks.outbox import deliveries_enqueue
+from common.pagecache import pages_changed
 
 SECRET_BYTES = 32
 MAX_ENDPOINTS = 10
@@ -151,14 +153,21 @@ def endpoint_create(
     endpoint = WebhookEndpoint.objects.create(
         organization=organization, url=url, kinds=kinds, secret=secret, created_by=actor
     )
+    _record(Activity.Kind.WEBHOOK_ADDED, endpoint, actor, before={}, after=snapshot(endpoint))
     return endpoint, secret
 
 
 @transaction.atomic
-def endpoint_kinds_change(*, endpoint: WebhookEndpoint, kinds: Sequence[str]) -> WebhookEndpoint:
+def endpoint_kinds_change(
+    *, endpoint: WebhookEndpoint, kinds: Sequence[str], actor: User
+) -> WebhookEndpoint:
     """The activity kinds sent from now on (deliveries already written stay)."""
+    before = snapshot(endpoint)
     endpoint.kinds = kinds_checked(kinds)
+    if endpoint.kinds == before["kinds"]:
+        return endpoint  # nothing changed: no record
     endpoint.save(update_fields=["kinds"])
+    _record(Activity.Kind.WEBHOOK_CHANGED, endpoint, actor, before=before, after=snapshot(endpoint))
     return endpoint
 
 
@@ -168,7 +177,9 @@ def secret_version(endpoint: WebhookEndpoint) -> str:
 
 
 @transaction.atomic
-def endpoint_secret_rotate(*, endpoint: WebhookEndpoint, seen: str | None = None) -> str:
+def endpoint_secret_rotate(
+    *, endpoint: WebhookEndpoint, actor: User, seen: str | None = None
+) -> str:
     """A new secret, returned once; every try from now on — retries of earlier deliveries too —
     is signed with it, and the old one stops working at once. ``seen``: the secret_version()
     the confirmation page showed; refused if the secret changed since (a form sent again by a
@@ -179,23 +190,28 @@ def endpoint_secret_rotate(*, endpoint: WebhookEndpoint, seen: str | None = None
     endpoint.secret = secret_new()
     endpoint.secret_rotated_at = timezone.now()
     endpoint.save(update_fields=["secret", "secret_rotated_at"])
+    after = {**snapshot(endpoint), "secret": "new"}  # that it changed; never the secret
+    _record(Activity.Kind.WEBHOOK_CHANGED, endpoint, actor, before=snapshot(endpoint), after=after)
     return endpoint.secret
 
 
 @transaction.atomic
-def endpoint_disable(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+def endpoint_disable(*, endpoint: WebhookEndpoint, actor: User) -> WebhookEndpoint:
     """No new deliveries, and no tries of those waiting, until enabled again."""
+    before = snapshot(endpoint)
     endpoint.is_active = False
     endpoint.disabled_at = timezone.now()
     endpoint.disabled_reason = ""
     endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
+    _record(Activity.Kind.WEBHOOK_CHANGED, endpoint, actor, before=before, after=snapshot(endpoint))
     return endpoint
 
 
 @transaction.atomic
-def endpoint_enable(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+def endpoint_enable(*, endpoint: WebhookEndpoint, actor: User) -> WebhookEndpoint:
     """Active again, its run of failures forgotten (a new 3 days start at the next failure);
     the deliveries still waiting are handed to workers once this commits."""
+    before = snapshot(endpoint)
     endpoint.is_active = True
     endpoint.disabled_at = None
     endpoint.disabled_reason = ""
@@ -208,13 +224,40 @@ def endpoint_enable(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     )
     if waiting:
         transaction.on_commit(partial(deliveries_enqueue, waiting))
+    _record(Activity.Kind.WEBHOOK_CHANGED, endpoint, actor, before=before, after=snapshot(endpoint))
     return endpoint
 
 
 @transaction.atomic
-def endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
-    """The endpoint and its delivery log are deleted; nothing more is sent to it."""
+def endpoint_delete(*, endpoint: WebhookEndpoint, actor: User) -> None:
+    """The endpoint and its delivery log are deleted; nothing more is sent to it (nor its own
+    record: it is written once the endpoint is gone)."""
+    before = snapshot(endpoint)
+    organization = endpoint.organization
     endpoint.delete()
+    activity_record(
+        kind=Activity.Kind.WEBHOOK_DELETED,
+        actor=actor,
+        organization=organization,
+        before=before,
+        after={},
+    )
+    pages_changed(organization.pk)
+
+
+def snapshot(endpoint: WebhookEndpoint) -> dict:
+    """What the activity log keeps of an endpoint: never its secret."""
+    return {"endpoint": endpoint.url, "kinds": list(endpoint.kinds), "active": endpoint.is_active}
+
+
+def _record(
+    kind: str, endpoint: WebhookEndpoint, actor: User, *, before: dict, after: dict
+) -> None:
+    """The change's record, in its transaction (SPEC 9: every change of the Team page)."""
+    activity_record(
+        kind=kind, actor=actor, organization=endpoint.organization, before=before, after=after
+    )
+    pages_changed(endpoint.organization_id)
 
 
 @transaction.atomic

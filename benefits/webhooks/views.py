@@ -63,7 +63,9 @@ def endpoint_detail(request: PortalRequest, endpoint_id: int) -> HttpResponse:
     if request.method == "POST":
         form = KindsForm(request.POST)
         if form.is_valid():
-            services.endpoint_kinds_change(endpoint=endpoint, kinds=form.cleaned_data["kinds"])
+            services.endpoint_kinds_change(
+                endpoint=endpoint, kinds=form.cleaned_data["kinds"], actor=request.user
+            )
             messages.success(request, KINDS_CHANGED % {"url": endpoint.url})
             return redirect("team:webhook_detail", endpoint.pk)
     else:
@@ -87,7 +89,7 @@ def endpoint_secret(request: PortalRequest, endpoint_id: int) -> HttpResponse:
         return render(request, "webhooks/confirm.html", context)
     try:
         secret = services.endpoint_secret_rotate(
-            endpoint=endpoint, seen=request.POST.get("secret_version", "")
+            endpoint=endpoint, actor=request.user, seen=request.POST.get("secret_version", "")
         )
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
@@ -99,7 +101,7 @@ def endpoint_secret(request: PortalRequest, endpoint_id: int) -> HttpResponse:
 @team_access_required
 def endpoint_disable(request: PortalRequest, endpoint_id: int) -> HttpResponse:
     endpoint = selectors.endpoint_get(organization=request.organization, endpoint_id=endpoint_id)
-    services.endpoint_disable(endpoint=endpoint)
+    services.endpoint_disable(endpoint=endpoint, actor=request.user)
     messages.success(request, DISABLED % {"url": endpoint.url})
     return redirect("team:webhook_detail", endpoint.pk)
 
@@ -108,7 +110,7 @@ def endpoint_disable(request: PortalRequest, endpoint_id: int) -> HttpResponse:
 @team_access_required
 def endpoint_enable(request: PortalRequest, endpoint_id: int) -> HttpResponse:
     endpoint = selectors.endpoint_get(organization=request.organization, endpoint_id=endpoint_id)
-    services.endpoint_enable(endpoint=endpoint)
+    services.endpoint_enable(endpoint=endpoint, actor=request.user)
     messages.success(request, ENABLED % {"url": endpoint.url})
     return redirect("team:webhook_detail", endpoint.pk)
 
@@ -120,7 +122,7 @@ def endpoint_delete(request: PortalRequest, endpoint_id: int) -> HttpResponse:
     endpoint = selectors.endpoint_get(organization=request.organization, endpoint_id=endpoint_id)
     if request.method != "POST":
         return render(request, "webhooks/confirm.html", {"endpoint": endpoint, "action": "delete"})
-    services.endpoint_delete(endpoint=endpoint)
+    services.endpoint_delete(endpoint=endpoint, actor=request.user)
     messages.success(request, DELETED % {"url": endpoint.url})
     return redirect("team:webhooks")
 

@@ -23,6 +23,11 @@ def endpoint_make(organization, *, url: str = "https://hooks.example.com/in", ki
     return endpoint
 
 
+def admin_of(endpoint: WebhookEndpoint):
+    """A Global admin of the endpoint's organization, to act on it as the Team page does."""
+    return UserFactory.create(organization=endpoint.organization, roles=[Role.GLOBAL_ADMIN.value])
+
+
 def record(organization, *, actor=None, kind: str = Activity.Kind.ROLES_CHANGED, **snapshot):
     """One activity record of ``organization`` (a team change), as the services write them."""
     actor = actor or UserFactory.create(organization=organization, roles=[Role.GLOBAL_ADMIN.value])

@@ -15,7 +15,7 @@ from benefits.webhooks.delivery import delivery_attempt
 from benefits.webhooks.models import WebhookDelivery
 from benefits.webhooks.tasks import webhook_deliveries_due
 from benefits.webhooks.transport import post
-from tests.benefits.webhooks.endpoints import endpoint_make, record
+from tests.benefits.webhooks.endpoints import admin_of, endpoint_make, record
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -97,13 +97,14 @@ def test_a_delivery_fails_after_its_last_try(organization, receiver, settings):
 
 
 def test_deliveries_stop_when_the_endpoint_is_disabled(organization, receiver):
-    endpoint = endpoint_make(organization, url=receiver.url())
+    # Team changes only: not the records of its own disabling and enabling.
+    endpoint = endpoint_make(organization, url=receiver.url(), kinds=["roles_changed"])
     receiver.secret = endpoint.secret
     record(organization)
     receiver.wait_for(1)
     receiver.down_for = 100
     record(organization)  # its first try fails: it waits for a retry
-    services.endpoint_disable(endpoint=endpoint)
+    services.endpoint_disable(endpoint=endpoint, actor=admin_of(endpoint))
     requests = receiver.requests
     record(organization)  # no delivery for a disabled endpoint
     deliver_due(rounds=5)
@@ -111,7 +112,7 @@ def test_deliveries_stop_when_the_endpoint_is_disabled(organization, receiver):
     assert WebhookDelivery.objects.count() == 2
     # Enabled again: the waiting delivery goes out.
     receiver.down_for = 0
-    services.endpoint_enable(endpoint=endpoint)
+    services.endpoint_enable(endpoint=endpoint, actor=admin_of(endpoint))
     receiver.wait_for(2)
     assert len(set(receiver.event_ids())) == 2
 

@@ -25,6 +25,7 @@ from benefits.webhooks.services import (
     URL_SPACES_MESSAGE,
 )
 from tests.accounts.factories import UserFactory
+from tests.benefits.webhooks.endpoints import admin_of
 from tests.conftest import refusal
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +157,7 @@ def test_the_secret_is_standard_webhooks_and_rotation_replaces_it(organization, 
     )
     Webhook(secret).verify(body, headers)
 
-    rotated = services.endpoint_secret_rotate(endpoint=endpoint)
+    rotated = services.endpoint_secret_rotate(endpoint=endpoint, actor=admin_of(endpoint))
     assert rotated != secret
     assert rotated.startswith("whsec_")
     endpoint.refresh_from_db()
@@ -181,6 +182,8 @@ def test_kinds_are_required_known_and_kept_in_order(organization, public_dns):
         organization, "https://hooks.example.com/", kinds=["key_redeemed", "credit_assigned"]
     )
     assert endpoint.kinds == ["credit_assigned", "key_redeemed"]
-    services.endpoint_kinds_change(endpoint=endpoint, kinds=["roles_changed"])
+    services.endpoint_kinds_change(
+        endpoint=endpoint, kinds=["roles_changed"], actor=admin_of(endpoint)
+    )
     endpoint.refresh_from_db()
     assert endpoint.kinds == ["roles_changed"]

@@ -21,7 +21,7 @@ from benefits.webhooks.payload import webhook_body, webhook_payload
 from benefits.webhooks.services import DISABLED_RESEND_MESSAGE
 from tests.accounts.factories import UserFactory
 from tests.benefits.redeeming import redeem_by_service
-from tests.benefits.webhooks.endpoints import endpoint_make, record
+from tests.benefits.webhooks.endpoints import admin_of, endpoint_make, record
 from tests.conftest import refusal
 
 pytestmark = pytest.mark.django_db
@@ -80,11 +80,12 @@ def test_a_record_costs_one_lookup_when_no_endpoint_wants_it(organization):
 
 
 def test_a_disabled_endpoint_gets_no_new_delivery(organization):
-    endpoint = endpoint_make(organization)
-    services.endpoint_disable(endpoint=endpoint)
+    # Team changes only: not the records of its own disabling and enabling.
+    endpoint = endpoint_make(organization, kinds=["roles_changed"])
+    services.endpoint_disable(endpoint=endpoint, actor=admin_of(endpoint))
     record(organization)
     assert not endpoint.deliveries.exists()
-    services.endpoint_enable(endpoint=endpoint)
+    services.endpoint_enable(endpoint=endpoint, actor=admin_of(endpoint))
     record(organization)
     assert endpoint.deliveries.count() == 1
 
@@ -101,7 +102,7 @@ def test_a_resend_keeps_the_webhook_id_and_is_refused_while_disabled(organizatio
     assert again.message_id == delivery.message_id
     assert again.status == WebhookDelivery.Status.PENDING
     assert again.retries == 0
-    services.endpoint_disable(endpoint=endpoint)
+    services.endpoint_disable(endpoint=endpoint, actor=admin_of(endpoint))
     delivery.refresh_from_db()
     assert refusal(lambda: services.delivery_resend(delivery=delivery)) == str(
         DISABLED_RESEND_MESSAGE

@@ -115,7 +115,9 @@ def test_rotating_shows_the_new_secret_once(partner_client, organization):
     confirm = partner_client.get(url("team:webhook_secret", endpoint.pk))
     assert confirm.status_code == 200
     assert not SECRET.search(text(confirm))
-    form = {"secret_version": VERSION.search(text(confirm)).group(1)}
+    version = VERSION.search(text(confirm))
+    assert version is not None
+    form = {"secret_version": version.group(1)}
     response = partner_client.post(url("team:webhook_secret", endpoint.pk), form)
     [secret] = SECRET.findall(text(response))
     endpoint.refresh_from_db()

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from benefits.webhooks import services
 from benefits.webhooks.models import WebhookDelivery
-from tests.benefits.webhooks.endpoints import endpoint_make, record
+from tests.benefits.webhooks.endpoints import admin_of, endpoint_make, record
 from tests.celery_workers import real_broker, worker_start, workers_stop
 
 # A Redis database of its own (the mail worker's test uses 9, the digests' 10): tests run side by
@@ -59,7 +59,7 @@ def test_a_worker_delivers_every_event_once_across_an_outage(organization, recei
     assert worker.poll() is None
 
     # Disabled: what is recorded next is never sent.
-    services.endpoint_disable(endpoint=endpoint)
+    services.endpoint_disable(endpoint=endpoint, actor=admin_of(endpoint))
     record(organization)
     time.sleep(1.5)
     assert receiver.requests == 8
