@@ -32,7 +32,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items or default
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int = 1) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
@@ -40,8 +40,10 @@ def env_int(name: str, default: int) -> int:
         number = int(value)
     except ValueError:
         number = 0
-    if number <= 0:
-        raise ImproperlyConfigured(f"{name} must be a whole number above 0, not {value!r}.")
+    if number < minimum:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of at least {minimum}, not {value!r}."
+        )
     return number
 
 
@@ -428,7 +430,7 @@ WEBHOOKS_ATTEMPT_SECONDS = env_seconds("WEBHOOKS_ATTEMPT_SECONDS", 15, maximum=3
 API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 600)
 # How long an API Idempotency-Key and its answer are kept (24 hours at least, for clients that
 # retry the next day).
-API_IDEMPOTENCY_KEEP_HOURS = env_int("API_IDEMPOTENCY_KEEP_HOURS", 48)
+API_IDEMPOTENCY_KEEP_HOURS = env_int("API_IDEMPOTENCY_KEEP_HOURS", 48, minimum=24)
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"

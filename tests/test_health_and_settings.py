@@ -87,6 +87,24 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_idempotency_keys_are_kept_a_day_at_least():
+    """Clients retry a write the next day: a shorter keeping time would redeem twice."""
+    result = manage("check", **{**PRODUCTION_ENV, "API_IDEMPOTENCY_KEEP_HOURS": "1"})
+    assert result.returncode != 0
+    assert "API_IDEMPOTENCY_KEEP_HOURS must be a whole number of at least 24, not '1'." in (
+        result.stderr
+    )
+
+
+def test_two_step_verification_is_required_in_production_unless_turned_off():
+    """The tests turn it off for every test (tests/conftest.py): here, the settings as they
+    start."""
+    code = "from django.conf import settings; print(settings.PORTAL_MFA_REQUIRED)"
+    assert run_python(code, **PRODUCTION_ENV).stdout.strip() == "True"
+    off = {**PRODUCTION_ENV, "PORTAL_MFA_REQUIRED": "0"}
+    assert run_python(code, **off).stdout.strip() == "False"
+
+
 def test_database_url_selects_postgresql_with_health_checks():
     result = run_python(
         "from django.conf import settings as s; d = s.DATABASES['default'];"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Invitation, Role, User
 from accounts.team import DUPLICATE_ROLES, UNKNOWN_ROLES
@@ -45,6 +48,18 @@ def last_record() -> Activity:
     record = Activity.objects.first()
     assert record is not None
     return record
+
+
+def test_an_invitation_is_valid_7_days_as_its_mail_says(
+    admin_user, django_capture_on_commit_callbacks
+):
+    """SPEC 9: the link is valid 7 days; the mail's words and the expiry must agree."""
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invite(admin_user)
+    assert before + timedelta(days=7) <= invitation.expires_at <= timezone.now() + timedelta(days=7)
+    (message,) = mail.outbox
+    assert "expires in 7 days" in message.body
 
 
 def test_an_invitation_keeps_only_a_hash_and_mails_the_link(
