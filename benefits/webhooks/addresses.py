@@ -33,6 +33,10 @@ class AddressRefused(Exception):
     """The host can't be reached by a webhook; the message says why (no secret in it)."""
 
 
+class HostNotFound(AddressRefused):
+    """The host resolves to no address."""
+
+
 # IPv6 addresses that reach the IPv4 address in their last 32 bits: IPv4-mapped, NAT64's
 # well-known prefix (RFC 6052: an IPv6-only network's DNS64 hands these out for IPv4-only hosts)
 # and the deprecated IPv4-compatible form. Python 3.11's is_global says True for the last two
@@ -95,7 +99,7 @@ def host_is_loopback(host: str) -> bool:
 
 def host_addresses(host: str, port: int) -> list[IPAddress]:
     """Every address ``host`` resolves to (itself if it is one). Raises ``AddressRefused`` when
-    it doesn't resolve."""
+    it doesn't resolve (``HostNotFound``)."""
     try:
         return [ipaddress.ip_address(host.strip("[]"))]
     except ValueError:
@@ -103,14 +107,14 @@ def host_addresses(host: str, port: int) -> list[IPAddress]:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:
-        raise AddressRefused(UNRESOLVED_MESSAGE % {"host": host}) from error
+        raise HostNotFound(UNRESOLVED_MESSAGE % {"host": host}) from error
     addresses: list[IPAddress] = []
     for _family, _type, _proto, _name, sockaddr in found:
         address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
         if address not in addresses:
             addresses.append(address)
     if not addresses:
-        raise AddressRefused(UNRESOLVED_MESSAGE % {"host": host})
+        raise HostNotFound(UNRESOLVED_MESSAGE % {"host": host})
     return addresses
 
 

@@ -46,6 +46,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         "status",
         "attempts",
         "last_response_code",
+        "failure",
         "last_error",
         "created_at",
         "last_attempt_at",

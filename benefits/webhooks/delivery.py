@@ -25,6 +25,7 @@ from standardwebhooks import Webhook
 
 from accounts.mail import absolute_url, send_mail
 from accounts.models import User
+from benefits.webhooks.failures import Failure
 from benefits.webhooks.models import WebhookDelivery, WebhookEndpoint
 from benefits.webhooks.payload import webhook_body
 from benefits.webhooks.transport import Outcome, post
@@ -112,7 +113,9 @@ def _attempt(*, delivery_id: int) -> Attempt | None:
 def _failure_record(*, delivery_id: int, error: Exception) -> Attempt | None:
     """``error``, raised during a try of ``delivery_id``, written down as that try's failure
     (if the delivery is still due and free)."""
-    outcome = Outcome(status=None, error=portal_error(error))
+    stopped = isinstance(error, SoftTimeLimitExceeded)
+    failure = Failure.STOPPED if stopped else Failure.PORTAL
+    outcome = Outcome(status=None, error=portal_error(error), failure=failure)
     with transaction.atomic():
         delivery = _due(delivery_id).first()
         if delivery is None:
@@ -142,6 +145,7 @@ def _outcome_record(
     delivery.last_attempt_at = sent_at
     delivery.last_response_code = outcome.status
     delivery.last_error = outcome.error[:200] if not outcome.succeeded else ""
+    delivery.failure = outcome.failure if not outcome.succeeded else ""
     retry_in = None
     if outcome.succeeded:
         delivery.status = WebhookDelivery.Status.SUCCEEDED
@@ -151,8 +155,9 @@ def _outcome_record(
             last_success_at=now, failing_since=None
         )
     else:
-        if not delivery.last_error:
+        if not delivery.failure:  # an answer came, with another status than 2xx
             delivery.last_error = f"HTTP {outcome.status}"
+            delivery.failure = Failure.STATUS
         delivery.retries += 1
         retry_in = retry_delay(delivery.retries)
         if retry_in is None:
@@ -172,6 +177,7 @@ def _outcome_record(
             "last_attempt_at",
             "last_response_code",
             "last_error",
+            "failure",
             "status",
             "delivered_at",
             "next_attempt_at",

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CodeListValidator, Organization
 from benefits.models import Activity
+from benefits.webhooks.failures import Failure
 
 
 def new_message_id() -> str:
@@ -111,6 +112,11 @@ class WebhookDelivery(models.Model):
     last_attempt_at = models.DateTimeField(_("last try"), null=True, blank=True)
     last_response_code = models.PositiveSmallIntegerField(
         _("last response code"), null=True, blank=True
+    )
+    # Why the last try failed: its kind, worded in the reader's language on the delivery log
+    # (webhooks/failures.py), and the technical words, in English, for staff.
+    failure = models.CharField(
+        _("last failure"), max_length=12, choices=Failure.choices, blank=True
     )
     last_error = models.CharField(_("last error"), max_length=200, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)

@@ -44,6 +44,7 @@ def delivery_page(*, endpoint: WebhookEndpoint, number: int) -> Page:
             "last_attempt_at",
             "last_response_code",
             "last_error",
+            "failure",
             "next_attempt_at",
             "delivered_at",
             "activity__kind",

@@ -32,7 +32,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from benefits.webhooks.addresses import AddressRefused, IPAddress, addresses_checked
+from benefits.webhooks.addresses import (
+    AddressRefused,
+    HostNotFound,
+    IPAddress,
+    addresses_checked,
+)
+from benefits.webhooks.failures import Failure
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -46,11 +52,13 @@ _SLACK_SECONDS = 0.02
 
 @dataclass(frozen=True)
 class Outcome:
-    """How one try went: the answer's ``status`` (None when none came) or ``error`` (short,
-    shown in the delivery log)."""
+    """How one try went: the answer's ``status`` (None when none came), or why none came:
+    ``failure`` (its kind, which the delivery log words in the reader's language) and ``error``
+    (short technical words, in English, for staff and the log)."""
 
     status: int | None
     error: str = ""
+    failure: str = ""
 
     @property
     def succeeded(self) -> bool:
@@ -149,7 +157,8 @@ def post(
     try:
         addresses = addresses_checked(host, port)
     except AddressRefused as refused:
-        return Outcome(status=None, error=str(refused))
+        failure = Failure.UNRESOLVED if isinstance(refused, HostNotFound) else Failure.NOT_PUBLIC
+        return Outcome(status=None, error=str(refused), failure=failure)
     connection: http.client.HTTPConnection
     if https:
         connection = http.client.HTTPSConnection(
@@ -161,7 +170,7 @@ def post(
     if parts.query:
         path = f"{path}?{parts.query}"
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT, **headers}
-    last_error = ""
+    last = Outcome(status=None)
     # Each checked address in turn until one answers (as a browser would with several), while
     # the deadline allows: an address that doesn't take the connection leaves the next one the
     # time left; once the request is sent, a timeout ends the try (it may have been received).
@@ -174,16 +183,17 @@ def post(
             connected = True
             return Outcome(status=_exchange(connection, path, body, headers, deadline))
         except TimeoutError:
-            last_error = deadline.error()
+            last = Outcome(status=None, error=deadline.error(), failure=Failure.TIMEOUT)
             if connected or deadline.passed:
-                return Outcome(status=None, error=last_error)
+                return last
         except ssl.SSLError as error:
-            return Outcome(status=None, error=f"TLS: {error.reason or type(error).__name__}")
+            reason = f"TLS: {error.reason or type(error).__name__}"
+            return Outcome(status=None, error=reason, failure=Failure.TLS)
         except (OSError, http.client.HTTPException) as error:
-            last_error = _describe(error)
+            last = _failed(error)
         finally:
             connection.close()
-    return Outcome(status=None, error=last_error)
+    return last
 
 
 def _exchange(
@@ -208,9 +218,13 @@ def _exchange(
     return answer.status
 
 
-def _describe(error: BaseException) -> str:
-    """The error's kind and the system's words for it: never the request or its secret."""
+def _failed(error: BaseException) -> Outcome:
+    """A connection's failure: its kind, and the system's words for it (never the request or
+    its secret)."""
     if isinstance(error, ConnectionRefusedError):
-        return "Connection refused"
+        return Outcome(status=None, error="Connection refused", failure=Failure.REFUSED)
     words = error.strerror if isinstance(error, OSError) and error.strerror else ""
-    return f"{type(error).__name__}: {words}"[:200] if words else type(error).__name__
+    kind = type(error).__name__
+    return Outcome(
+        status=None, error=f"{kind}: {words}"[:200] if words else kind, failure=Failure.NETWORK
+    )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from benefits.webhooks import services
 from benefits.webhooks.delivery import delivery_attempt
+from benefits.webhooks.failures import Failure
 from benefits.webhooks.models import WebhookDelivery
 from benefits.webhooks.tasks import webhook_deliveries_due
 from benefits.webhooks.transport import post
@@ -87,7 +88,7 @@ def test_a_delivery_fails_after_its_last_try(organization, receiver, settings):
     assert delivery.status == WebhookDelivery.Status.FAILED
     assert delivery.attempts == 3
     assert delivery.last_response_code == 503
-    assert delivery.last_error == "HTTP 503"
+    assert (delivery.failure, delivery.last_error) == (Failure.STATUS, "HTTP 503")
     assert receiver.requests == 3
     # Resent: out again, same webhook-id, and received once the receiver is back.
     receiver.down_for = 0
@@ -154,7 +155,7 @@ def test_a_refused_connection_and_a_silent_receiver_are_failures(organization, l
     # Nothing listens there now: the connection is refused.
     outcome = post(url=f"http://127.0.0.1:{port}/", body=b"{}", headers={})
     assert outcome.status is None
-    assert outcome.error == "Connection refused"
+    assert (outcome.failure, outcome.error) == (Failure.REFUSED, "Connection refused")
 
 
 def test_a_receiver_that_never_answers_times_out(loopback_allowed, monkeypatch):
@@ -188,6 +189,7 @@ def test_private_addresses_are_not_contacted_when_the_setting_is_off(
     delivery = WebhookDelivery.objects.get(endpoint=endpoint)
     assert receiver.requests == 0
     assert delivery.last_response_code is None
+    assert delivery.failure == Failure.NOT_PUBLIC
     assert "public addresses" in delivery.last_error
     assert delivery.status == WebhookDelivery.Status.PENDING
 
@@ -297,5 +299,6 @@ def test_a_certificate_for_another_name_is_a_failure(organization, tls_receiver)
     record(organization)
     delivery = WebhookDelivery.objects.get()
     assert tls_receiver.requests == 0
+    assert delivery.failure == Failure.TLS
     assert delivery.last_error.startswith("TLS")
     assert delivery.status == WebhookDelivery.Status.PENDING

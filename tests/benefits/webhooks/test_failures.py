@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import OutgoingMail, Role
 from benefits.webhooks import delivery as delivery_module
 from benefits.webhooks.delivery import delivery_attempt, portal_error
+from benefits.webhooks.failures import Failure
 from benefits.webhooks.models import WebhookDelivery, WebhookEndpoint
 from benefits.webhooks.tasks import deliver_webhook, webhook_deliveries_due
 from tests.accounts.factories import UserFactory
@@ -114,6 +115,7 @@ def test_a_secret_that_cant_sign_is_a_failed_attempt_until_the_delivery_fails(
     assert delivery.status == WebhookDelivery.Status.PENDING
     assert (delivery.attempts, delivery.retries) == (1, 1)
     assert delivery.last_response_code is None
+    assert delivery.failure == Failure.PORTAL
     assert delivery.last_error.startswith("Portal error: Error: ")  # binascii.Error's words
     assert "Traceback" not in delivery.last_error
     endpoint.refresh_from_db()
@@ -141,6 +143,7 @@ def test_the_tasks_time_limit_is_a_failed_attempt(organization, receiver, monkey
     assert not attempt.outcome.succeeded
     delivery.refresh_from_db()
     assert (delivery.attempts, delivery.retries) == (1, 1)
+    assert delivery.failure == Failure.STOPPED
     assert delivery.last_error == "The try took too long and was stopped"
     assert delivery.status == WebhookDelivery.Status.PENDING
 

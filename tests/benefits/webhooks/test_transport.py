@@ -14,6 +14,7 @@ import pytest
 
 from benefits.webhooks import addresses, transport
 from benefits.webhooks.delivery import delivery_attempt
+from benefits.webhooks.failures import Failure
 from benefits.webhooks.models import WebhookDelivery
 from benefits.webhooks.transport import post
 from tests.benefits.webhooks.endpoints import endpoint_make, record
@@ -68,7 +69,7 @@ def test_a_receiver_dripping_its_answer_is_cut_off_at_the_deadline(
         outcome = post(url=f"http://127.0.0.1:{port}/", body=b"{}", headers={})
         took = time.monotonic() - started
     assert outcome.status is None
-    assert outcome.error == "No answer within 1 s"
+    assert (outcome.failure, outcome.error) == (Failure.TIMEOUT, "No answer within 1 s")
     assert 0.9 < took < 1.5
 
 
@@ -93,7 +94,7 @@ def test_a_dripping_receiver_costs_a_delivery_one_failed_try(organization, setti
     delivery.refresh_from_db()
     assert delivery.status == WebhookDelivery.Status.PENDING
     assert (delivery.attempts, delivery.retries) == (1, 1)
-    assert delivery.last_error == "No answer within 0.5 s"
+    assert (delivery.failure, delivery.last_error) == (Failure.TIMEOUT, "No answer within 0.5 s")
 
 
 @pytest.fixture

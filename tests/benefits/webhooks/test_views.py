@@ -9,10 +9,12 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from django.utils.html import escape
 
 from accounts.models import Role
 from benefits.webhooks.addresses import REFUSED_ADDRESS_MESSAGE
+from benefits.webhooks.failures import WITH_DETAILS, Failure, failure_text
 from benefits.webhooks.models import WebhookDelivery, WebhookEndpoint
 from benefits.webhooks.selectors import DELIVERIES_PER_PAGE
 from benefits.webhooks.services import (
@@ -21,6 +23,7 @@ from benefits.webhooks.services import (
     KINDS_REQUIRED_MESSAGE,
     SECRET_ALREADY_CHANGED_MESSAGE,
 )
+from benefits.webhooks.transport import TIMEOUT_SECONDS
 from tests.accounts.factories import UserFactory
 from tests.benefits.webhooks.endpoints import endpoint_make, record
 from tests.conftest import url
@@ -220,3 +223,45 @@ def test_the_pages_in_french(partner_client, organization, admin_user):
     )
     assert "Journal des envois" in detail
     assert "Rôles modifiés" in detail  # the delivery's activity kind
+
+
+def test_the_delivery_log_says_why_each_try_failed_in_the_readers_language(
+    partner_client, organization, admin_user
+):
+    """Each kind of failure as a sentence in French, with the endpoint's host or the answer's
+    status filled in, and the technical words (English, marked so) only where they say more; a
+    row written before failures had kinds keeps its technical words."""
+    endpoint = endpoint_make(organization, url="https://hooks.example.com/in")
+    failures = [
+        (Failure.UNRESOLVED, None, "hooks.example.com could not be resolved"),
+        (Failure.NOT_PUBLIC, None, "hooks.example.com is a private address"),
+        (Failure.REFUSED, None, "Connection refused"),
+        (Failure.TIMEOUT, None, "No answer within 10 s"),
+        (Failure.TLS, None, "TLS: CERTIFICATE_VERIFY_FAILED"),
+        (Failure.NETWORK, None, "ConnectionResetError: Connection reset by peer"),
+        (Failure.STATUS, 503, "HTTP 503"),
+        (Failure.STOPPED, None, "The try took too long and was stopped"),
+        (Failure.PORTAL, None, "Portal error: ValueError: bad"),
+        ("", None, "Written before kinds"),
+    ]
+    for failure, status, words in failures:
+        delivery = WebhookDelivery.objects.get(activity=record(organization, actor=admin_user))
+        delivery.failure, delivery.last_response_code, delivery.last_error = failure, status, words
+        delivery.save()
+    page = text(
+        partner_client.get(url("team:webhook_detail", endpoint.pk), HTTP_ACCEPT_LANGUAGE="fr")
+    )
+    with translation.override("fr"):
+        for failure, status, words in failures:
+            if not failure:
+                assert escape(words) in page
+                continue
+            sentence = failure_text(
+                failure=failure, host="hooks.example.com", status=status, seconds=TIMEOUT_SECONDS
+            )
+            assert sentence
+            assert escape(sentence) in page
+            technical = f'<span lang="en">({escape(words)})</span>'
+            assert (technical in page) == (failure in WITH_DETAILS)
+    assert "Connexion refusée" in page
+    assert "statut 503" in page
