@@ -143,13 +143,15 @@ def redemption_create(
 
 
 def _preview(request: ApiRequest, payload: RedemptionIn) -> Preview:
-    key = _key_found(request, payload.key)
+    # Where it goes first, as the wizard's Choose step comes before its Key step: a tenant or
+    # subscription that isn't there is no guess at a key, and doesn't use up the attempts.
     tenant, subscription = redemption.redemption_target(
         organization=request.organization,
         action=payload.action,
         tenant_id=payload.tenant_id,
         subscription_id=payload.subscription_id,
     )
+    key = _key_found(request, payload.key)
     preview = redemption.redemption_preview(
         key=key,
         action=payload.action,

@@ -140,6 +140,20 @@ def test_keys_of_the_wrong_shape_are_refused_without_counting_as_guesses(contoso
     assert accepted.status_code == 200, accepted.content
 
 
+def test_a_subscription_not_found_or_not_chosen_is_no_guess_at_a_key(contoso_api):
+    """As in the wizard, where Choose comes before Key: a target that isn't there is refused
+    before the key is looked at, so it doesn't use up the ten attempts."""
+    missing = {"key": OFFICE_KEY, "action": "extend", "subscription_id": 999_999}
+    not_chosen = {"key": OFFICE_KEY, "action": "extend"}
+    for _ in range(ratelimit.LIMIT + 1):
+        assert post(contoso_api, "api:redemption_preview", missing).status_code == 404
+        assert post(contoso_api, "api:redemption_preview", not_chosen).status_code == 422
+    accepted = post(
+        contoso_api, "api:redemption_preview", {"key": OFFICE_KEY, "action": "activate"}
+    )
+    assert accepted.status_code == 200, accepted.content
+
+
 @pytest.mark.parametrize(
     ("action", "figures", "message"),
     [
