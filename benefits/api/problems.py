@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -114,6 +116,17 @@ class ApiProblem(Exception):
         self.detail = detail
         self.errors = errors
         self.headers = headers or {}
+
+
+@contextmanager
+def named_if_missing(field: str) -> Iterator[None]:
+    """An id the organization lacks (a selector's Http404) as the 404 problem, naming the field
+    that holds it — path or body alike — so a caller sending several ids knows which one."""
+    try:
+        yield
+    except Http404 as missing:
+        message = str(NOT_FOUND)
+        raise ApiProblem(404, message, errors=[{"field": field, "message": message}]) from missing
 
 
 # The problems each kind of operation declares (and may answer with).

@@ -20,7 +20,7 @@ from accounts.models import Scope
 from benefits import selectors
 from benefits.api.auth import ApiRequest, TokenAuth
 from benefits.api.cursor import Cursor, cursor_read, keyset_page, page_link
-from benefits.api.problems import READ_ERRORS, Problem
+from benefits.api.problems import READ_ERRORS, Problem, named_if_missing
 from benefits.api.queries import CURSOR, PAGE_SIZE, choice, form_valid
 from benefits.forms import SEARCH_MAX_LENGTH, STATUS_CHOICES, BenefitListForm
 from benefits.models import Benefit, BenefitType, Offer, Product, ProductKey
@@ -173,9 +173,10 @@ def _benefits_page(
     auth=TokenAuth(Scope.READ),
 )
 def benefit_detail(request: ApiRequest, benefit_id: int, response: HttpResponse) -> dict:
-    benefit = selectors.benefit_details(
-        organization=request.organization, benefit_id=benefit_id, counted=True
-    )
+    with named_if_missing("benefit_id"):
+        benefit = selectors.benefit_details(
+            organization=request.organization, benefit_id=benefit_id, counted=True
+        )
     body = benefit_out(benefit, today=timezone.localdate(), labels=ChoiceLabels.current())
     if benefit.is_usage_based:
         body["holders"] = [

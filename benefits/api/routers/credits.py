@@ -16,8 +16,8 @@ from benefits import selectors
 from benefits.api.auth import ApiRequest, TokenAuth
 from benefits.api.fields import BodyIn, JsonInt
 from benefits.api.idempotency import IdempotencyKey, Outcome, idempotent
-from benefits.api.problems import WRITE_ERRORS
-from benefits.models import Activity
+from benefits.api.problems import WRITE_ERRORS, named_if_missing
+from benefits.models import Activity, Benefit
 from benefits.services import credits
 
 router = Router(tags=["Azure credit"])
@@ -50,8 +50,8 @@ class HolderOut(Schema):
 def holder_assign(
     request: ApiRequest, benefit_id: int, payload: HolderIn, idempotency_key: str = IdempotencyKey
 ) -> Status:
-    benefit = selectors.benefit_get(organization=request.organization, benefit_id=benefit_id)
-    person = _person(request, payload.directory_user_id)
+    benefit = _benefit(request, benefit_id)
+    person = _person(request, payload.directory_user_id, "directory_user_id")
 
     def assign() -> Outcome:
         record = credits.credit_assign(
@@ -79,8 +79,8 @@ def holder_remove(
     directory_user_id: int,
     idempotency_key: str = IdempotencyKey,
 ) -> Status:
-    benefit = selectors.benefit_get(organization=request.organization, benefit_id=benefit_id)
-    person = _person(request, directory_user_id)
+    benefit = _benefit(request, benefit_id)
+    person = _person(request, directory_user_id, "directory_user_id")
 
     def remove() -> Outcome:
         record = credits.credit_remove(
@@ -109,9 +109,9 @@ def holder_transfer(
     payload: TransferIn,
     idempotency_key: str = IdempotencyKey,
 ) -> Status:
-    benefit = selectors.benefit_get(organization=request.organization, benefit_id=benefit_id)
-    holder = _person(request, directory_user_id)
-    to = _person(request, payload.to_directory_user_id)
+    benefit = _benefit(request, benefit_id)
+    holder = _person(request, directory_user_id, "directory_user_id")
+    to = _person(request, payload.to_directory_user_id, "to_directory_user_id")
 
     def transfer() -> Outcome:
         record = credits.credit_transfer(
@@ -128,10 +128,16 @@ def holder_transfer(
     return idempotent(request, key=idempotency_key, payload=payload.dict(), write=transfer)
 
 
-def _person(request: ApiRequest, directory_user_id: int) -> DirectoryUser:
-    return people.directory_user_get(
-        organization=request.organization, directory_user_id=directory_user_id
-    )
+def _benefit(request: ApiRequest, benefit_id: int) -> Benefit:
+    with named_if_missing("benefit_id"):
+        return selectors.benefit_get(organization=request.organization, benefit_id=benefit_id)
+
+
+def _person(request: ApiRequest, directory_user_id: int, field: str) -> DirectoryUser:
+    with named_if_missing(field):
+        return people.directory_user_get(
+            organization=request.organization, directory_user_id=directory_user_id
+        )
 
 
 def _held(record: Activity, *, status: int = 201) -> Outcome:

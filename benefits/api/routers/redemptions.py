@@ -20,7 +20,7 @@ from accounts.models import Scope
 from benefits.api.auth import ApiRequest, TokenAuth
 from benefits.api.fields import BodyIn, JsonInt
 from benefits.api.idempotency import IdempotencyKey, Outcome, idempotent
-from benefits.api.problems import WRITE_ERRORS, ApiProblem
+from benefits.api.problems import WRITE_ERRORS, ApiProblem, named_if_missing
 from benefits.models import Activity, ProductKey, Subscription
 from benefits.services import redemption
 from benefits.services.redemption import SUBSCRIPTION_CHANGED, Action, Preview
@@ -145,12 +145,13 @@ def redemption_create(
 def _preview(request: ApiRequest, payload: RedemptionIn) -> Preview:
     # Where it goes first, as the wizard's Choose step comes before its Key step: a tenant or
     # subscription that isn't there is no guess at a key, and doesn't use up the attempts.
-    tenant, subscription = redemption.redemption_target(
-        organization=request.organization,
-        action=payload.action,
-        tenant_id=payload.tenant_id,
-        subscription_id=payload.subscription_id,
-    )
+    with named_if_missing("tenant_id" if payload.action == Action.ACTIVATE else "subscription_id"):
+        tenant, subscription = redemption.redemption_target(
+            organization=request.organization,
+            action=payload.action,
+            tenant_id=payload.tenant_id,
+            subscription_id=payload.subscription_id,
+        )
     key = _key_found(request, payload.key)
     preview = redemption.redemption_preview(
         key=key,

@@ -16,9 +16,15 @@ from benefits.api.field_errors import (
     TEXT_TOO_SHORT,
 )
 from benefits.api.idempotency import KEY_REUSED
-from benefits.api.problems import BODY_UNREADABLE, CONFLICT_CODES, UNAVAILABLE_CODES
+from benefits.api.problems import (
+    BODY_UNREADABLE,
+    CONFLICT_CODES,
+    NOT_FOUND,
+    UNAVAILABLE_CODES,
+)
 from benefits.models import IdempotentRequest
 from benefits.services import redemption
+from tests.accounts.factories import DirectoryUserFactory
 from tests.conftest import directory_user, url
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +183,62 @@ def test_a_subscription_id_that_is_not_a_json_number_is_refused(contoso_api):
     response = post(contoso_api, "api:redemption_preview", body)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "subscription_id"
+
+
+def test_an_id_not_found_is_named_by_its_field(contoso_api, fabrikam, monthly_credit, bulk_credit):
+    """Path or body alike: a request sending several ids learns which one the organization
+    lacks — unknown, or another organization's (the same answer for both)."""
+    elsewhere = DirectoryUserFactory.create(tenant=fabrikam.tenants.get())
+    fabrikam_benefit = fabrikam.benefits.first()
+    assert fabrikam_benefit is not None
+    holder = directory_user("Adele Vance")  # the 404 comes before any check of her holding
+    key = {"Idempotency-Key": "named"}
+    cases = [
+        ("benefit_id", contoso_api.get(url("api:benefit_detail", fabrikam_benefit.pk))),
+        (
+            "benefit_id",
+            post(contoso_api, "api:holder_assign", {"directory_user_id": 1}, 999_999, **key),
+        ),
+        (
+            "directory_user_id",
+            post(
+                contoso_api,
+                "api:holder_assign",
+                {"directory_user_id": elsewhere.pk},
+                monthly_credit.pk,
+                **key,
+            ),
+        ),
+        (
+            "to_directory_user_id",
+            post(
+                contoso_api,
+                "api:holder_transfer",
+                {"to_directory_user_id": 999_999},
+                bulk_credit.pk,
+                holder.pk,
+                **key,
+            ),
+        ),
+        (
+            "subscription_id",
+            post(
+                contoso_api,
+                "api:redemption_preview",
+                {"key": OFFICE_KEY, "action": "extend", "subscription_id": 999_999},
+            ),
+        ),
+        (
+            "tenant_id",
+            post(
+                contoso_api,
+                "api:redemption_preview",
+                {"key": OFFICE_KEY, "action": "activate", "tenant_id": 999_999},
+            ),
+        ),
+    ]
+    for field, response in cases:
+        assert response.status_code == 404, (field, response.content)
+        problem = response.json()
+        assert problem["detail"] == str(NOT_FOUND)
+        assert problem["errors"] == [{"field": field, "message": str(NOT_FOUND)}]
