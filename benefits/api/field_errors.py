@@ -12,6 +12,8 @@ from django.core import validators
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from benefits.services.redemption import KEY_FAR_TOO_LONG
+
 IDEMPOTENCY_KEY_MISSING = _(
     "Send an Idempotency-Key header with every write: a new UUID, say, for each change."
 )
@@ -70,6 +72,8 @@ def _message(item: dict[str, Any]) -> str:
         # pydantic lists the values as "'a', 'b' or 'c'": its English "or" becomes a comma.
         expected = str(context.get("expected", "")).replace(" or ", ", ")
         return str(CHOICE_EXPECTED % {"expected": expected})
+    if kind == "string_too_long" and field == "key":  # a product key: as the wizard says
+        return str(KEY_FAR_TOO_LONG)
     if kind == "string_too_long":
         limit = context.get("max_length", 0)
         return str(TEXT_TOO_LONG % {"limit": limit})

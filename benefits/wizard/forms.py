@@ -14,10 +14,15 @@ from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Tenant
-from benefits.services.redemption import NO_SUBSCRIPTION, Action, key_well_formed
+from benefits.services.redemption import (
+    KEY_FAR_TOO_LONG,
+    KEY_INPUT_MAX_LENGTH,
+    NO_SUBSCRIPTION,
+    Action,
+    key_well_formed,
+)
 from common.forms import BootstrapBoundField, GroupedLongSelect, ReadyChoices
 
-KEY_INPUT_MAX_LENGTH = 200
 # A choice the form no longer offers: a page open since the subscription ended, or an address
 # changed by hand. Django's own message would show the id.
 SUBSCRIPTION_NOT_OFFERED = _(
@@ -125,7 +130,7 @@ class RedeemKeyForm(forms.Form):
         ),
         help_text=_("25 characters, as 5 groups of 5 (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)."),
         error_messages={
-            "max_length": _("A product key has 25 characters; this is far longer."),
+            "max_length": KEY_FAR_TOO_LONG,
             "required": _(
                 "Enter a product key: 25 characters, shown as 5 groups of 5 "
                 "(XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)."

@@ -36,7 +36,9 @@ NEW_FIGURES = _(
 
 
 class RedemptionIn(BodyIn):
-    key: str = Field(..., max_length=100, description="The product key, as received.")
+    key: str = Field(
+        ..., max_length=redemption.KEY_INPUT_MAX_LENGTH, description="The product key, as received."
+    )
     action: Action
     tenant_id: JsonInt | None = Field(
         None, description="Activate: the tenant (the primary one when left out)."

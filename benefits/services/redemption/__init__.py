@@ -4,6 +4,8 @@ bound to the review's one-time token (``redeem``). Callers import from here."""
 from benefits.services.redemption.preview import (
     INACTIVE,
     KEY_EXPIRED,
+    KEY_FAR_TOO_LONG,
+    KEY_INPUT_MAX_LENGTH,
     KEY_NOT_FOUND,
     KEY_USED,
     KEY_USED_WHERE,
@@ -36,6 +38,8 @@ from benefits.services.redemption.redeem import (
 __all__ = [
     "INACTIVE",
     "KEY_EXPIRED",
+    "KEY_FAR_TOO_LONG",
+    "KEY_INPUT_MAX_LENGTH",
     "KEY_NOT_FOUND",
     "KEY_USED",
     "KEY_USED_WHERE",

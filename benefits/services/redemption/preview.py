@@ -21,6 +21,10 @@ from benefits import licensing, selectors
 from benefits.errors import translated
 from benefits.models import ProductKey, Subscription
 
+# The longest text a key field takes, on the screens and in the API alike: far past a key's 25
+# characters with its dashes and spaces, and the same answer for anything longer.
+KEY_INPUT_MAX_LENGTH = 200
+KEY_FAR_TOO_LONG = _("A product key has 25 characters; this is far longer.")
 KEY_NOT_FOUND = _(
     "We can't find this product key. Check each character against the key you received; "
     "a key works only for the organization it was issued to."

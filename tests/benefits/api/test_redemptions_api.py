@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from benefits import licensing
 from benefits.api.idempotency import KEY_REUSED
@@ -174,3 +175,18 @@ def test_a_subscription_at_the_edge_of_the_calendar_or_its_column_is_refused(
     response = post(contoso_api, "api:redemption_preview", body)
     assert response.status_code == 422, response.content
     assert message in response.json()["detail"]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_key_far_too_long_gets_the_wizards_words(contoso_api, language):
+    """The same limit and message as the wizard's Key field, not a generic 'at most N'."""
+    body = {"key": "X" * (redemption.KEY_INPUT_MAX_LENGTH + 1), "action": "activate"}
+    response = post(contoso_api, "api:redemption_preview", body, **{"Accept-Language": language})
+    assert response.status_code == 422
+    with translation.override(language):
+        expected = [{"field": "key", "message": str(redemption.KEY_FAR_TOO_LONG)}]
+    assert response.json()["errors"] == expected
+    longest = {**body, "key": "X" * redemption.KEY_INPUT_MAX_LENGTH}  # the format's own words
+    answer = post(contoso_api, "api:redemption_preview", longest)
+    assert answer.status_code == 422
+    assert "200" in answer.json()["detail"]
