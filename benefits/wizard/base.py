@@ -35,11 +35,13 @@ class Choice:
 
 @dataclass(frozen=True)
 class PrefilledKey:
-    """A key a Redeem link named, as the Key step shows it: its id and its last group. Never
-    the key itself, which only Show full keys reveals, after a recent second factor."""
+    """A key a Redeem link named, or the key reviewed before Back, as the Key step shows it:
+    its id and its last group. Never the key itself, which only Show full keys reveals, after a
+    recent second factor."""
 
     id: int
     masked: str
+    reviewed: bool = False
 
 
 @dataclass

@@ -48,6 +48,8 @@ class WizardState:
     # A key a Redeem link names by its id (?key_id=), to fill the Key step's field. Never the
     # key itself: a full key stays out of addresses, logs and this stored state.
     prefill_key_id: int | None = None
+    # The key shown is the one reviewed (Back from the Review), not one a Redeem link named.
+    prefill_reviewed: bool = False
     key_id: int | None = None
     reviewed: dict = field(default_factory=dict)
     token: str = ""
@@ -63,7 +65,8 @@ class WizardState:
         state = cls()
         for name, kind in _field_types().items():
             value = data.get(name, getattr(state, name))
-            if isinstance(value, kind) and not isinstance(value, bool):
+            # bool is an int too: only a bool field takes one.
+            if isinstance(value, kind) and (kind is bool or not isinstance(value, bool)):
                 setattr(state, name, value)
         if state.step not in STEPS:
             state.step = CHOOSE
@@ -73,6 +76,11 @@ class WizardState:
         return asdict(self)
 
     def back(self) -> None:
+        if self.step == REVIEW and self.key_id not in {None, self.prefill_key_id}:
+            # The key typed and reviewed stays, shown by its last group: going back to change
+            # the choice doesn't mean typing its 25 characters again. (A key a Redeem link named
+            # is shown as such already.)
+            self.prefill_key_id, self.prefill_reviewed = self.key_id, True
         self.step = STEPS[max(STEPS.index(self.step) - 1, 0)]
         self.error = ""
 

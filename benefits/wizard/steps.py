@@ -91,9 +91,14 @@ class ChooseStep(Step):
         if not form.is_valid():
             return Outcome(shown={"form": self._form(data=data)}, step=CHOOSE)
         action = form.cleaned_data["action"]
-        # A new choice: any earlier review is void; a key a Redeem link named stays.
+        # A new choice: any earlier review is void; a key a Redeem link named (or the one
+        # reviewed before going back) stays.
         wizard.state = WizardState(
-            step=KEY, action=action, tenant_id=tenant.pk, prefill_key_id=self.state.prefill_key_id
+            step=KEY,
+            action=action,
+            tenant_id=tenant.pk,
+            prefill_key_id=self.state.prefill_key_id,
+            prefill_reviewed=self.state.prefill_reviewed,
         )
         if action == Action.ACTIVATE:
             return Outcome(shown={"choice": Choice(action, None, tenant)})
@@ -138,7 +143,11 @@ class KeyStep(Step):
         if found is None:
             self.state.prefill_key_id = None
             return None
-        return PrefilledKey(id=found[0], masked=licensing.key_last_group(found[1]))
+        return PrefilledKey(
+            id=found[0],
+            masked=licensing.key_last_group(found[1]),
+            reviewed=self.state.prefill_reviewed,
+        )
 
     # The typed key is in ``data`` and in the form's cleaning, a named key in ``key``: error
     # reports hide every variable here and below (named ones would hide less there: the

@@ -15,7 +15,18 @@ from benefits.services.redemption import KEY_NOT_FOUND, KEY_USED
 from common import ratelimit
 from tests.benefits.redeeming import redeem_by_service
 from tests.benefits.wizard import wizard_state
-from tests.benefits.wizard_pages import FABRIKAM_KEY, O365_25, O365_100, URL, office, sub, text
+from tests.benefits.wizard_pages import (
+    FABRIKAM_KEY,
+    O365_25,
+    O365_100,
+    URL,
+    office,
+    redeem,
+    start,
+    sub,
+    text,
+    validate,
+)
 from tests.conftest import HTMX
 
 pytestmark = [
@@ -24,6 +35,7 @@ pytestmark = [
 ]
 
 FROM_DETAILS = "Product key …-F7CPQ, from the benefit's details"
+AS_ENTERED = "Product key …-F7CPQ, as you entered it"
 
 
 def key_id(key: str) -> int:
@@ -214,3 +226,36 @@ def test_a_redeem_link_to_another_organizations_key_is_404(contoso_client):
 def test_a_key_typed_into_an_address_is_never_taken(contoso_client):
     contoso_client.get(URL, {"restart": 1, "key": O365_25})
     assert O365_25 not in contoso_client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_back_from_the_review_keeps_the_typed_key_by_its_last_group(contoso_client, headers):
+    """Going back to change the choice doesn't mean typing the key again: the Key step shows
+    it by its last group (never in full) and posts its id; another choice keeps it too."""
+
+    def page() -> str:
+        response = contoso_client.get(URL, headers=headers)
+        assert_no_full_key(response)
+        return text(response)
+
+    start(contoso_client, "Office 365 E3", "extend", headers)
+    validate(contoso_client, O365_25, headers)
+    contoso_client.post(URL, {"step": "back"}, headers=headers)
+    key_page = page()
+    assert AS_ENTERED in key_page
+    assert FROM_DETAILS not in key_page
+    assert 'name="key"' not in key_page
+    contoso_client.post(URL, {"step": "back"}, headers=headers)  # to Choose: Add instead
+    choice = {"step": "choose", "action": "add", "subscription": office().pk}
+    contoso_client.post(URL, {**choice, "tenant": office().tenant_id}, headers=headers)
+    assert AS_ENTERED in page()
+    validate_prefilled(contoso_client, key_id(O365_25), headers)
+    assert wizard_state(contoso_client)["action"] == "add"
+    redeem(contoso_client, headers)
+    assert ProductKey.objects.get(key=O365_25).is_redeemed
+    # A key typed afresh replaces it.
+    start(contoso_client, "Office 365 E3", "extend", headers)
+    validate(contoso_client, O365_100, headers)
+    contoso_client.post(URL, {"step": "back"}, headers=headers)
+    contoso_client.post(URL, {"step": "type_key"}, headers=headers)
+    assert 'name="key"' in page()
