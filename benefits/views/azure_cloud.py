@@ -45,15 +45,13 @@ def azure_cloud(request: PortalRequest) -> HttpResponse:
 
     state = QueryDict(mutable=True)
     state.update(params)
-    address = state.copy()
-    for name, number in numbers.items():
-        if number > 1:
-            address[f"{name}_page"] = str(number)
+    address = _list_address(params, numbers)
     context = {
         # The filters are shown from the cached copy too: the form is built when that is missing.
         "form": SimpleLazyObject(lambda: BenefitListForm(params)),
         "query": query,
         "state": state,
+        "address": address,
         "columns": SimpleLazyObject(lambda: sort_columns(query, state)),
         "sections": SimpleLazyObject(sections),
         "today": today,
@@ -74,6 +72,17 @@ def azure_cloud(request: PortalRequest) -> HttpResponse:
     return push_url(response, url)
 
 
+def _list_address(params: dict[str, str], numbers: dict[str, int]) -> QueryDict:
+    """The list's address query: its cleaned filters and sort, and each section's page past
+    the first."""
+    address = QueryDict(mutable=True)
+    address.update(params)
+    for name, number in numbers.items():
+        if number > 1:
+            address[f"{name}_page"] = str(number)
+    return address
+
+
 @require_safe
 @benefits_access_required
 def benefit_detail(request: PortalRequest, benefit_id: int) -> HttpResponse:
@@ -81,7 +90,15 @@ def benefit_detail(request: PortalRequest, benefit_id: int) -> HttpResponse:
     the lists; ``benefit_keys_revealed`` shows them in full."""
     benefit = selectors.benefit_details(organization=request.organization, benefit_id=benefit_id)
     today = timezone.localdate()
-    context = {"benefit": benefit, "today": today}
+    # Opened from the list without JavaScript, the link carries the list's state: the way back
+    # returns to the same filters, sort and pages.
+    params = query_params(BenefitListForm(request.GET).to_query())
+    numbers = {name: page_number(request.GET.get(f"{name}_page")) for name, _kind in SECTIONS}
+    context = {
+        "benefit": benefit,
+        "today": today,
+        "list_address": _list_address(params, numbers).urlencode(),
+    }
     if not benefit.is_usage_based:
         context["keys"] = SimpleLazyObject(lambda: selectors.benefit_keys(benefit=benefit))
         context["keys_key"] = page_key(request.organization.pk, "keys", benefit.pk, today)

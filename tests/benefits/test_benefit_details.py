@@ -175,6 +175,23 @@ def test_the_list_links_each_row_to_its_details_with_and_without_javascript(cont
     assert f'hx-get="{detail_url(benefit)}" hx-target="#details-{benefit.pk}-body"' in page
 
 
+def test_without_javascript_the_way_back_from_details_keeps_the_lists_view(contoso_client):
+    """A row's details link carries the list's cleaned state (filters, sort, pages past the
+    first; nothing else), and the details page's breadcrumb returns to that view."""
+    benefit = contoso_benefit("Office 365 E3")
+    view = {"status": "active", "sort": "-quantity", "usage_page": "1", "junk": "<x>"}
+    listing = contoso_client.get(url("benefits:azure_cloud"), view).content.decode()
+    assert f'href="{detail_url(benefit)}?status=active&amp;sort=-quantity"' in listing
+    details = contoso_client.get(detail_url(benefit), view).content.decode()
+    back = url("benefits:azure_cloud")
+    assert f'<a href="{back}?status=active&amp;sort=-quantity">' in details
+    # Opened otherwise, or with values the list doesn't take: the list as it opens.
+    for params in ({}, {"status": "<script>", "sort": "nope"}):
+        plain = contoso_client.get(detail_url(benefit), params).content.decode()
+        assert f'<a href="{back}">' in plain
+        assert "<script>" not in plain
+
+
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
 def test_another_organizations_benefit_is_404(client, demo_data, headers):
     fabrikam_benefit = Benefit.objects.get(organization__mpn_id="4711002")

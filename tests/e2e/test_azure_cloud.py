@@ -65,8 +65,12 @@ def test_the_list_works_without_javascript(browser, live_server, demo):
     page.wait_for_url(f"**{LIST}?*status=expired*")
     assert license_products(page) == ["Azure AD Basic"]
     details_toggle(page, "Azure AD Basic", role="link").click()
-    page.wait_for_url(f"**{LIST}*/")
+    page.wait_for_url(f"**{LIST}*/?status=expired")
     assert page.get_by_role("heading", level=1).inner_text() == "Azure AD Basic"
+    # The way back returns to the list as it was left: filtered.
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Azure").click()
+    page.wait_for_url(f"**{LIST}?status=expired")
+    assert license_products(page) == ["Azure AD Basic"]
     page.context.close()
 
 
