@@ -11,13 +11,15 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.urls import URLPattern, re_path
+from django.urls import URLPattern, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
+from benefits.api import problem_types
 from benefits.api.auth import TokenAuth, TokenRateThrottle
 from benefits.api.body import ObjectBodyParser
 from benefits.api.problems import problem_response, problems_documented, problems_install
@@ -102,7 +104,11 @@ def api_urls() -> tuple[list, str, str]:
         else item
         for item in patterns
     ]
-    return [*told, re_path(r"^", _no_such_address)], app_name, namespace
+    documented = [
+        path("problems/", _methods_told(_problem_types), name="problem_types"),
+        path("problems/<slug:kind>", _methods_told(_problem_types), name="problem_type"),
+    ]
+    return [*told, *documented, re_path(r"^", _no_such_address)], app_name, namespace
 
 
 def _view_of(pattern: URLPattern) -> Callable[..., HttpResponse]:
@@ -121,6 +127,14 @@ def _methods_told(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         return problem_response(api, request, 405, detail, headers={"Allow": allowed})
 
     return told
+
+
+@require_safe
+def _problem_types(request: HttpRequest, kind: str = "") -> HttpResponse:
+    """The page a problem's ``type`` leads to; a kind the API hasn't is no address either."""
+    if kind and kind not in problem_types.KINDS:
+        return _no_such_address(request)
+    return problem_types.problem_type_page(request, kind)
 
 
 def _no_such_address(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

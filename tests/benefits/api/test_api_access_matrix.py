@@ -261,4 +261,5 @@ def test_every_api_url_is_an_operation_of_the_matrix_or_the_docs():
     from tests.access_matrix import url_names
 
     api_urls = {name.removeprefix("api:") for name in url_names() if name.startswith("api:")}
-    assert api_urls == set(MATRIX) | {"api-root", "openapi-json", "openapi-view"}
+    documents = {"api-root", "openapi-json", "openapi-view", "problem_types", "problem_type"}
+    assert api_urls == set(MATRIX) | documents
