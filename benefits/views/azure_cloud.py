@@ -18,7 +18,7 @@ from accounts.permissions import PortalRequest, benefits_access_required
 from benefits import selectors
 from benefits.forms import STATUS_CHOICES, BenefitListForm, query_params
 from benefits.models import Benefit, Product
-from benefits.selectors import DEFAULT_SORT
+from benefits.selectors import DEFAULT_SORT, BenefitListQuery
 from common.htmx import render_page_or_partial, wants_partial
 from common.pagecache import page_key
 from common.paging import page_number
@@ -32,9 +32,7 @@ SECTIONS = [("usage", Product.Kind.USAGE), ("license", Product.Kind.LICENSE)]
 @benefits_access_required
 def azure_cloud(request: PortalRequest) -> HttpResponse:
     today = timezone.localdate()
-    query = BenefitListForm(request.GET).to_query()
-    params = query_params(query)
-    numbers = {name: page_number(request.GET.get(f"{name}_page")) for name, _kind in SECTIONS}
+    query, params, numbers = _list_view(request.GET)
 
     def sections() -> dict:
         # Read only when the table is rendered, not when its cached copy is shown.
@@ -72,6 +70,14 @@ def azure_cloud(request: PortalRequest) -> HttpResponse:
     return push_url(response, url)
 
 
+def _list_view(data: QueryDict) -> tuple[BenefitListQuery, dict[str, str], dict[str, int]]:
+    """The list's view as an address asks for it: the query (filters and sort, cleaned), the
+    URL parameters that reproduce it, and each section's page number."""
+    query = BenefitListForm(data).to_query()
+    numbers = {name: page_number(data.get(f"{name}_page")) for name, _kind in SECTIONS}
+    return query, query_params(query), numbers
+
+
 def _list_address(params: dict[str, str], numbers: dict[str, int]) -> QueryDict:
     """The list's address query: its cleaned filters and sort, and each section's page past
     the first."""
@@ -92,8 +98,7 @@ def benefit_detail(request: PortalRequest, benefit_id: int) -> HttpResponse:
     today = timezone.localdate()
     # Opened from the list without JavaScript, the link carries the list's state: the way back
     # returns to the same filters, sort and pages.
-    params = query_params(BenefitListForm(request.GET).to_query())
-    numbers = {name: page_number(request.GET.get(f"{name}_page")) for name, _kind in SECTIONS}
+    _query, params, numbers = _list_view(request.GET)
     context = {
         "benefit": benefit,
         "today": today,

@@ -45,11 +45,16 @@ STATUS_MESSAGE = _(
 STOPPED_MESSAGE = _("The try took too long and was stopped.")
 PORTAL_MESSAGE = _("The portal could not make this try; its operators have the details.")
 
-# The kinds whose sentence has nothing to fill in.
-PLAIN_MESSAGES: dict[str, str | Promise] = {
+# Each kind's sentence; the ones with a blank take the endpoint's host, the answer's status or
+# the longest wait.
+MESSAGES: dict[str, str | Promise] = {
+    Failure.UNRESOLVED: UNRESOLVED_MESSAGE,
+    Failure.NOT_PUBLIC: REFUSED_ADDRESS_MESSAGE,
     Failure.REFUSED: CONNECTION_REFUSED_MESSAGE,
+    Failure.TIMEOUT: NO_ANSWER_MESSAGE,
     Failure.TLS: TLS_MESSAGE,
     Failure.NETWORK: NETWORK_MESSAGE,
+    Failure.STATUS: STATUS_MESSAGE,
     Failure.STOPPED: STOPPED_MESSAGE,
     Failure.PORTAL: PORTAL_MESSAGE,
 }
@@ -60,12 +65,5 @@ WITH_DETAILS = {Failure.TLS, Failure.NETWORK, Failure.PORTAL}
 def failure_text(*, failure: str, host: str, status: int | None, seconds: float) -> str:
     """The sentence for ``failure`` in the active language: ``host`` is the endpoint's,
     ``status`` the answer's, ``seconds`` the longest wait a receiver is given."""
-    if failure == Failure.UNRESOLVED:
-        return UNRESOLVED_MESSAGE % {"host": host}
-    if failure == Failure.NOT_PUBLIC:
-        return REFUSED_ADDRESS_MESSAGE % {"host": host}
-    if failure == Failure.TIMEOUT:
-        return NO_ANSWER_MESSAGE % {"seconds": f"{seconds:g}"}
-    if failure == Failure.STATUS:
-        return STATUS_MESSAGE % {"status": status}
-    return str(PLAIN_MESSAGES.get(failure, ""))
+    blanks = {"host": host, "status": status, "seconds": f"{seconds:g}"}
+    return str(MESSAGES.get(failure, "")) % blanks
