@@ -23,6 +23,7 @@ install: $(BIN)/.installed
 # Compiled with Babel (a dependency), so gettext need not be installed to run the portal.
 translations: install
 	$(BIN)/pybabel compile --domain django --directory locale --statistics
+	$(BIN)/pybabel compile --domain django --directory locale_allauth --statistics
 
 run: translations
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input

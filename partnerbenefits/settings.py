@@ -435,7 +435,10 @@ API_IDEMPOTENCY_KEEP_HOURS = env_int("API_IDEMPOTENCY_KEEP_HOURS", 48, minimum=2
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The portal's catalogue, then its words for django-allauth's sentences (it says "two-step
+# verification" where allauth says "two-factor authentication"), in English too. Both take
+# precedence over the libraries' own catalogues.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
