@@ -12,7 +12,7 @@ from django.core import validators
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from benefits.services.redemption import KEY_FAR_TOO_LONG
+from benefits.api.fields import WORDED_BY_SCHEMA
 
 IDEMPOTENCY_KEY_MISSING = _(
     "Send an Idempotency-Key header with every write: a new UUID, say, for each change."
@@ -52,6 +52,8 @@ def _message(item: dict[str, Any]) -> str:
     reader's language (pydantic's messages exist in English only)."""
     kind, context = item.get("type", ""), item.get("ctx") or {}
     field = str(item.get("loc", ("",))[-1])
+    if kind == WORDED_BY_SCHEMA:
+        return str(context["message"])
     if kind == "string_pattern_mismatch" and field == "Idempotency-Key":  # its only pattern
         return str(IDEMPOTENCY_KEY_INVALID)
     if kind == "missing" and field == "Idempotency-Key":
@@ -72,8 +74,6 @@ def _message(item: dict[str, Any]) -> str:
         # pydantic lists the values as "'a', 'b' or 'c'": its English "or" becomes a comma.
         expected = str(context.get("expected", "")).replace(" or ", ", ")
         return str(CHOICE_EXPECTED % {"expected": expected})
-    if kind == "string_too_long" and field == "key":  # a product key: as the wizard says
-        return str(KEY_FAR_TOO_LONG)
     if kind == "string_too_long":
         limit = context.get("max_length", 0)
         return str(TEXT_TOO_LONG % {"limit": limit})

@@ -7,15 +7,30 @@ whole number.
 ``BodyIn``: the base of every request body, refusing a field it doesn't have. Otherwise a
 misspelled optional field is dropped in silence: ``expected_seat`` for ``expected_seats`` would
 redeem a key without the check the client asked for.
+
+``refusal``: a field's own words for what is wrong with it, where the general ones
+(``field_errors``) would say less.
 """
 
 from typing import Annotated
 
+from django.utils.functional import Promise
 from ninja import Schema
 from pydantic import ConfigDict, Strict
+from pydantic_core import PydanticCustomError
 
 JsonInt = Annotated[int, Strict()]
 
 
 class BodyIn(Schema):
     model_config = ConfigDict(extra="forbid")
+
+
+# The type of a refusal a schema words itself (``refusal``).
+WORDED_BY_SCHEMA = "worded_by_schema"
+
+
+def refusal(message: str | Promise) -> PydanticCustomError:
+    """A validator's refusal in its own words, taken in the reader's language (the request's,
+    active while its body is checked); ``field_errors`` passes them on as they are."""
+    return PydanticCustomError(WORDED_BY_SCHEMA, "{message}", {"message": str(message)})

@@ -89,6 +89,12 @@ def _list_address(params: dict[str, str], numbers: dict[str, int]) -> QueryDict:
     return address
 
 
+def _list_address_of(data: QueryDict) -> str:
+    """The list's address query as ``data`` asks for it, cleaned, ready for a link."""
+    _query, params, numbers = _list_view(data)
+    return _list_address(params, numbers).urlencode()
+
+
 @require_safe
 @benefits_access_required
 def benefit_detail(request: PortalRequest, benefit_id: int) -> HttpResponse:
@@ -96,13 +102,13 @@ def benefit_detail(request: PortalRequest, benefit_id: int) -> HttpResponse:
     the lists; ``benefit_keys_revealed`` shows them in full."""
     benefit = selectors.benefit_details(organization=request.organization, benefit_id=benefit_id)
     today = timezone.localdate()
-    # Opened from the list without JavaScript, the link carries the list's state: the way back
-    # returns to the same filters, sort and pages.
-    _query, params, numbers = _list_view(request.GET)
     context = {
         "benefit": benefit,
         "today": today,
-        "list_address": _list_address(params, numbers).urlencode(),
+        # Opened from the list without JavaScript, the link carries the list's state: the way
+        # back returns to the same filters, sort and pages. Read when the breadcrumb is drawn,
+        # not for the details htmx shows inside the list.
+        "list_address": SimpleLazyObject(lambda: _list_address_of(request.GET)),
     }
     if not benefit.is_usage_based:
         context["keys"] = SimpleLazyObject(lambda: selectors.benefit_keys(benefit=benefit))

@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from accounts.models import Scope
 from benefits.api.auth import ApiRequest, TokenAuth
-from benefits.api.fields import BodyIn, JsonInt
+from benefits.api.fields import BodyIn, JsonInt, refusal
 from benefits.api.idempotency import IdempotencyKey, Outcome, idempotent
 from benefits.api.problems import WRITE_ERRORS, ApiProblem, named_if_missing
 from benefits.models import Activity, ProductKey, Subscription
@@ -37,7 +37,9 @@ NEW_FIGURES = _(
 
 class RedemptionIn(BodyIn):
     key: str = Field(
-        ..., max_length=redemption.KEY_INPUT_MAX_LENGTH, description="The product key, as received."
+        ...,
+        description="The product key, as received.",
+        json_schema_extra={"maxLength": redemption.KEY_INPUT_MAX_LENGTH},
     )
     action: Action
     tenant_id: JsonInt | None = Field(
@@ -46,6 +48,15 @@ class RedemptionIn(BodyIn):
     subscription_id: JsonInt | None = Field(
         None, description="Extend or Add licenses: the subscription."
     )
+
+    # The wizard's limit and words, rather than pydantic's "at most N characters" (the schema
+    # documents the limit as maxLength all the same).
+    @field_validator("key")
+    @classmethod
+    def _not_far_too_long(cls, key: str) -> str:
+        if len(key) > redemption.KEY_INPUT_MAX_LENGTH:
+            raise refusal(redemption.KEY_FAR_TOO_LONG)
+        return key
 
 
 class RedeemIn(RedemptionIn):
