@@ -10,6 +10,8 @@ import allauth
 import pytest
 from babel.messages.pofile import read_po
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from tests.accounts.mfa_helpers import enrol_totp, sign_in
 from tests.french.detector import FRENCH, visible_text
@@ -53,3 +55,41 @@ def test_the_wording_has_both_languages_for_sentences_allauth_still_has():
     assert english.keys() - allauth_ids == set()
     for words in [*english.values(), *french.values()]:
         assert not LIBRARY_WORDS.search(words)
+
+
+# Headings and buttons allauth writes in title case, as the portal's pages show them.
+SENTENCE_CASE = {
+    "en": ["Authenticator app", "Security keys", "Recovery codes"],
+    "fr": ["Application d’authentification", "Clés de sécurité", "Codes de récupération"],
+}
+TITLE_CASE = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z][a-z]+ ?)+\b")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "headers"), [("en", ENGLISH), ("fr", FRENCH)])
+def test_the_two_step_pages_write_headings_in_sentence_case(client, admin_user, language, headers):
+    sign_in(client, admin_user.email)
+    activate = visible_text(client.get(reverse("mfa_activate_totp"), headers=headers))
+    enrol_totp(client)
+    manage = visible_text(client.get(reverse("mfa_index"), headers=headers))
+
+    for words in SENTENCE_CASE[language]:
+        assert words in manage
+    if language == "en":
+        assert "Activate an authenticator app" in activate
+        for words in ["Authenticator App", "Security Keys", "Recovery Codes"]:
+            assert words not in manage
+
+
+def test_every_title_case_heading_of_allauth_has_the_portals_sentence_case():
+    for allauth_words, portal_words in catalogue("en").items():
+        if TITLE_CASE.fullmatch(allauth_words):
+            assert not TITLE_CASE.search(portal_words), allauth_words
+
+
+def test_in_french_a_passkey_and_a_security_key_are_told_apart():
+    """allauth's French calls both « Clé de sécurité » (the list of keys says which each is),
+    and a security key « clé secrète » where a sign-in offers to use one."""
+    with translation.override("fr"):
+        assert gettext("Passkey") != gettext("Security key")
+        assert "secrète" not in gettext("Use a security key")
