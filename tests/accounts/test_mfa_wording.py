@@ -88,8 +88,9 @@ def test_every_title_case_heading_of_allauth_has_the_portals_sentence_case():
 
 
 def test_in_french_a_passkey_and_a_security_key_are_told_apart():
-    """allauth's French calls both « Clé de sécurité » (the list of keys says which each is),
-    and a security key « clé secrète » where a sign-in offers to use one."""
+    """allauth's French calls both « Clé de sécurité » (the list of keys says which each is;
+    the portal's catalogue calls a passkey « clé d’accès »), and a security key « clé secrète »
+    where a sign-in offers to use one (locale_allauth/fr)."""
     with translation.override("fr"):
         assert gettext("Passkey") != gettext("Security key")
         assert "secrète" not in gettext("Use a security key")
