@@ -39,3 +39,30 @@ def test_other_roles_see_which_roles_have_access(page):
     response = page.goto(reverse("benefits:overview"))
     assert response.status == 403
     assert "MPN partner admin" in page.get_by_role("alert").inner_text()
+
+
+# Each entry's height when its words stay on one line: a link or button broken over two lines
+# is about twice as tall.
+ONE_LINE_PX = 40
+TOP_BAR_ENTRIES = """
+    [...document.querySelectorAll('.pb-topbar .btn, .pb-topbar .navbar-text:not(.pb-org)')]
+        .map(entry => [entry.innerText.trim(), entry.getBoundingClientRect().height])
+"""
+
+
+@pytest.mark.parametrize("locale", ["en-US", "fr-FR"])
+@pytest.mark.parametrize("width", [1280, 1024, 360])
+def test_the_top_bar_never_breaks_an_entry_over_two_lines(page, locale, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page)
+    page.goto(reverse("benefits:overview"))
+
+    entries = page.evaluate(TOP_BAR_ENTRIES)
+    assert len(entries) >= 6
+    assert [text for text, height in entries if height > ONE_LINE_PX] == []
+    if width == 1280 and locale == "en-US":  # the organization's name narrows first
+        middles = page.evaluate(
+            "[...document.querySelectorAll('.pb-topbar > *')].map(entry => {"
+            " const box = entry.getBoundingClientRect(); return (box.top + box.bottom) / 2 })"
+        )
+        assert max(middles) - min(middles) < ONE_LINE_PX / 2, middles
