@@ -11,7 +11,6 @@ import pytest
 from babel.messages.pofile import read_po
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
 
 from tests.accounts.mfa_helpers import enrol_totp, sign_in
 from tests.french.detector import FRENCH, visible_text
@@ -92,5 +91,5 @@ def test_in_french_a_passkey_and_a_security_key_are_told_apart():
     the portal's catalogue calls a passkey « clé d’accès »), and a security key « clé secrète »
     where a sign-in offers to use one (locale_allauth/fr)."""
     with translation.override("fr"):
-        assert gettext("Passkey") != gettext("Security key")
-        assert "secrète" not in gettext("Use a security key")
+        assert translation.gettext("Passkey") != translation.gettext("Security key")
+        assert "secrète" not in translation.gettext("Use a security key")

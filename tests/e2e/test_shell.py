@@ -41,9 +41,8 @@ def test_other_roles_see_which_roles_have_access(page):
     assert "MPN partner admin" in page.get_by_role("alert").inner_text()
 
 
-# Each entry's height when its words stay on one line: a link or button broken over two lines
-# is about twice as tall.
-ONE_LINE_PX = 40
+# Taller than this, a top-bar entry has broken over two lines (one line: 31 to 40 px; two: 55+).
+ONE_LINE_PX = 48
 TOP_BAR_ENTRIES = """
     [...document.querySelectorAll('.pb-topbar .btn, .pb-topbar .navbar-text:not(.pb-org)')]
         .map(entry => [entry.innerText.trim(), entry.getBoundingClientRect().height])
