@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts import mail
+from accounts.language import known_language
 from accounts.mfa import recently_authenticated
 from common.client_address import client_address
 
@@ -42,6 +43,25 @@ class AccountAdapter(DefaultAccountAdapter):
     def respond_user_inactive(self, request: HttpRequest, user: AbstractBaseUser) -> HttpResponse:
         # Said in place of the sign-in, only after the right password: no page of its own.
         return render(request, "account/account_inactive.html", status=403)
+
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        """The message in the account's language, as the page that shows it will be: at sign-in
+        the account is found after the middleware chose the browser's language."""
+        arguments = (request, level, message_template, message_context, extra_tags, message)
+        language = getattr(request.user, "language", "")
+        if not known_language(language):  # blank: the browser's, which is active already
+            super().add_message(*arguments)
+            return
+        with translation.override(language):
+            super().add_message(*arguments)
 
     def get_client_ip(self, request: HttpRequest) -> str:
         return client_address(request)

@@ -75,6 +75,11 @@ class ActivateTOTPForm(BaseActivateTOTPForm):
 
 
 class AddWebAuthnForm(BaseAddWebAuthnForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # allauth's field has no label: Django would print its name, "Name", in every language.
+        self.fields["name"].label = _("Key name")
+
     def clean(self) -> dict:
         cleaned_data = super().clean()
         if cleaned_data.get("credential") and not self.errors:

@@ -224,3 +224,25 @@ def test_the_partner_sees_staffs_key_change_in_the_activity(
     assert kind in page
     assert "staff@partnerbenefits.example" in page
     assert seats in page
+
+
+def test_a_wrong_key_and_no_licenses_are_both_named_on_the_form(staff_client, office_benefit):
+    """Each field says what is wrong with it; none is left to a table constraint, whose message
+    names the constraint ("product_key_licenses_positive") instead."""
+    response = staff_client.post(
+        reverse("admin:benefits_productkey_add"),
+        {"benefit": office_benefit.pk, "key": "not-a-key", "licenses": 0},
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {"key", "licenses"}
+    assert "product_key_licenses_positive" not in response.content.decode()
+
+
+def test_the_benefits_keys_are_listed_under_a_translated_heading(staff_client, office_benefit):
+    page = staff_client.get(
+        reverse("admin:benefits_benefit_change", args=[office_benefit.pk]),
+        headers={"accept-language": "fr"},
+    ).content.decode()
+    assert "Masked key" not in page
+    assert "Clé de produit" in page

@@ -103,3 +103,24 @@ def test_403_page_names_the_roles_in_french(client, organization):
     response = client.get(url("benefits:overview"), headers={"accept-language": "fr"})
     assert response.status_code == 403
     assert "Administrateur partenaire MPN" in response.content.decode()
+
+
+# The same thing is called one way throughout the French pages and mails.
+FRENCH_TERMS = {
+    "courriel": "e-mail",
+    "adresse électronique": "adresse e-mail",
+    "Entrez": "Saisissez",
+    "(Azure et Cloud": "(Produits Azure et Cloud",
+    "basé sur les licences": "basé sur une licence",
+}
+
+
+def test_the_french_catalogue_calls_each_thing_one_way():
+    with CATALOGUE.open("rb") as handle:
+        catalogue = read_po(handle)
+    french = " ".join(
+        " ".join(message.string) if isinstance(message.string, tuple) else str(message.string)
+        for message in catalogue
+        if message.id
+    )
+    assert {word: used for word, used in FRENCH_TERMS.items() if word in french} == {}

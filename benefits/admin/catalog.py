@@ -47,6 +47,10 @@ class ProductKeyInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
+    @admin.display(description=_("product key"))
+    def masked_key(self, obj: ProductKey) -> str:
+        return obj.masked_key
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 

@@ -114,12 +114,21 @@ class ProductKey(models.Model):
 
     def clean_fields(self, exclude=None) -> None:
         # Staff may paste a key in any case and spacing; store the canonical form.
+        errors: dict = {}
         if self.key and not (exclude and "key" in exclude):
             try:
                 self.key = licensing.normalize_key(self.key)
             except licensing.KeyFormatError as error:
-                raise ValidationError({"key": translated(error)}) from error
-        super().clean_fields(exclude=exclude)
+                errors["key"] = [translated(error)]
+                exclude = {*(exclude or ()), "key"}
+        # The other fields are checked too: a field left unchecked would be checked again by
+        # its table constraint, whose message names the constraint, not what to type.
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def redeemed_fields_differ(self, other: ProductKey) -> bool:
         """Whether ``other`` changes what a redeemed key's subscription holds."""

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 
 from accounts.mail import send_mail
+from tests.accounts.factories import TEST_PASSWORD
 from tests.conftest import url
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,34 @@ def test_an_account_language_outvotes_the_browser_on_another_device(client, admi
     page = client.get(url("benefits:overview"), headers=ENGLISH).content.decode()
 
     assert "Produits Azure et Cloud" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "browser", "said"),
+    [
+        ("fr", ENGLISH, "Connexion avec {} réussie."),
+        ("en", FRENCH, "Successfully signed in as {}."),
+        ("", FRENCH, "Connexion avec {} réussie."),  # follows the browser
+    ],
+)
+def test_the_signed_in_message_speaks_the_accounts_language(
+    client, admin_user, language, browser, said
+):
+    """Written during the sign-in, when only the browser's language was known: the page after it
+    speaks the account's, and so does the message it shows."""
+    admin_user.language = language
+    admin_user.save()
+
+    signed_in = client.post(
+        url("login"),
+        {"login": admin_user.email, "password": TEST_PASSWORD},
+        headers=browser,
+        follow=True,
+    )
+
+    assert [str(message) for message in signed_in.context["messages"]] == [
+        said.format(admin_user.email)
+    ]
 
 
 @pytest.mark.usefixtures("tests_own_templates")

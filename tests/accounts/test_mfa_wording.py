@@ -93,3 +93,17 @@ def test_in_french_a_passkey_and_a_security_key_are_told_apart():
     with translation.override("fr"):
         assert translation.gettext("Passkey") != translation.gettext("Security key")
         assert "secrète" not in translation.gettext("Use a security key")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "headers", "label"), [("en", ENGLISH, "Key name"), ("fr", FRENCH, "Nom de la clé")]
+)
+def test_the_security_key_form_labels_its_name_field(client, admin_user, language, headers, label):
+    """allauth's field has no label, which Django would print as "Name" in every language."""
+    sign_in(client, admin_user.email)
+    page = client.get(reverse("mfa_add_webauthn"), headers=headers)
+
+    assert page.status_code == 200
+    assert f">{label}</label>" in page.content.decode()
+    assert ">Name</label>" not in page.content.decode()

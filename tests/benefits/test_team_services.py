@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.models import Invitation, Role, User
 from accounts.team import DUPLICATE_ROLES, UNKNOWN_ROLES
@@ -87,6 +89,33 @@ def test_the_invitation_mail_is_in_the_chosen_language(
     with django_capture_on_commit_callbacks(execute=True):
         invite(admin_user, language="fr")
     assert "Rejoignez" in mail.outbox[0].subject
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_invitation_mail_names_the_roles_and_why_it_came(
+    admin_user, django_capture_on_commit_callbacks, language
+):
+    """Both parts list the roles by name in the invitee's language (the plain part once showed
+    a Python list), and the footer says the address was invited: the invitee has no account."""
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(admin_user, roles=[GA, BILLING], language=language)
+    (message,) = mail.outbox
+    assert isinstance(message, EmailMultiAlternatives)
+    html = str(message.alternatives[0][0])
+    with translation.override(language):
+        roles = f"{Role.GLOBAL_ADMIN.label}, {Role.BILLING_ADMIN.label}"
+        invited = gettext(
+            "You receive this mail because an administrator of %(organization)s invited this "
+            "address to the Partner Benefits portal."
+        ) % {"organization": admin_user.organization.name}
+        has_account = gettext(
+            "You receive this mail because you have an account on the Partner Benefits portal."
+        )
+    for part in (message.body, html):
+        assert f" {roles}" in part
+        assert invited in part
+        assert has_account not in part
+    assert "[" not in message.body
 
 
 def test_unknown_and_repeated_roles_are_refused_by_name(admin_user):

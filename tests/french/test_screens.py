@@ -79,7 +79,7 @@ def test_the_walk_reaches_every_kind_of_screen(french_screens):
     text = {name: visible_text(response) for name, response in french_screens.items()}
     assert french_screens["no access"].status_code == 403
     assert french_screens["not found"].status_code == 404
-    assert "Entrez la clé de produit" in text["wizard, key"]
+    assert "Saisissez la clé de produit" in text["wizard, key"]
     assert "vérifiez ces caractères : O." in text["wizard, key refused"]
     assert "Cette clé est pour Power BI Pro" in text["wizard, key of another product"]
     assert "plus de trois fois les licences" in text["wizard, key too big"]
@@ -134,3 +134,30 @@ def test_identifiers_are_not_read_as_words():
     same letters standing alone are."""
     assert english_left("Livraison msg_30be07a9add1 envoyée", [], []) == []
     assert english_left("Livraison be envoyée", [], []) == ["word: 'be'"]
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("fr", "Un problème est survenu de notre côté"), ("en", "Something went wrong on our side")],
+)
+def test_the_server_error_page_speaks_the_accounts_language(
+    client, admin_user, monkeypatch, language, heading
+):
+    """A page that fails answers 500 in the account's language, in English otherwise."""
+    admin_user.language = language
+    admin_user.save()
+    client.force_login(admin_user)
+    client.raise_request_exception = False
+
+    def failing(**kwargs):
+        raise RuntimeError("a failure the page must not show")
+
+    monkeypatch.setattr("accounts.views.selectors.tenant_list", failing)
+    response = client.get(reverse("home"), headers=FRENCH if language == "en" else {})
+
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert f'<html lang="{language}">' in page
+    assert heading in page
+    if language == "fr":
+        assert english_left(visible_text(response), english_sentences(), []) == []
