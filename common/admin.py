@@ -7,34 +7,40 @@ deletion locks its rows first — whoever writes a row pointing at them locks th
 services do: ``select_for_update``), so the two take turns — then checks again and deletes;
 a row that became protected meanwhile is refused with ``delete_refused_help``, which says what to
 do instead.
+
+Addresses no admin page would write are refused the same way: a date hierarchy's year past the
+calendar's end, a bulk action's selection that names no possible row.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from common.rows import rows_lock
+from common.rows import LARGEST_ID, rows_lock
 
 REFUSED = (ProtectedError, RestrictedError, IntegrityError)
 CHANGED_MEANWHILE = _(
     "Nothing was deleted: something now depends on it (it changed while you were deciding). "
     "Check what depends on it below."
 )
+NO_SUCH_SELECTION = _(
+    "No action was taken: the selection names records that can't exist. Select them again in the "
+    "list."
+)
 SELECTION_CHANGED_MEANWHILE = _(
     "Nothing was deleted: something now depends on one of the selected records (it changed "
     "while you were deciding). Select them again to see what depends on each."
 )
-
-
-# The largest id a database column can hold (a signed 64-bit integer).
-LARGEST_ID = 2**63 - 1
 
 
 class StoredIdAutocompleteSelect(AutocompleteSelect):
@@ -48,11 +54,41 @@ class StoredIdAutocompleteSelect(AutocompleteSelect):
 
 
 def _storable(value: object) -> bool:
+    """Whether ``value`` can be a row's id: digits only (no sign, point or other script's digits),
+    within a database column's range. Anything else would make the lookup itself fail."""
     text = str(value).strip()
-    return not text.lstrip("+-").isdigit() or abs(int(text)) <= LARGEST_ID
+    return text.isascii() and text.isdigit() and int(text) <= LARGEST_ID
 
 
-class SafeDeleteAdmin(admin.ModelAdmin):
+class DatesCheckedChangeList(ChangeList):
+    """A date hierarchy's year the calendar can't hold (``?created_at__year=9999``: its end is the
+    next year's first day) is a wrong filter, as any other: Django shows the list unfiltered
+    with its "incorrect filters" flag instead of failing."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class PortalAdmin(admin.ModelAdmin):
+    """Every admin of the portal: a hand-made address is a message, never a 500."""
+
+    def get_changelist(self, request, **kwargs):
+        return DatesCheckedChangeList
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        if isinstance(self.model._meta.pk, models.IntegerField) and not all(
+            _storable(each) for each in selected
+        ):
+            self.message_user(request, NO_SUCH_SELECTION, messages.WARNING)
+            return None  # the list again, as for an action with nothing selected
+        return super().response_action(request, queryset)
+
+
+class SafeDeleteAdmin(PortalAdmin):
     # What to do instead, shown when a deletion is refused; each admin may say better.
     delete_refused_help = _(
         "Records that others depend on are kept so that the activity log still reads right."

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from django.db import models
 
+# The largest id a database column can hold (a signed 64-bit integer): a larger number names no
+# row, and some databases refuse to even look it up (SQLite: OverflowError).
+LARGEST_ID = 2**63 - 1
+
 
 def fields_changed(instance: models.Model, *fields: str) -> set[str]:
     """Which of ``fields`` (attribute names: ``organization_id`` for a foreign key) ``instance``

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import DirectoryUser, Tenant
 from accounts.models.organizations import TENANT_DOMAIN
 from benefits.models import Benefit, ProductKey, Subscription
+from common.admin import NO_SUCH_SELECTION
 from tests.admin_forms import change_form
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +49,45 @@ def test_a_tenant_domain_azure_ad_would_never_show_is_refused(staff_client, doma
     assert response.status_code == 200
     assert escape(str(TENANT_DOMAIN)) in response.content.decode()
     assert Tenant.objects.get(pk=tenant.pk).primary_domain != domain
+
+
+@pytest.mark.parametrize("posted", ["1.5", " x", "x", "-1", "NaN", "1e3", "1;2"])
+def test_an_id_that_is_no_number_in_a_searchable_select_is_a_form_error(staff_client, posted):
+    benefit = Benefit.objects.order_by("pk")[0]
+    address, data = change_form(staff_client, "benefits_benefit", benefit.pk)
+    data["product"] = [posted]
+    response = staff_client.post(address, data)
+    assert response.status_code == 200
+    assert escape(INVALID_CHOICE) in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("admin_name", "query"),
+    [
+        ("benefits_benefit", "expiration_date__year=9999"),
+        ("benefits_benefit", f"expiration_date__year={FORGED_ID}"),
+        ("benefits_activity", "created_at__year=9999"),
+        ("benefits_activity", "created_at__year=2026&created_at__month=13"),
+        ("webhooks_webhookdelivery", "created_at__year=9999&created_at__month=12"),
+        ("notifications_noticesent", "digest_date__year=9999"),
+        ("accounts_outgoingmail", "created_at__year=0"),
+    ],
+)
+def test_a_date_the_calendar_cannot_hold_is_an_incorrect_filter(staff_client, admin_name, query):
+    """Django's own answer to a wrong filter: the list again, flagged (?e=1)."""
+    response = staff_client.get(f"{reverse(f'admin:{admin_name}_changelist')}?{query}")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
+@pytest.mark.parametrize("selected", ["abc", "1.5", "\x00", FORGED_ID, "-1"])
+def test_a_bulk_action_on_a_selection_no_row_can_have_is_refused(staff_client, selected):
+    count = Benefit.objects.count()
+    response = staff_client.post(
+        reverse("admin:benefits_benefit_changelist"),
+        {"action": "delete_selected", "index": "0", "_selected_action": [selected]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert str(NO_SUCH_SELECTION) in [str(message) for message in response.context["messages"]]
+    assert Benefit.objects.count() == count

@@ -6,17 +6,18 @@ from __future__ import annotations
 from django.contrib import admin
 
 from benefits.notifications.models import NoticeSent, NotificationPreferences
+from common.admin import PortalAdmin
 
 
 @admin.register(NotificationPreferences)
-class NotificationPreferencesAdmin(admin.ModelAdmin):
+class NotificationPreferencesAdmin(PortalAdmin):
     list_display = ["account", "muted"]
     search_fields = ["account__email"]
     raw_id_fields = ["account"]
 
 
 @admin.register(NoticeSent)
-class NoticeSentAdmin(admin.ModelAdmin):
+class NoticeSentAdmin(PortalAdmin):
     """The sent-log, read-only; a row can be deleted (its notice is then told again)."""
 
     list_display = ["account", "kind", "object_id", "ends_on", "threshold", "digest_date", "mail"]

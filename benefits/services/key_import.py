@@ -23,6 +23,7 @@ from benefits.models import Activity, Benefit, Product, ProductKey
 from benefits.models.product_keys import KEY_LICENSES_MAX
 from benefits.services.key_quantities import benefit_quantities_from_keys, benefits_lock
 from common.pagecache import pages_changed
+from common.rows import LARGEST_ID
 
 # Limits checked before a file is parsed: staff load a few thousand keys at a time.
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -67,7 +68,8 @@ REFUSED_AT_CONFIRM_MESSAGE = _(
     "run). Import the file again to see why."
 )
 
-_WHOLE = re.compile(r"^\s*\+?(\d+)(\.0*)?\s*$")
+# ASCII digits only: int() would read other scripts' digits too ("١٠" as 10).
+_WHOLE = re.compile(r"^\s*\+?(\d+)(\.0*)?\s*$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,12 @@ def _whole_number(value: object) -> int | None:
             return None
         number = int(match.group(1))
     return number if number > 0 else None
+
+
+def _benefit_id(row: KeyRow) -> int | None:
+    """The benefit id the row names, or None: a number no id column holds names no benefit."""
+    number = _whole_number(row.benefit)
+    return number if number is not None and number <= LARGEST_ID else None
 
 
 def _shown(raw: object) -> str:
@@ -192,7 +200,7 @@ def _benefits_named(
     rows: Sequence[KeyRow],
 ) -> tuple[dict[int, Benefit], dict[tuple[str, str], list[Benefit]]]:
     """The benefits the rows name, by id and by (MPN ID, product name in any case)."""
-    ids = {_whole_number(row.benefit) for row in rows if _text(row.benefit)} - {None}
+    ids = {_benefit_id(row) for row in rows if _text(row.benefit)} - {None}
     pairs = {(_text(row.mpn_id), _text(row.product).casefold()) for row in rows}
     mpn_ids = {mpn_id for mpn_id, product in pairs if mpn_id and product}
     benefits = Benefit.objects.select_related("product", "organization")
@@ -210,7 +218,7 @@ def _benefit_of(
 ) -> tuple[Benefit | None, str]:
     benefit: Benefit | None
     if _text(row.benefit):
-        benefit = by_id.get(_whole_number(row.benefit) or 0)
+        benefit = by_id.get(_benefit_id(row) or 0)
         if benefit is None:
             return None, UNKNOWN_BENEFIT_MESSAGE % {"benefit": _text(row.benefit)}
         if _disagrees(row, benefit):

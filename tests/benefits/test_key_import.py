@@ -61,9 +61,20 @@ def test_a_key_already_in_the_portal_is_refused(office_benefit):
     assert only_error(rows_for(office_benefit, [existing])) == key_import.KEY_EXISTS_MESSAGE
 
 
-def test_an_unknown_benefit_is_refused(office_benefit):
-    rows = [KeyRow(number=2, key=fresh_keys(1)[0], licenses=1, benefit=987654)]
-    assert only_error(rows) == key_import.UNKNOWN_BENEFIT_MESSAGE % {"benefit": "987654"}
+@pytest.mark.parametrize(
+    ("benefit", "shown"),
+    [(987654, "987654"), (2**63, str(2**63)), ("9" * 20, "9" * 20), (1e300, str(int(1e300)))],
+)
+def test_an_unknown_benefit_is_refused(office_benefit, benefit, shown):
+    """Ids past what any id column holds too: SQLite refuses to even look them up."""
+    rows = [KeyRow(number=2, key=fresh_keys(1)[0], licenses=1, benefit=benefit)]
+    assert only_error(rows) == key_import.UNKNOWN_BENEFIT_MESSAGE % {"benefit": shown}
+
+
+def test_digits_of_other_scripts_are_no_number(office_benefit):
+    """int() reads "١٠" as 10: a file meant for people is read as people read it."""
+    error = only_error(rows_for(office_benefit, fresh_keys(1), licenses="١٠"))
+    assert error == key_import.LICENSES_MESSAGE % {"value": "١٠"}
 
 
 def test_a_usage_based_benefit_takes_no_keys(monthly_credit):
