@@ -3,7 +3,6 @@ a range of days; and the CSV export of exactly the records the filters select, s
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from benefits.templatetags.benefit_tags import changes_text, role_names, setting
 from common.htmx import render_page_or_partial, wants_partial
 from common.pagecache import page_key
 from common.paging import page_number
+from common.spreadsheets import SpreadsheetWriter
 
 PAGE_SIZE = 50
 
@@ -194,7 +194,7 @@ def csv_lines(records: Iterable[dict], *, language: str, zone) -> Iterator[str]:
     then one line per record. It runs after the view has returned, so the reader's language
     and time zone are passed in (and set only while lines are written, not while the server
     sends them)."""
-    writer = csv.writer(_Echo())
+    writer = SpreadsheetWriter(_Echo())
     with translation.override(language):
         yield "\ufeff" + writer.writerow([str(label) for label in CSV_COLUMNS])
         # Translated once: get_kind_display() translates every label at every call.

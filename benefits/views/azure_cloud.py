@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.utils import timezone
@@ -22,6 +20,7 @@ from benefits.selectors import DEFAULT_SORT, BenefitListQuery
 from common.htmx import render_page_or_partial, wants_partial
 from common.pagecache import page_key
 from common.paging import page_number
+from common.spreadsheets import SpreadsheetWriter
 
 PAGE_SIZE = 50
 STATUS_LABELS = dict(STATUS_CHOICES)
@@ -170,7 +169,7 @@ def azure_cloud_csv(request: PortalRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="azure-cloud-products.csv"'
     # A byte-order mark, so spreadsheet programs read the French accents as UTF-8.
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = SpreadsheetWriter(response)
     writer.writerow([str(label) for label in CSV_COLUMNS])
     for _name, kind in SECTIONS:
         for benefit in table.filter(product__kind=kind).iterator(chunk_size=500):

@@ -3,7 +3,6 @@ drawn by the server and the same figures as a table; and the figures as CSV."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +19,7 @@ from accounts.permissions import PortalRequest, benefits_access_required
 from benefits.report import BenefitsReport, benefits_report
 from benefits.report_charts import Chart, bar_chart
 from common.pagecache import page_key
+from common.spreadsheets import SpreadsheetWriter
 
 # Longer product names are cut in the drawing; the table beside it gives them in full.
 LABEL_CHARACTERS = 80
@@ -140,7 +140,7 @@ def report_csv(request: PortalRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="benefits-report.csv"'
     # A byte-order mark, so spreadsheet programs read the French accents as UTF-8.
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = SpreadsheetWriter(response)
     writer.writerow([str(label) for label in CSV_COLUMNS])
     for section in sections:
         for row in section.rows:

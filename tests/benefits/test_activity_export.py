@@ -299,3 +299,24 @@ def test_the_page_links_to_the_download_with_its_filters(contoso_client, history
         f'href="{URL}?kind=credit_assigned&amp;from=2026-01-01" download' in page.content.decode()
     )
     assert f'href="{URL}" download' in contoso_client.get(PAGE).content.decode()
+
+
+def test_text_that_a_spreadsheet_would_run_as_a_formula_is_kept_as_text(
+    contoso_client, contoso, contoso_admin
+):
+    """An address typed as a formula (Django's e-mail check lets "=1+2@…" through) must not run
+    in the other admins' spreadsheet: the cell starts with an apostrophe, read as text."""
+    from benefits.services import team
+
+    team.invitation_create(
+        organization=contoso,
+        email="=1+2@partner.example",
+        roles=["billing_admin"],
+        language="en",
+        actor=contoso_admin,
+    )
+
+    (invited,) = [row for row in rows_of(contoso_client.get(URL))[1:] if "1+2@" in row[7]]
+
+    assert invited[7] == "'=1+2@partner.example"
+    assert all(not cell.startswith(("=", "+", "-", "@")) for cell in invited)
