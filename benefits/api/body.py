@@ -19,6 +19,10 @@ from ninja.types import DictStrAny
 BODY_NOT_AN_OBJECT = _(
     'The request body is JSON but not an object. Send the fields in braces: {"field": value}.'
 )
+BODY_NOT_UTF8 = _(
+    "The request body is not UTF-8 text, which JSON must be. Send it encoded as UTF-8, with "
+    "Content-Type: application/json."
+)
 NUMBER_TOO_LONG = _(
     "A number in the request body has more than %(limit)s digits, more than any field takes. "
     "Send ids and counts as the numbers they are."
@@ -39,6 +43,8 @@ class ObjectBodyParser(Parser):
             data = json.loads(request.body)
         except json.JSONDecodeError:
             raise  # not JSON at all: BODY_UNREADABLE
+        except UnicodeDecodeError as error:  # a ValueError too, but no number's fault
+            raise BodyRefused(str(BODY_NOT_UTF8)) from error
         except ValueError as error:
             # The only other ValueError of json.loads: an integer longer than Python converts.
             limit = formats.number_format(sys.get_int_max_str_digits(), force_grouping=True)

@@ -13,7 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone, translation
 
 from benefits.api.api import METHOD_NOT_TAKEN, NO_SUCH_ADDRESS
-from benefits.api.body import BODY_NOT_AN_OBJECT, NUMBER_TOO_LONG
+from benefits.api.body import BODY_NOT_AN_OBJECT, BODY_NOT_UTF8, NUMBER_TOO_LONG
 from benefits.api.field_errors import BODY_MISSING, IDEMPOTENCY_KEY_MISSING, UNKNOWN_FIELD
 from benefits.api.problems import BODY_TOO_LARGE
 from benefits.api.routers.redemptions import NEW_FIGURES
@@ -71,6 +71,16 @@ def test_an_empty_body_is_told_to_send_the_fields(contoso_api):
     response = send(contoso_api, "api:redemption_preview", "")
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "body", "message": str(BODY_MISSING)}]
+
+
+@pytest.mark.parametrize("body", [b'{"key": "\xff", "action": "activate"}', b"\xfe\xff\xff"])
+def test_a_body_that_is_not_utf8_is_told_to_send_utf8(contoso_api, body):
+    """Not the message about numbers too long to read, though Python reports both alike."""
+    response = contoso_api.post(
+        url("api:redemption_preview"), body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == str(BODY_NOT_UTF8)
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
