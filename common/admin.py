@@ -44,10 +44,10 @@ SELECTION_CHANGED_MEANWHILE = _(
 
 
 class StoredIdAutocompleteSelect(AutocompleteSelect):
-    """Django's searchable select, but a posted id no database could hold (a forged 20-digit
-    number) shows as no choice: Django looks the posted ids up to show them again, which
-    SQLite refuses with an OverflowError (a 500) where PostgreSQL finds nothing. The form
-    still says the choice is not valid."""
+    """Django's searchable select, but a posted value that can't be an id (a forged 20-digit
+    number, "1.5", "x") shows as no choice: Django looks the posted ids up to show them again,
+    which fails on a value that is no number (ValueError) and, on SQLite, on a number no column
+    holds (OverflowError) — a 500 either way. The form still says the choice is not valid."""
 
     def optgroups(self, name, value, attr=None):
         return super().optgroups(name, [each for each in value if _storable(each)], attr)
