@@ -31,10 +31,14 @@ INVALID_CHOICE = "Select a valid choice. That choice is not one of the available
         (Tenant, "accounts_tenant", "organization"),
     ],
 )
-def test_a_forged_id_in_a_searchable_select_is_a_form_error(staff_client, model, admin_name, field):
+# An id no column holds, and values that are no id at all: Django looks each up to show it again.
+@pytest.mark.parametrize("posted", [FORGED_ID, "1.5", " x", "x", "-1", "NaN", "1e3", "1;2"])
+def test_a_forged_id_in_a_searchable_select_is_a_form_error(
+    staff_client, model, admin_name, field, posted
+):
     instance = model.objects.order_by("pk").first()
     address, data = change_form(staff_client, admin_name, instance.pk)
-    data[field] = [FORGED_ID]
+    data[field] = [posted]
     response = staff_client.post(address, data)
     assert response.status_code == 200
     assert escape(INVALID_CHOICE) in response.content.decode()
@@ -49,16 +53,6 @@ def test_a_tenant_domain_azure_ad_would_never_show_is_refused(staff_client, doma
     assert response.status_code == 200
     assert escape(str(TENANT_DOMAIN)) in response.content.decode()
     assert Tenant.objects.get(pk=tenant.pk).primary_domain != domain
-
-
-@pytest.mark.parametrize("posted", ["1.5", " x", "x", "-1", "NaN", "1e3", "1;2"])
-def test_an_id_that_is_no_number_in_a_searchable_select_is_a_form_error(staff_client, posted):
-    benefit = Benefit.objects.order_by("pk")[0]
-    address, data = change_form(staff_client, "benefits_benefit", benefit.pk)
-    data["product"] = [posted]
-    response = staff_client.post(address, data)
-    assert response.status_code == 200
-    assert escape(INVALID_CHOICE) in response.content.decode()
 
 
 @pytest.mark.parametrize(
