@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.test.utils import override_settings
 from django.urls import reverse
 from pytest_django.live_server_helper import LiveServer
@@ -66,9 +69,46 @@ def live_server() -> Iterator[LiveServer]:
         server.stop()
 
 
+class RequestsBeingAnswered:
+    """How many requests the live server is answering now. A request still running when a test
+    ends holds PostgreSQL locks that the next flush (one TRUNCATE of every table, taking their
+    locks one by one) waits on, and the two can deadlock: the flush fails the test."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **kwargs) -> None:
+        with self.changed:
+            self.count += 1
+
+    def finished(self, **kwargs) -> None:
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_until_none(self, timeout: float = 10) -> None:
+        with self.changed:
+            answered = self.changed.wait_for(lambda: self.count <= 0, timeout)
+        assert answered, f"the live server still answers {self.count} request(s) after {timeout} s"
+
+
+@pytest.fixture(scope="session")
+def requests_being_answered() -> Iterator[RequestsBeingAnswered]:
+    answering = RequestsBeingAnswered()
+    request_started.connect(answering.started, weak=False)
+    request_finished.connect(answering.finished, weak=False)
+    yield answering
+    request_started.disconnect(answering.started)
+    request_finished.disconnect(answering.finished)
+
+
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db, requests_being_answered):
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    yield
+    # Torn down after the test's browser context closed and before the database is flushed.
+    requests_being_answered.wait_until_none()
 
 
 @pytest.fixture
@@ -99,10 +139,19 @@ def page(browser, live_server, demo, locale) -> Iterator:
         if response.status >= 400 and response.request.resource_type != "document":
             problems.append(f"{response.status} {response.url}")
 
+    in_flight: set = set()
+    page.on("request", lambda request: in_flight.add(request))
+    page.on("requestfinished", lambda request: in_flight.discard(request))
+    page.on("requestfailed", lambda request: in_flight.discard(request))
     page.on("console", on_console)
     page.on("response", on_response)
     page.on("pageerror", lambda error: problems.append(str(error)))
     yield page
+    # A test may end while the page still waits on a request (htmx loading the unread count, a
+    # click's navigation): closing now would leave the server answering it (see demo).
+    deadline = time.monotonic() + 10
+    while in_flight and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
     context.close()
     assert problems == []
 
