@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts import library_admin  # noqa: F401  (the libraries' admin pages, on our base)
 from accounts.api_tokens import api_token_revoke, api_tokens_revoke_all
 from accounts.mail import mail_deliver_again
 from accounts.models import (

@@ -9,11 +9,13 @@ a row that became protected meanwhile is refused with ``delete_refused_help``, w
 do instead.
 
 Addresses no admin page would write are refused the same way: a date hierarchy's year past the
-calendar's end, a bulk action's selection that names no possible row.
+calendar's end, a bulk action's selection that names no possible row, a many-to-many choice of an
+id no column holds.
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -53,6 +55,25 @@ class StoredIdAutocompleteSelect(AutocompleteSelect):
         return super().optgroups(name, [each for each in value if _storable(each)], attr)
 
 
+class StoredIdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's many-to-many choice (a group's permissions, a member's groups), but a posted id
+    no column holds is "not a valid value", as a word is: SQLite can't even look it up
+    (OverflowError, a 500)."""
+
+    def clean(self, value):
+        model = self.queryset.model if self.queryset is not None else None
+        integer_ids = model is not None and isinstance(model._meta.pk, models.IntegerField)
+        if integer_ids and self.to_field_name is None and isinstance(value, list | tuple):
+            for each in value:
+                if not _storable(each):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": each},
+                    )
+        return super().clean(value)
+
+
 def _storable(value: object) -> bool:
     """Whether ``value`` can be a row's id: digits only (no sign, point or other script's digits),
     within a database column's range. Anything else would make the lookup itself fail."""
@@ -77,6 +98,10 @@ class PortalAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return DatesCheckedChangeList
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", StoredIdMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def response_action(self, request, queryset):
         selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
