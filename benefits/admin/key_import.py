@@ -9,6 +9,7 @@ from io import BytesIO, StringIO
 import openpyxl
 import tablib
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 from import_export.formats.base_formats import CSV, XLSX
@@ -40,10 +41,29 @@ TABS_MESSAGE = _(
     "This CSV file separates its columns with tabs; the import reads commas. Save it again with "
     "commas, or upload the Excel workbook itself."
 )
+NOT_A_WORKBOOK_MESSAGE = _(
+    "This file is not an Excel workbook (.xlsx). If it is a CSV file, choose the format “csv”; "
+    "an older workbook (.xls) must be saved again as .xlsx first."
+)
+A_WORKBOOK_MESSAGE = _(
+    "This file is an Excel workbook, not a CSV file: choose the format “xlsx” and upload it again."
+)
+NO_ROWS_MESSAGE = _(
+    "This file has no keys: under the first row, which names the columns, put one key per row."
+)
+CELL_TOO_LONG_MESSAGE = _(
+    "Line %(line)s of this file has a cell longer than %(limit)s characters, far more than a "
+    "product key: check that this is the file of keys, and that each of its quotation marks is "
+    "closed."
+)
 REPEATED_COLUMN_MESSAGE = _(
     "The column “%(column)s” appears more than once in the first row: keep one, so that each "
     "row says one thing."
 )
+
+
+class UnreadableFile(Exception):
+    """A file the import can't read, with what to do about it (ProductKeyAdmin shows it)."""
 
 
 class KeyFileCSV(CSV):
@@ -54,11 +74,25 @@ class KeyFileCSV(CSV):
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes):
             in_stream = in_stream.decode(self.encoding or "utf-8-sig")
-        header, *rows = list(csv.reader(StringIO(in_stream))) or [[]]
+        header, *rows = _csv_rows(in_stream) or [[]]
         dataset = tablib.Dataset(headers=header)
         for row in rows:  # a blank line stays, as a row of empty cells, skipped when read
             dataset.append((row + [""] * len(header))[: len(header)])
         return dataset
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    reader = csv.reader(StringIO(text))
+    rows: list[list[str]] = []
+    starts_on = 1  # the line the next row starts on (a quoted cell may span lines)
+    try:
+        for row in reader:
+            rows.append(row)
+            starts_on = reader.line_num + 1
+    except csv.Error as error:  # the reader's one refusal: a cell past its size limit
+        limit = number_format(csv.field_size_limit(), force_grouping=True)
+        raise UnreadableFile(CELL_TOO_LONG_MESSAGE % {"line": starts_on, "limit": limit}) from error
+    return rows
 
 
 class KeyImportForm(ImportForm):
@@ -76,16 +110,27 @@ class KeyImportForm(ImportForm):
             )
         chosen = dict(self.fields["format"].choices).get(cleaned.get("format"))
         is_xlsx = chosen == XLSX().get_title()
+        if not is_xlsx and _is_zip(upload):  # a workbook is a zip file
+            raise ValidationError({"import_file": A_WORKBOOK_MESSAGE})
         if not is_xlsx and not _is_utf8(upload):
             # Excel's plain "CSV" is in the computer's own encoding (Windows-1252 in France).
             raise ValidationError({"import_file": NOT_UTF8_MESSAGE})
         rows = _data_rows(upload, is_xlsx=is_xlsx)
+        if rows is None:
+            raise ValidationError({"import_file": NOT_A_WORKBOOK_MESSAGE})
+        if rows == 0:
+            raise ValidationError({"import_file": NO_ROWS_MESSAGE})
         if rows > key_import.MAX_ROWS:
             raise ValidationError(
                 {"import_file": key_import.TOO_MANY_ROWS_MESSAGE % {"rows": rows}}
             )
         upload.seek(0)
         return cleaned
+
+
+def _is_zip(upload) -> bool:
+    upload.seek(0)
+    return upload.read(4) == b"PK\x03\x04"
 
 
 def _is_utf8(upload) -> bool:
@@ -97,15 +142,15 @@ def _is_utf8(upload) -> bool:
     return True
 
 
-def _data_rows(upload, *, is_xlsx: bool) -> int:
+def _data_rows(upload, *, is_xlsx: bool) -> int | None:
     """The rows after the header: counted from line ends (CSV) or the sheet's dimension (XLSX),
-    without reading the cells."""
+    without reading the cells. None for a file that is no workbook."""
     upload.seek(0)
     if is_xlsx:
         try:
             book = openpyxl.load_workbook(BytesIO(upload.read()), read_only=True)
-        except Exception:  # not a workbook: tablib says so when it reads the file
-            return 0
+        except Exception:  # no zip, or a zip without a workbook's parts: openpyxl varies
+            return None
         sheet = book.active
         if sheet is not None and sheet.max_row is None:  # no dimension record: count them
             sheet.calculate_dimension(force=True)

@@ -23,6 +23,7 @@ from benefits.admin.key_import import (
     KeyFileCSV,
     KeyImportForm,
     ProductKeyResource,
+    UnreadableFile,
 )
 from benefits.models import ProductKey
 from benefits.services.key_quantities import key_save_by_staff, keys_delete_by_staff
@@ -147,6 +148,12 @@ class ProductKeyAdmin(ImportMixin, ServiceSaveAdmin):
         # Not a name this storage made (nothing to remove), or gone already.
         with suppress(SuspiciousFileOperation, FileNotFoundError):
             storage.remove()
+
+    def add_data_read_fail_error_to_form(self, form, e) -> None:
+        if isinstance(e, UnreadableFile):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def add_success_message(self, result, request) -> None:
         messages.success(

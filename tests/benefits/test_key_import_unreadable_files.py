@@ -1,0 +1,71 @@
+"""Files the key import can't read say why and what to do, instead of the name of the error the
+reader raised ('Error', 'BadZipFile', 'StopIteration')."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from benefits.admin.key_import import (
+    A_WORKBOOK_MESSAGE,
+    CELL_TOO_LONG_MESSAGE,
+    NO_ROWS_MESSAGE,
+    NOT_A_WORKBOOK_MESSAGE,
+)
+from tests.benefits.key_import_files import csv_file, dry_run, fresh_keys, xlsx_file
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["product key", "licenses", "benefit"]
+
+
+def refusal(response) -> list[str]:
+    assert "confirm_form" not in response.context
+    return response.context["form"].errors["import_file"]
+
+
+def a_zip_of(name: str) -> bytes:
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr(name, "not a workbook")
+    return data.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"product key,licenses,benefit\n", b"no zip at all", a_zip_of("notes.txt")],
+    ids=["a CSV", "no zip", "another zip"],
+)
+def test_a_file_that_is_no_workbook_is_told_so(staff_client, content):
+    response = dry_run(staff_client, SimpleUploadedFile("keys.xlsx", content), "xlsx")
+    assert refusal(response) == [str(NOT_A_WORKBOOK_MESSAGE)]
+
+
+def test_a_workbook_sent_as_csv_is_told_to_choose_xlsx(staff_client, office_benefit):
+    upload = xlsx_file([HEADER, [fresh_keys(1)[0], 1, office_benefit.pk]])
+    assert refusal(dry_run(staff_client, upload, "csv")) == [str(A_WORKBOOK_MESSAGE)]
+
+
+@pytest.mark.parametrize(
+    ("upload", "kind"),
+    [
+        (xlsx_file([]), "xlsx"),
+        (xlsx_file([HEADER]), "xlsx"),
+        (csv_file([",".join(HEADER)]), "csv"),
+    ],
+    ids=["an empty workbook", "a workbook's header alone", "a CSV header alone"],
+)
+def test_a_file_without_rows_of_keys_says_where_they_go(staff_client, upload, kind):
+    assert refusal(dry_run(staff_client, upload, kind)) == [str(NO_ROWS_MESSAGE)]
+
+
+def test_a_cell_past_the_readers_limit_is_named_by_its_line(staff_client, office_benefit):
+    """An unclosed quotation mark makes the rest of the file one cell, from the line it opens."""
+    key = fresh_keys(1)[0]
+    lines = [",".join(HEADER), f"{key},1,{office_benefit.pk}", f'"{key},1,{office_benefit.pk}']
+    lines += [f"{key},1,{office_benefit.pk}"] * 5_000
+    response = dry_run(staff_client, csv_file(lines))
+    assert refusal(response) == [CELL_TOO_LONG_MESSAGE % {"line": 3, "limit": "131,072"}]
