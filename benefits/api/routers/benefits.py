@@ -20,6 +20,7 @@ from accounts.models import Scope
 from benefits import selectors
 from benefits.api.auth import ApiRequest, TokenAuth
 from benefits.api.cursor import Cursor, cursor_read, keyset_page, page_link
+from benefits.api.fields import PathId
 from benefits.api.problems import READ_ERRORS, Problem, named_if_missing
 from benefits.api.queries import CURSOR, PAGE_SIZE, choice, form_valid
 from benefits.forms import SEARCH_MAX_LENGTH, STATUS_CHOICES, BenefitListForm
@@ -172,7 +173,7 @@ def _benefits_page(
     "its last group, as on the screens.",
     auth=TokenAuth(Scope.READ),
 )
-def benefit_detail(request: ApiRequest, benefit_id: int, response: HttpResponse) -> dict:
+def benefit_detail(request: ApiRequest, benefit_id: PathId, response: HttpResponse) -> dict:
     with named_if_missing("benefit_id"):
         benefit = selectors.benefit_details(
             organization=request.organization, benefit_id=benefit_id, counted=True

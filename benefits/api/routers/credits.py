@@ -14,7 +14,7 @@ from accounts import selectors as people
 from accounts.models import DirectoryUser, Scope
 from benefits import selectors
 from benefits.api.auth import ApiRequest, TokenAuth
-from benefits.api.fields import BodyIn, JsonInt
+from benefits.api.fields import BodyIn, JsonInt, PathId
 from benefits.api.idempotency import IdempotencyKey, Outcome, idempotent
 from benefits.api.problems import WRITE_ERRORS, named_if_missing
 from benefits.models import Activity, Benefit
@@ -48,7 +48,10 @@ class HolderOut(Schema):
     auth=TokenAuth(Scope.CREDITS),
 )
 def holder_assign(
-    request: ApiRequest, benefit_id: int, payload: HolderIn, idempotency_key: str = IdempotencyKey
+    request: ApiRequest,
+    benefit_id: PathId,
+    payload: HolderIn,
+    idempotency_key: str = IdempotencyKey,
 ) -> Status:
     benefit = _benefit(request, benefit_id)
     person = _person(request, payload.directory_user_id, "directory_user_id")
@@ -75,8 +78,8 @@ def holder_assign(
 )
 def holder_remove(
     request: ApiRequest,
-    benefit_id: int,
-    directory_user_id: int,
+    benefit_id: PathId,
+    directory_user_id: PathId,
     idempotency_key: str = IdempotencyKey,
 ) -> Status:
     benefit = _benefit(request, benefit_id)
@@ -104,8 +107,8 @@ def holder_remove(
 )
 def holder_transfer(
     request: ApiRequest,
-    benefit_id: int,
-    directory_user_id: int,
+    benefit_id: PathId,
+    directory_user_id: PathId,
     payload: TransferIn,
     idempotency_key: str = IdempotencyKey,
 ) -> Status:

@@ -56,6 +56,40 @@ def test_a_method_an_address_doesnt_take_is_a_405_problem_naming_those_it_takes(
     assert response.json()["detail"] == METHOD_NOT_TAKEN % {"method": "PUT", "allowed": "GET"}
 
 
+@pytest.mark.parametrize(
+    "written", ["{id}.0", "+{id}", "%20{id}", "{id}%20", "{id}_0", "%EF%BC%91"]
+)
+def test_an_id_in_an_address_is_written_in_digits(contoso_api, monthly_credit, written):
+    """Not the same benefit at several addresses (a cache or a log would count them apart);
+    "１" is the full-width digit one."""
+    benefit_id = written.format(id=monthly_credit.pk)
+    holders = f"/api/v1/benefits/{benefit_id}/holders"
+    responses = {
+        "benefit": contoso_api.get(f"/api/v1/benefits/{benefit_id}"),
+        "holder": contoso_api.delete(f"{holders}/1", headers={"Idempotency-Key": "digits"}),
+        "transfer": contoso_api.post(
+            f"{holders}/1/transfer", "{}", "application/json", headers={"Idempotency-Key": "t"}
+        ),
+    }
+    whole_number = {"field": "benefit_id", "message": "Enter a whole number."}
+    for operation, response in responses.items():
+        assert response.status_code == 422, operation
+        assert whole_number in response.json()["errors"], operation
+    person = contoso_api.delete(
+        f"/api/v1/benefits/{monthly_credit.pk}/holders/{written.format(id=1)}",
+        headers={"Idempotency-Key": "person"},
+    )
+    assert {"field": "directory_user_id", "message": "Enter a whole number."} in person.json()[
+        "errors"
+    ]
+
+
+def test_an_id_with_a_minus_sign_is_one_no_row_has(contoso_api, monthly_credit):
+    response = contoso_api.get(f"/api/v1/benefits/-{monthly_credit.pk}")
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["field"] == "benefit_id"
+
+
 # --- The body ---------------------------------------------------------------------------------
 
 
