@@ -161,3 +161,24 @@ def test_the_server_error_page_speaks_the_accounts_language(
     assert heading in page
     if language == "fr":
         assert english_left(visible_text(response), english_sentences(), []) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("fr", "Cette requête n’a pas pu être lue"), ("en", "This request couldn't be read")],
+)
+def test_a_request_that_cannot_be_read_is_told_in_the_readers_language(
+    admin_user, settings, language, heading
+):
+    """More fields than Django reads (a bulk action on thousands of rows): a page, not Django's
+    bare "Bad Request (400)". The CSRF check is what reads the form first, as in production."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    client.get(reverse("home"))  # the CSRF cookie, which the check reads before the form
+    fields = {f"field{number}": "x" for number in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    response = client.post(reverse("home"), fields, headers={"Accept-Language": language})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'<html lang="{language}">' in page
+    assert heading in page
