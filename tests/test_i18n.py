@@ -115,12 +115,23 @@ FRENCH_TERMS = {
 }
 
 
-def test_the_french_catalogue_calls_each_thing_one_way():
+def french_text() -> str:
+    """Every translation of the portal's French catalogue, in one text."""
     with CATALOGUE.open("rb") as handle:
         catalogue = read_po(handle)
-    french = " ".join(
+    return " ".join(
         " ".join(message.string) if isinstance(message.string, tuple) else str(message.string)
         for message in catalogue
         if message.id
     )
+
+
+def test_the_french_catalogue_calls_each_thing_one_way():
+    french = french_text()
     assert {word: used for word, used in FRENCH_TERMS.items() if word in french} == {}
+
+
+def test_the_french_catalogue_writes_one_apostrophe():
+    """The typographic one (’), as Django's and allauth's French do: not « l'annuaire » on one
+    line and « l’annuaire » on the next."""
+    assert re.findall(r"\w+'\w+", french_text()) == []

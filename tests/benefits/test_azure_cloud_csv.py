@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
     ("language", "headings"),
     [
         ("en", "Section,Product,Quantity,Offer,Benefit type,Expiration date,Status,"),
-        ("fr", "Section,Produit,Quantité,Offre,Type d'avantage,Date d'expiration,Statut,"),
+        ("fr", "Section,Produit,Quantité,Offre,Type d’avantage,Date d’expiration,Statut,"),
     ],
 )
 def test_csv_headings_are_in_the_readers_language(contoso_client, language, headings):
@@ -61,7 +61,7 @@ def test_csv_has_iso_dates_plain_amounts_and_a_currency_column(contoso_client):
 
 def test_csv_in_french_keeps_its_accents(contoso_client):
     rows = read_csv(contoso_client.get(CSV, {"q": "bulk"}, headers={"accept-language": "fr"}))
-    assert rows[0]["section"] == "Basé sur l'utilisation"
+    assert rows[0]["section"] == "Basé sur l’utilisation"
     assert rows[0]["offer"] == "Compétence Gold"
     assert rows[0]["benefit_type"] == "Incrémentiel"
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 ADELE = "adelev@contoso.onmicrosoft.com"
 ALEX = "alexw@contoso.onmicrosoft.com"
 # What the activation steps and the "taken away" mails say, in each language.
-STEPS = {"en": "Activation walkthrough", "fr": "Procédure pas à pas d'activation"}
+STEPS = {"en": "Activation walkthrough", "fr": "Procédure pas à pas d’activation"}
 SOMEONE_ELSE = {"en": "to someone else", "fr": "à une autre personne"}
 NO_LONGER = {"en": "You no longer hold this credit.", "fr": "Vous ne détenez plus ce crédit."}
 
