@@ -82,6 +82,7 @@ class KeyFileCSV(CSV):
 
 
 def _csv_rows(text: str) -> list[list[str]]:
+    """The file's rows; a cell past the reader's limit is refused naming the line it starts on."""
     reader = csv.reader(StringIO(text))
     rows: list[list[str]] = []
     starts_on = 1  # the line the next row starts on (a quoted cell may span lines)
@@ -96,7 +97,8 @@ def _csv_rows(text: str) -> list[list[str]]:
 
 
 class KeyImportForm(ImportForm):
-    """Refuses a file too large, or with too many rows, before it is parsed."""
+    """Refuses, before the file is parsed, one too large, with no rows or too many, or not in
+    the format chosen (a workbook as CSV, anything else as a workbook, a CSV not in UTF-8)."""
 
     def clean(self):
         cleaned = super().clean()
