@@ -18,37 +18,43 @@ from django.contrib.auth.models import Group
 
 from common.admin import PortalAdmin
 
-# Registered by the libraries, whose apps come before ours (INSTALLED_APPS).
-admin.site.unregister(
-    [Group, AccessAttempt, AccessLog, AccessFailureLog, EmailAddress, Authenticator]
-)
 
-
-@admin.register(Group)
 class PortalGroupAdmin(PortalAdmin, GroupAdmin):
     pass
 
 
-@admin.register(AccessAttempt)
 class PortalAccessAttemptAdmin(PortalAdmin, AccessAttemptAdmin):
     pass
 
 
-@admin.register(AccessLog)
 class PortalAccessLogAdmin(PortalAdmin, AccessLogAdmin):
     pass
 
 
-@admin.register(AccessFailureLog)
 class PortalAccessFailureLogAdmin(PortalAdmin, AccessFailureLogAdmin):
     pass
 
 
-@admin.register(EmailAddress)
 class PortalEmailAddressAdmin(PortalAdmin, EmailAddressAdmin):
     pass
 
 
-@admin.register(Authenticator)
 class PortalAuthenticatorAdmin(PortalAdmin, AuthenticatorAdmin):
     pass
+
+
+ON_OUR_BASE = {
+    Group: PortalGroupAdmin,
+    AccessAttempt: PortalAccessAttemptAdmin,
+    AccessLog: PortalAccessLogAdmin,
+    AccessFailureLog: PortalAccessFailureLogAdmin,
+    EmailAddress: PortalEmailAddressAdmin,
+    Authenticator: PortalAuthenticatorAdmin,
+}
+
+# Only the pages a library registered (their apps come before ours in INSTALLED_APPS): axes
+# registers its own unless AXES_ENABLE_ADMIN is False.
+for model, model_admin in ON_OUR_BASE.items():
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+        admin.site.register(model, model_admin)

@@ -145,7 +145,7 @@ def _is_utf8(upload) -> bool:
 
 
 def _data_rows(upload, *, is_xlsx: bool) -> int | None:
-    """The rows after the header: counted from line ends (CSV) or the sheet's dimension (XLSX),
+    """The rows after the header: counted from lines (CSV) or the sheet's dimension (XLSX),
     without reading the cells. None for a file that is no workbook."""
     upload.seek(0)
     if is_xlsx:
@@ -159,8 +159,10 @@ def _data_rows(upload, *, is_xlsx: bool) -> int | None:
         rows = (sheet.max_row or 1) - 1 if sheet is not None else 0
         book.close()
         return rows
-    lines = sum(chunk.count(b"\n") for chunk in upload.chunks())
-    return max(lines - 1, 0)
+    # Split at the reader's line ends (\n, \r\n or \r; the last is optional). A line of empty
+    # cells is skipped when read, so it is no row; a quoted cell over several lines counts each.
+    lines = StringIO(upload.read().decode("utf-8-sig"), newline=None).readlines()
+    return sum(1 for line in lines[1:] if line.strip(", \t\n"))
 
 
 KNOWN_COLUMNS = (KEY_COLUMN, LICENSES_COLUMN, BENEFIT_COLUMN, MPN_ID_COLUMN, PRODUCT_COLUMN)

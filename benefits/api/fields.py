@@ -4,9 +4,10 @@
 into id 1 (someone else's credit), and ``"5"`` or ``5.0`` into 5; here each is refused as not a
 whole number.
 
-``PathId``: an id in an address, written in digits (a minus sign is an id no row has: 404).
-pydantic would read ``1.0``, ``+1``, `` 1`` and ``1_0`` as numbers too: one benefit at several
-addresses, which a cache or a log counts apart.
+``PathId``: an id in an address, written in digits (a minus sign is an id no row has: 404;
+leading zeros are read, as Django's ``<int:…>`` addresses read them). pydantic would read
+``1.0``, ``+1``, `` 1`` and ``1_0`` as 1 too: forms no client means, which a cache or a log
+would count apart.
 
 ``BodyIn``: the base of every request body, refusing a field it doesn't have. Otherwise a
 misspelled optional field is dropped in silence: ``expected_seat`` for ``expected_seats`` would

@@ -62,6 +62,25 @@ def test_a_file_without_rows_of_keys_says_where_they_go(staff_client, upload, ki
     assert refusal(dry_run(staff_client, upload, kind)) == [str(NO_ROWS_MESSAGE)]
 
 
+@pytest.mark.parametrize(
+    ("start", "line_end", "last"),
+    [("", "\n", ""), ("", "\r\n", ""), ("\ufeff", "\n", ""), ("", "\r", "\r")],
+    ids=["no last line end", "CRLF, no last", "a BOM", "CR alone"],
+)
+def test_one_key_is_a_row_whatever_the_line_ends(
+    staff_client, office_benefit, start, line_end, last
+):
+    """Sheets and editors end lines their own ways, and often leave the last one open."""
+    text = start + ",".join(HEADER) + line_end + f"{fresh_keys(1)[0]},1,{office_benefit.pk}" + last
+    response = dry_run(staff_client, SimpleUploadedFile("keys.csv", text.encode()))
+    assert "confirm_form" in response.context, response.context["form"].errors
+
+
+def test_rows_of_empty_cells_are_no_keys(staff_client):
+    lines = [",".join(HEADER), "", ",,", " , , "]
+    assert refusal(dry_run(staff_client, csv_file(lines))) == [str(NO_ROWS_MESSAGE)]
+
+
 def test_a_cell_past_the_readers_limit_is_named_by_its_line(staff_client, office_benefit):
     """An unclosed quotation mark makes the rest of the file one cell, from the line it opens."""
     key = fresh_keys(1)[0]
