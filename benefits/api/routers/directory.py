@@ -4,11 +4,13 @@ name or address, as the screens' people picker finds them."""
 from uuid import UUID
 
 from ninja import Query, Router, Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from accounts import selectors as people
 from accounts.models import Scope
 from benefits.api.auth import ApiRequest, TokenAuth
+from benefits.api.field_errors import TEXT_TOO_SHORT
+from benefits.api.fields import refusal
 from benefits.api.problems import READ_ERRORS
 
 router = Router(tags=["Tenants and people"])
@@ -38,6 +40,16 @@ class PeopleQuery(Schema):
         max_length=people.PICKER_QUERY_MAX_LENGTH,
         description="The start of a name or of an address (user principal name).",
     )
+
+    @field_validator("q")
+    @classmethod
+    def searched(cls, value: str) -> str:
+        """Counted as searched: trimmed, without control characters. "a " is one character, so
+        refused as too short, not answered with nobody."""
+        text = people.picker_text(value)
+        if len(text) < people.PICKER_MIN_LENGTH:
+            raise refusal(TEXT_TOO_SHORT % {"limit": people.PICKER_MIN_LENGTH})
+        return text
 
 
 @router.get(

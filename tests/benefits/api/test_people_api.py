@@ -70,3 +70,16 @@ def test_another_organization_never_gets_the_copy(contoso_api, fabrikam):
     assert people(contoso_api, "adele")
     other = Client(headers=bearer(User.objects.get(email="admin@fabrikam.example")))
     assert people(other, "adele") == []
+
+
+@pytest.mark.parametrize("text", ["a ", "   ", " a\x00", "\t\t"])
+def test_a_search_of_fewer_than_two_characters_once_trimmed_is_refused(contoso_api, text):
+    """As typed, each passes the length check; as searched, it has one character or none: told
+    so, not answered with nobody."""
+    response = contoso_api.get(url("api:people_search", query={"q": text}))
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "q", "message": "Enter at least 2 characters."}]
+
+
+def test_a_search_is_trimmed_before_it_is_made(contoso_api):
+    assert [person["display_name"] for person in people(contoso_api, "  adele ")] == ["Adele Vance"]
