@@ -81,6 +81,26 @@ class KeyFileCSV(CSV):
         return dataset
 
 
+class KeyFileXLSX(XLSX):
+    """The first sheet, read whatever its dimension record says. openpyxl's fast reader trusts
+    that record, and some programs write "A1" there over thousands of rows: only the header's
+    first cell was read. As for a CSV, a row keeps its number and cells past the header's are
+    ignored."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=True)
+        sheet = book.active
+        if sheet is None:
+            raise UnreadableFile(NOT_A_WORKBOOK_MESSAGE)
+        sheet.reset_dimensions()
+        header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)] or [[]]
+        book.close()
+        dataset = tablib.Dataset(headers=header)
+        for row in rows:  # a row left empty comes as no cells: it stays, skipped when read
+            dataset.append((row + [None] * len(header))[: len(header)])
+        return dataset
+
+
 def _csv_rows(text: str) -> list[list[str]]:
     """The file's rows; a cell past the reader's limit is refused naming the line it starts on."""
     reader = csv.reader(StringIO(text))
@@ -145,8 +165,9 @@ def _is_utf8(upload) -> bool:
 
 
 def _data_rows(upload, *, is_xlsx: bool) -> int | None:
-    """The rows after the header: counted from lines (CSV) or the sheet's dimension (XLSX),
-    without reading the cells. None for a file that is no workbook."""
+    """The rows after the header: counted from lines (CSV) or the sheet's dimension record
+    (XLSX), read without the cells unless the record can't be trusted. None for a file that is
+    no workbook."""
     upload.seek(0)
     if is_xlsx:
         try:
@@ -154,9 +175,14 @@ def _data_rows(upload, *, is_xlsx: bool) -> int | None:
         except Exception:  # no zip, or a zip without a workbook's parts: openpyxl varies
             return None
         sheet = book.active
-        if sheet is not None and sheet.max_row is None:  # no dimension record: count them
-            sheet.calculate_dimension(force=True)
-        rows = (sheet.max_row or 1) - 1 if sheet is not None else 0
+        if sheet is None:
+            rows = 0
+        elif (sheet.max_row or 1) == 1 and (sheet.max_column or 1) == 1:
+            # No dimension record, or one cell for the whole sheet (see KeyFileXLSX): count.
+            sheet.reset_dimensions()
+            rows = max(sum(1 for _row in sheet.iter_rows(values_only=True)) - 1, 0)
+        else:
+            rows = (sheet.max_row or 1) - 1
         book.close()
         return rows
     # Split at the reader's line ends (\n, \r\n or \r; the last is optional). A line of empty

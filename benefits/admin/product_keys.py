@@ -14,13 +14,13 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from import_export.admin import ImportMixin
-from import_export.formats.base_formats import XLSX
 from import_export.results import RowResult
 from openpyxl.utils.exceptions import InvalidFileException
 
 from benefits.admin.key_import import (
     KEYS_IMPORTED_MESSAGE,
     KeyFileCSV,
+    KeyFileXLSX,
     KeyImportForm,
     ProductKeyResource,
     UnreadableFile,
@@ -90,7 +90,7 @@ class ProductKeyAdmin(ImportMixin, ServiceSaveAdmin):
 
     # Import: CSV or XLSX, by staff who may add keys; the activity records are the log.
     resource_classes = [ProductKeyResource]
-    import_formats = [KeyFileCSV, XLSX]
+    import_formats = [KeyFileCSV, KeyFileXLSX]
     import_form_class = KeyImportForm
     import_template_name = "admin/benefits/productkey/import.html"
     skip_admin_log = True
