@@ -1,5 +1,6 @@
 """The benefits app's admin: the catalog and the records (catalog.py), product keys and their
-import from a file (product_keys.py, key_import.py). Importing this package registers them all."""
+import from a file (product_keys.py, key_files.py, key_import.py). Importing this package
+registers them all."""
 
 from benefits.admin.catalog import (
     KEY_COLUMNS,
@@ -10,6 +11,7 @@ from benefits.admin.catalog import (
     ProductKeyInline,
     SubscriptionAdmin,
 )
+from benefits.admin.key_files import KeyImportForm
 from benefits.admin.key_import import (
     BENEFIT_COLUMN,
     KEY_COLUMN,
@@ -17,7 +19,6 @@ from benefits.admin.key_import import (
     LICENSES_COLUMN,
     MPN_ID_COLUMN,
     PRODUCT_COLUMN,
-    KeyImportForm,
     KeyImportResult,
     ProductKeyResource,
 )

@@ -1,5 +1,6 @@
 """Product keys in the admin: lists that show the last group only, and the import from a file
-(the file's reading is in key_import.py, the rules in benefits/services/key_import.py)."""
+(the file's reading is in key_files.py and key_import.py, the rules in
+benefits/services/key_import.py)."""
 
 from __future__ import annotations
 
@@ -17,14 +18,8 @@ from import_export.admin import ImportMixin
 from import_export.results import RowResult
 from openpyxl.utils.exceptions import InvalidFileException
 
-from benefits.admin.key_import import (
-    KEYS_IMPORTED_MESSAGE,
-    KeyFileCSV,
-    KeyFileXLSX,
-    KeyImportForm,
-    ProductKeyResource,
-    UnreadableFile,
-)
+from benefits.admin.key_files import KeyFileCSV, KeyFileXLSX, KeyImportForm, UnreadableFile
+from benefits.admin.key_import import KEYS_IMPORTED_MESSAGE, ProductKeyResource
 from benefits.models import ProductKey
 from benefits.services.key_quantities import key_save_by_staff, keys_delete_by_staff
 from common.admin import ServiceSaveAdmin

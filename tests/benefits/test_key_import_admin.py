@@ -13,12 +13,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from benefits.admin import KEYS_IMPORTED_MESSAGE
-from benefits.admin.key_import import (
-    NOT_UTF8_MESSAGE,
-    REPEATED_COLUMN_MESSAGE,
-    SEMICOLONS_MESSAGE,
-    TABS_MESSAGE,
-)
+from benefits.admin.key_files import NOT_UTF8_MESSAGE
+from benefits.admin.key_import import REPEATED_COLUMN_MESSAGE, SEMICOLONS_MESSAGE, TABS_MESSAGE
 from benefits.licensing import KEY_LENGTH_MESSAGE
 from benefits.models import Activity, ProductKey
 from benefits.services import key_import

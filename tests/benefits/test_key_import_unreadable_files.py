@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from benefits.admin.key_import import (
+from benefits.admin.key_files import (
     A_WORKBOOK_MESSAGE,
     CELL_TOO_LONG_MESSAGE,
     NO_ROWS_MESSAGE,
