@@ -13,6 +13,7 @@ from django.utils import formats
 from django.utils.translation import gettext
 
 from benefits.licensing import LicensingError
+from common.dates import date_for_people
 
 
 def translated(error: LicensingError) -> str:
@@ -24,7 +25,7 @@ def translated(error: LicensingError) -> str:
 
 def _written(value: object) -> object:
     if isinstance(value, date):
-        return formats.date_format(value)
+        return date_for_people(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return formats.number_format(value, force_grouping=True)  # 2,147,483,647
     return value

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from babel.numbers import format_currency, format_decimal
 from django import template
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -16,6 +16,7 @@ from django.utils.translation import gettext, ngettext
 from accounts.models import Role, Scope
 from benefits.models import Activity, Benefit, BenefitType, Offer
 from benefits.selectors import benefit_status
+from common.dates import date_for_people
 
 register = template.Library()
 
@@ -25,9 +26,13 @@ def as_time(value: date | None) -> str:
     """A date for people, machine-readable inside <time datetime="YYYY-MM-DD">."""
     if value is None:
         return ""
-    return format_html(
-        '<time datetime="{}">{}</time>', value.isoformat(), formats.date_format(value)
-    )
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), date_for_people(value))
+
+
+@register.filter
+def for_people(value: date | None) -> str:
+    """A date as plain text for people (a mail's plain part, an attribute): ``date_for_people``."""
+    return "" if value is None else date_for_people(value)
 
 
 @register.filter
@@ -52,7 +57,7 @@ def as_datetime(value: datetime | None, precision: str = "minutes") -> str:
     return format_html(
         '<time datetime="{}">{} {}</time> UTC',
         moment.isoformat(),
-        formats.date_format(moment.date()),
+        date_for_people(moment.date()),
         moment.strftime(clock),
     )
 
@@ -125,7 +130,7 @@ def setting_text(state: dict) -> str:
             gettext("scopes: %(scopes)s") % {"scopes": _named(state.get("scopes"), Scope.choices)},
         ]
         if state.get("expires"):
-            expires = formats.date_format(date.fromisoformat(state["expires"]))
+            expires = date_for_people(date.fromisoformat(state["expires"]))
             parts.append(gettext("expires %(date)s") % {"date": expires})
         return f"{state['token']} ({'; '.join(parts)})"
     if state.get("endpoint"):

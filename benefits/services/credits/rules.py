@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -17,6 +16,7 @@ from benefits.models import Benefit, CreditAssignment
 
 # The model's own message, raised here too for a benefit that is not Azure credit.
 from benefits.models.credit_assignments import NOT_CREDIT
+from common.dates import date_for_people
 
 CONSUMER_DOMAINS = frozenset({"outlook.com", "hotmail.com", "live.com", "gmail.com", "yahoo.com"})
 
@@ -137,7 +137,7 @@ def check_changeable(benefit: Benefit, today: date) -> None:
         raise ValidationError(NOT_CREDIT, code="not_credit")
     if benefit.expiration_date < today:
         raise ValidationError(
-            EXPIRED % {"date": formats.date_format(benefit.expiration_date)}, code="expired"
+            EXPIRED % {"date": date_for_people(benefit.expiration_date)}, code="expired"
         )
 
 

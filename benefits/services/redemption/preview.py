@@ -11,7 +11,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
@@ -20,6 +20,7 @@ from accounts.selectors import parse_id, tenant_get, tenant_list
 from benefits import licensing, selectors
 from benefits.errors import translated
 from benefits.models import ProductKey, Subscription
+from common.dates import date_for_people
 
 # The longest text a key field takes, on the screens and in the API alike: far past a key's 25
 # characters with its dashes and spaces, and the same answer for anything longer.
@@ -160,7 +161,7 @@ def key_used_error(*, key: ProductKey) -> ValidationError:
     into = selectors.key_redeemed_into(key=key)
     if into is not None and key.redeemed_at is not None:
         where = " " + KEY_USED_WHERE % {
-            "date": formats.date_format(timezone.localdate(key.redeemed_at)),
+            "date": date_for_people(timezone.localdate(key.redeemed_at)),
             "product": into.product.name,
             "tenant": into.tenant.primary_domain,
         }
@@ -233,7 +234,7 @@ def _term(action: str, *, key: ProductKey, subscription: Subscription, today: da
         # The average of the time left would count days before the start, and could end the
         # subscription before it begins.
         raise ValidationError(
-            NOT_STARTED % {"date": formats.date_format(subscription.start_date)},
+            NOT_STARTED % {"date": date_for_people(subscription.start_date)},
             code="not_started",
         )
     compute = licensing.extend_end_date if action == Action.EXTEND else licensing.add_licenses

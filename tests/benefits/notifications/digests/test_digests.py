@@ -5,7 +5,7 @@ test_digest_queries.py)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -213,3 +213,19 @@ def test_the_headers_are_kept_in_the_outbox_until_delivery(
     assert outgoing.sent_at is not None
     # Sent: neither the text nor the unsubscribe link in its headers is kept.
     assert (outgoing.text, outgoing.html, outgoing.headers) == ("", "", {})
+
+
+def test_a_french_digest_writes_the_first_of_a_month_1er(
+    organization, intune, admin, deliver, mailoutbox
+):
+    admin.language = "fr"
+    admin.save(update_fields=["language"])
+    intune.expiration_date = date(2026, 12, 1)
+    intune.save(update_fields=["expiration_date"])
+
+    deliver(organization)
+
+    [message] = mailoutbox
+    assert "1er décembre 2026" in message.body
+    [(html, _type)] = message.alternatives
+    assert '<time datetime="2026-12-01">1er décembre 2026</time>' in html
