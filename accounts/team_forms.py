@@ -58,7 +58,7 @@ class InviteForm(BootstrapFormMixin, forms.Form):
         label=_("Language of the invitation"),
         choices=settings.LANGUAGES,
         widget=forms.Select(attrs={"class": "form-select"}),
-        help_text=_("The invitation mail is written in this language."),
+        help_text=_("The invitation e-mail is written in this language."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

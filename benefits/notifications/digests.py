@@ -26,6 +26,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import npgettext_lazy
 
 from accounts.mail import (
     Delivery,
@@ -41,6 +43,18 @@ from benefits.notifications.models import NoticeKind, NoticeSent
 from benefits.notifications.unsubscribe import unsubscribe_token
 
 TEMPLATE = "digest"
+
+
+def _heading(kind: NoticeKind, count: int) -> str | Promise:
+    """A kind's heading over its items: plural over several benefits or subscriptions (the
+    other kinds' labels read right over one item or many)."""
+    if kind == NoticeKind.BENEFIT_EXPIRING:
+        return npgettext_lazy("digest heading", "Benefit expiring", "Benefits expiring", count)
+    if kind == NoticeKind.SUBSCRIPTION_ENDING:
+        return npgettext_lazy(
+            "digest heading", "Subscription ending", "Subscriptions ending", count
+        )
+    return kind.label
 
 
 @dataclass
@@ -270,7 +284,11 @@ def _context(organization: Organization | None, notices: Sequence[Notice], today
         "today": today,
         "total": len(notices),
         "groups": [
-            {"kind": kind.value, "label": kind.label, "items": by_kind[kind.value]}
+            {
+                "kind": kind.value,
+                "label": _heading(kind, len(by_kind[kind.value])),
+                "items": by_kind[kind.value],
+            }
             for kind in NoticeKind
             if by_kind.get(kind.value)
         ],

@@ -30,7 +30,7 @@ from benefits.notifications.preferences import preferences_set
 SALT = "benefits.notifications.unsubscribe"
 BAD_LINK = _(
     "This unsubscribe link doesn't work: it may have been cut short when it was copied. Open "
-    "it again from the mail, or sign in and turn notifications off in your notification "
+    "it again from the e-mail, or sign in and turn notifications off in your notification "
     "preferences."
 )
 

@@ -38,12 +38,12 @@ INVALID_PAGE = "benefits/team_join_invalid.html"
 BACKEND = "accounts.backends.EmailBackend"
 SESSION_KEY = "team_join_token"
 NO_LINK = _(
-    "Open the invitation link from your mail to join. If it no longer works, ask your "
+    "Open the invitation link in your e-mail to join. If it no longer works, ask your "
     "organization's admin for a new invitation."
 )
 LOCKED = _(
     "Too many failed attempts for %(email)s from your network: joining is locked for "
-    "15 minutes. Wait, then open the invitation link from your mail again."
+    "15 minutes. Wait, then open the invitation link in your e-mail again."
 )
 
 

@@ -20,8 +20,8 @@ from tests.smtp import ACCEPTED, REFUSED, free_port
 
 pytestmark = pytest.mark.django_db
 
-FOOTER_EN = "You receive this mail because you have an account on the Partner Benefits portal."
-FOOTER_FR = "Vous recevez ce message parce que vous avez un compte sur le portail Partner Benefits."
+FOOTER_EN = "You receive this e-mail because you have an account on the Partner Benefits portal."
+FOOTER_FR = "Vous recevez cet e-mail parce que vous avez un compte sur le portail Partner Benefits."
 
 
 @pytest.fixture(autouse=True)

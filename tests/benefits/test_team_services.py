@@ -105,11 +105,11 @@ def test_the_invitation_mail_names_the_roles_and_why_it_came(
     with translation.override(language):
         roles = f"{Role.GLOBAL_ADMIN.label}, {Role.BILLING_ADMIN.label}"
         invited = gettext(
-            "You receive this mail because an administrator of %(organization)s invited this "
+            "You receive this e-mail because an administrator of %(organization)s invited this "
             "address to the Partner Benefits portal."
         ) % {"organization": admin_user.organization.name}
         has_account = gettext(
-            "You receive this mail because you have an account on the Partner Benefits portal."
+            "You receive this e-mail because you have an account on the Partner Benefits portal."
         )
     for part in (message.body, html):
         assert f" {roles}" in part

@@ -158,7 +158,7 @@ def test_the_digest_says_what_each_notice_is_about_with_links_back(
         "Microsoft Intune (Gold competency): 1 product key not redeemed yet (10 licenses)" in text
     )
     assert "Microsoft Intune in contoso.onmicrosoft.com ends on Dec. 14, 2026, in 14 days." in text
-    assert "1 available product key of this product can extend it." in text
+    assert "1 available key for this product can extend it." in text
     assert "Azure monthly credit: 3 seats are free." in text
     detail = BASE + reverse("benefits:benefit_detail", args=[intune.pk])
     assert f"Details: {detail}" in text
@@ -229,3 +229,24 @@ def test_a_french_digest_writes_the_first_of_a_month_1er(
     assert "1er décembre 2026" in message.body
     [(html, _type)] = message.alternatives
     assert '<time datetime="2026-12-01">1er décembre 2026</time>' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "several"),
+    [
+        ("en", "BENEFIT EXPIRING", "BENEFITS EXPIRING"),
+        ("fr", "AVANTAGE QUI EXPIRE", "AVANTAGES QUI EXPIRENT"),
+    ],
+)
+def test_a_heading_over_several_items_is_plural(
+    organization, intune, admin, deliver, mailoutbox, language, one, several
+):
+    admin.language = language
+    admin.save(update_fields=["language"])
+    BenefitFactory.create(organization=organization, expiration_date=TODAY + timedelta(days=10))
+
+    deliver(organization)
+
+    [message] = mailoutbox
+    assert several in message.body.splitlines()
+    assert one not in message.body.splitlines()
