@@ -90,6 +90,9 @@ def test_assigning_credit_mails_the_person_with_the_activation_steps(monthly_cre
     # The person has no portal account: the footer says why they get this mail instead.
     assert "you have an account" not in mail.text + mail.html
     assert "an administrator of Contoso Partners changed the Azure credit" in mail.text
+    # Nor a link to a portal they can't sign in to: its name only.
+    assert ">Partner Benefits</a>" not in mail.html
+    assert ">Partner Benefits</span>" in mail.html
 
 
 def test_a_transfer_mails_the_new_holder_the_steps_and_tells_the_previous_one(

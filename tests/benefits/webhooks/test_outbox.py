@@ -196,6 +196,9 @@ def test_the_team_admins_are_told_when_a_failing_endpoint_is_disabled(organizati
     assert [mail.to for mail in mails] == [admin.email]
     assert failing.url in mails[0].text
     assert "désactivé" in mails[0].subject
+    # Why it comes, and its link labelled in the plain part as in the HTML one.
+    assert "votre compte gère l’équipe de" in mails[0].text
+    assert "Ouvrir la page du point de réception :" in mails[0].text
 
 
 def test_a_key_import_is_sent_too(contoso, office_benefit):

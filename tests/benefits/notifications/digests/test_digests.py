@@ -250,3 +250,13 @@ def test_a_heading_over_several_items_is_plural(
     [message] = mailoutbox
     assert several in message.body.splitlines()
     assert one not in message.body.splitlines()
+
+
+def test_the_digest_says_why_it_comes(organization, intune, admin, deliver, mailoutbox):
+    deliver(organization)
+
+    [message] = mailoutbox
+    why = "because your account has a benefits role in Contoso Partners and these notifications"
+    assert why in message.body
+    assert why in message.alternatives[0][0]
+    assert "you have an account" not in message.body
