@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import User
+from common.htmx import htmx_page_path
 
 # The kinds of authenticator that make a second factor; recovery codes only stand in for them.
 SECOND_FACTOR_TYPES = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
@@ -181,9 +182,8 @@ def second_factor_required(view: Callable[..., HttpResponse]) -> Callable[..., H
             return view(request, *args, **kwargs)
         methods = get_adapter(request).get_reauthentication_methods(user)
         url = methods[0]["url"] if methods else reverse("account_reauthenticate")
-        htmx = getattr(request, "htmx", None)
-        if htmx:
-            current = htmx.current_url_abs_path or request.get_full_path()
+        if getattr(request, "htmx", None):
+            current = htmx_page_path(request) or request.get_full_path()
             return HttpResponseClientRedirect(f"{url}?{urlencode({'next': current})}")
         return suspend_request(request, url)
 

@@ -25,6 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import Organization, Role, User
+from common.htmx import htmx_page_path
 from common.referer import referring_page
 
 
@@ -75,13 +76,10 @@ def no_team_access_response(request: HttpRequest) -> HttpResponse:
 def _gate(request: HttpRequest, *, team: bool = False) -> HttpResponse | None:
     """The response that stops the request, or None (and the organization set) to go on."""
     if not request.user.is_authenticated:
-        htmx: HtmxDetails | None = getattr(request, "htmx", None)
-        if htmx:
+        if getattr(request, "htmx", None):
             # A fragment request after the session ended: send the whole page to sign in,
             # rather than swap the sign-in page into a table cell.
-            return HttpResponseClientRedirect(
-                redirect_to_login(htmx.current_url_abs_path or "/").url
-            )
+            return HttpResponseClientRedirect(redirect_to_login(htmx_page_path(request) or "/").url)
         if request.method not in {"GET", "HEAD"}:
             # A form sent after the session ended: its address answers POST only, so signing
             # in leads back to the page the form was on, where it can be sent again.

@@ -169,6 +169,16 @@ def test_an_expired_session_under_htmx_sends_the_whole_page_to_sign_in(client, d
     assert response["HX-Redirect"] == f"{reverse('login')}?next={URL}%3Fq%3Do"
 
 
+@pytest.mark.parametrize(
+    "page", ["http://[::1", "http://testserver]/", "https://elsewhere.example/x"]
+)
+def test_an_expired_session_from_a_page_no_browser_names_signs_in_at_home(client, db, page):
+    """A header no browser sends (a broken or foreign address) is no page to come back to."""
+    response = client.get(URL, headers={**HTMX, "HX-Current-URL": page})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"{reverse('login')}?next=/"
+
+
 def test_htmx_gets_just_the_table_and_a_clean_address(contoso_client):
     response = contoso_client.get(URL + "?q=office&offer=&status=&sort=product", headers=HTMX)
     body = response.content.decode()

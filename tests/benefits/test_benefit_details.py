@@ -92,6 +92,11 @@ def test_revealing_keys_asks_to_authenticate_again_without_a_recent_sign_in(cont
     htmx = contoso_client.get(reveal_url(benefit), headers={**HTMX, "HX-Current-URL": "/"})
     assert htmx["HX-Redirect"].startswith(url("account_reauthenticate"))
     assert O365_KEYS[0] not in htmx.content.decode()
+    # From a page no browser names (a broken address): back to the keys' own address after.
+    broken = contoso_client.get(
+        reveal_url(benefit), headers={**HTMX, "HX-Current-URL": "http://[::1"}
+    )
+    assert broken["HX-Redirect"].startswith(url("account_reauthenticate"))
 
 
 def test_an_azure_credit_has_no_keys_to_reveal(contoso_client):
