@@ -102,7 +102,9 @@ class RedeemChooseForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if data.get("action") in {Action.EXTEND, Action.ADD} and not data.get("subscription"):
+        chose_none = not data.get("subscription") and "subscription" not in self.errors
+        if data.get("action") in {Action.EXTEND, Action.ADD} and chose_none:
+            # One refused already says what to do; "choose one" would deny it was chosen.
             self.add_error("subscription", NO_SUBSCRIPTION)
         return data
 

@@ -99,6 +99,8 @@ def test_a_subscription_ended_since_the_page_opened_is_told_why(contoso_client):
     page = choose(contoso_client, "extend", office.pk, office.tenant_id)
     assert str(SUBSCRIPTION_NOT_OFFERED) in page.replace("&#x27;", "'")
     assert f"{office.pk} is not one of" not in page
+    # That message alone: not also "choose one", as if none had been chosen.
+    assert str(NO_SUBSCRIPTION) not in page.replace("&#x27;", "'")
 
 
 def test_another_organizations_tenant_is_told_to_choose_from_the_list(contoso_client, fabrikam):
