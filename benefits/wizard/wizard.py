@@ -14,8 +14,8 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from accounts.permissions import PortalRequest
-from benefits import selectors
-from benefits.models import ProductKey
+from benefits import licensing, selectors
+from benefits.models import ProductKey, Subscription
 from benefits.services import redemption
 from benefits.services.redemption import Action, Preview
 from benefits.wizard.base import (
@@ -25,6 +25,7 @@ from benefits.wizard.base import (
     Outcome,
     Stale,
 )
+from benefits.wizard.forms import SUBSCRIPTION_NOT_OFFERED
 from benefits.wizard.state import CHOOSE, KEY, STEPS, WizardState
 from benefits.wizard.steps import POSTED, SHOWN
 
@@ -56,13 +57,22 @@ class Wizard:
                 state.tenant_id = subscription.tenant_id
                 shown["choice"] = Choice(action, None, subscription.tenant)
         elif action in Action.values and subscription is not None:
-            state.action, state.step = action, KEY
-            state.subscription_id, state.tenant_id = subscription.pk, subscription.tenant_id
-            shown["choice"] = Choice(action, subscription, subscription.tenant)
+            if self._active(subscription):
+                state.action, state.step = action, KEY
+                state.subscription_id, state.tenant_id = subscription.pk, subscription.tenant_id
+                shown["choice"] = Choice(action, subscription, subscription.tenant)
+            else:
+                # A link kept from when it was Active: told on Choose, before a key is typed
+                # (a key refused for it would count as a guess).
+                state.error = str(SUBSCRIPTION_NOT_OFFERED)
         if params.get("key_id"):
             key = selectors.key_get(organization=self.organization, key_id=params["key_id"])
             state.prefill_key_id = key.pk
         return Outcome(shown=shown)
+
+    def _active(self, subscription: Subscription) -> bool:
+        status = licensing.subscription_status(end_date=subscription.end_date, today=self.today)
+        return status is licensing.SubscriptionStatus.ACTIVE
 
     def post(self, data: QueryDict) -> Outcome:
         name = data.get("step", "")

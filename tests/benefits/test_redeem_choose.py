@@ -143,3 +143,15 @@ def test_activating_a_product_already_active_warns_without_blocking(contoso_clie
         ).count()
         == 2
     )
+
+
+def test_a_link_to_extend_a_subscription_ended_since_stays_on_choose(contoso_client):
+    """Told before a key is typed: a key refused for it would count as a guess."""
+    office = sub("Office 365 E3")
+    Subscription.objects.filter(pk=office.pk).update(
+        end_date=timezone.localdate() - timedelta(days=1)
+    )
+    page = text(contoso_client.get(URL, {"subscription": office.pk, "action": "extend"}))
+    assert str(SUBSCRIPTION_NOT_OFFERED) in page.replace("&#x27;", "'")
+    assert 'name="key"' not in page
+    assert "Activate a new subscription" in page
