@@ -38,7 +38,7 @@ def credit_picker(
 ) -> HttpResponse:
     """Search people to assign the credit to, or (with a holder) to transfer it to."""
     benefit = selectors.benefit_get(organization=request.organization, benefit_id=benefit_id)
-    holder = _person(request, holder_id) if holder_id else None
+    holder = _person(request, holder_id) if holder_id is not None else None
     text = people.picker_text(request.GET.get("q", ""))
     organization = request.organization
     context = {

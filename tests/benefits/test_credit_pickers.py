@@ -36,6 +36,26 @@ def test_monthly_credit_has_no_transfer_picker(contoso_client, monthly_credit):
     assert escape(str(MONTHLY_NOT_TRANSFERABLE)) in shown
 
 
+def test_a_credit_with_every_seat_held_says_so_before_anyone_is_chosen(
+    contoso_client, contoso_admin, bulk_credit
+):
+    """Its one seat held: an assignment would be refused whoever it went to."""
+    today = timezone.localdate()
+    alex = directory_user("Alex Wilber")
+    credits.credit_assign(
+        benefit=bulk_credit, directory_user=alex, actor=contoso_admin, today=today
+    )
+    assert bulk_credit.assignments.count() == bulk_credit.quantity == 1
+    shown = page(contoso_client, url("benefits:credit_picker", bulk_credit.pk))
+    assert escape(credits.seats_full_message(bulk_credit)) in shown
+    assert 'role="search"' not in shown
+
+
+def test_a_held_credit_with_a_free_seat_offers_the_search(contoso_client, monthly_credit):
+    assert monthly_credit.assignments.count() < monthly_credit.quantity
+    assert 'role="search"' in page(contoso_client, url("benefits:credit_picker", monthly_credit.pk))
+
+
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
 def test_someone_who_holds_no_credit_has_nothing_to_transfer(contoso_client, bulk_credit, headers):
     shown = page(contoso_client, transfer_picker(bulk_credit, "Alex Wilber"), **headers)
@@ -64,3 +84,9 @@ def test_a_transfer_from_someone_who_holds_nothing_says_so_first(bulk_credit, co
         )
     )
     assert message == str(NOT_A_HOLDER)
+
+
+def test_a_transfer_from_holder_0_is_404(contoso_client, bulk_credit):
+    """No person has id 0: not the assignment picker in disguise."""
+    address = url("benefits:credit_transfer_picker", bulk_credit.pk, 0)
+    assert contoso_client.get(address).status_code == 404

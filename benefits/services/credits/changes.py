@@ -25,9 +25,9 @@ from benefits.services.credits.rules import (
     PERSON_GONE,
     check_changeable,
     check_eligible,
+    check_seat_free,
     credit_remove_check,
     credit_transfer_check,
-    seats_full_message,
 )
 from common.pagecache import pages_changed
 
@@ -54,8 +54,7 @@ def credit_assign(
     person = _lock_people(benefit, directory_user)[0]
     check_changeable(benefit, today)
     check_eligible(benefit, person)
-    if benefit.assignments.count() >= benefit.quantity:
-        raise ValidationError(seats_full_message(benefit), code="seats_full")
+    check_seat_free(benefit)
     _hold(benefit, person, actor)
     credit_mails.credit_mail(
         template=credit_mails.ASSIGNED, benefit=benefit, person=person, actor=actor

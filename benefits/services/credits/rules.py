@@ -54,15 +54,20 @@ PERSON_GONE = _(
 def seats_full_message(benefit: Benefit) -> str:
     if benefit.credit_period == Benefit.Period.ANNUAL:
         return ngettext(
-            "All %(count)d seat of this credit is assigned. Transfer it to change who holds it.",
+            "The one seat of this credit is assigned. Transfer it to change who holds it.",
             "All %(count)d seats of this credit are assigned. Transfer one to change who holds it.",
             benefit.quantity,
         ) % {"count": benefit.quantity}
     return ngettext(
-        "All %(count)d seat of this credit is assigned. Remove someone first.",
+        "The one seat of this credit is assigned. Remove someone first.",
         "All %(count)d seats of this credit are assigned. Remove someone first.",
         benefit.quantity,
     ) % {"count": benefit.quantity}
+
+
+def check_seat_free(benefit: Benefit) -> None:
+    if benefit.assignments.count() >= benefit.quantity:
+        raise ValidationError(seats_full_message(benefit), code="seats_full")
 
 
 def credit_remove_check(*, benefit: Benefit, directory_user: DirectoryUser, today: date) -> None:
@@ -121,10 +126,12 @@ def credit_transfer_check(
 
 def credit_picker_refusal(*, benefit: Benefit, holder: DirectoryUser | None, today: date) -> str:
     """Why the picker's choice would be refused whoever is chosen, or "": for a transfer, its
-    rules but the new holder's; for an assignment, that the credit can still change."""
+    rules but the new holder's; for an assignment, that the credit can still change and has a
+    free seat."""
     try:
         if holder is None:
             check_changeable(benefit, today)
+            check_seat_free(benefit)
         else:
             credit_transfer_check(benefit=benefit, holder=holder, today=today)
     except ValidationError as refusal:
