@@ -36,6 +36,7 @@ from accounts.models.tokens import (
     secret_hash,
 )
 from accounts.selectors import parse_id
+from common.text import as_sent_list
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -81,7 +82,7 @@ def scopes_checked(scopes: object) -> list[str]:
         raise ValidationError(
             UNKNOWN_SCOPES,
             code="unknown_scopes",
-            params={"scopes": ", ".join(unknown), "known": ", ".join(Scope.values)},
+            params={"scopes": as_sent_list(unknown), "known": ", ".join(Scope.values)},
         )
     if not codes:
         raise ValidationError(SCOPES_REQUIRED, code="scopes_required")

@@ -15,7 +15,7 @@ from accounts.mfa import with_mfa_status
 from accounts.models import Invitation, Organization, Role, User
 from accounts.models.invitations import TOKEN_MAX_LENGTH, token_hash
 from accounts.selectors import parse_id
-from common.text import as_sent
+from common.text import as_sent_list
 
 UNKNOWN_ROLES = _("Unknown roles: %(roles)s. Choose among the roles listed.")
 DUPLICATE_ROLES = _("A role is chosen twice: %(roles)s. Choose each role once.")
@@ -44,14 +44,14 @@ def roles_checked(roles: object) -> list[str]:
     unknown = sorted({role for role in roles if role not in Role.values})
     if unknown:
         raise ValidationError(
-            UNKNOWN_ROLES, code="unknown_roles", params={"roles": ", ".join(map(as_sent, unknown))}
+            UNKNOWN_ROLES, code="unknown_roles", params={"roles": as_sent_list(unknown)}
         )
     repeated = sorted({role for role in roles if list(roles).count(role) > 1})
     if repeated:
         raise ValidationError(
             DUPLICATE_ROLES,
             code="duplicate_roles",
-            params={"roles": ", ".join(map(as_sent, repeated))},
+            params={"roles": as_sent_list(repeated)},
         )
     return [role for role in Role.values if role in roles]
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.language import FOLLOW_BROWSER, account_language_set, known_language
 from accounts.models import User
 from benefits.notifications.models import NoticeKind, NotificationPreferences
+from common.text import as_sent_list
 
 UNKNOWN_KINDS = _("Unknown kinds of notification: %(kinds)s. Choose among the kinds listed.")
 UNKNOWN_LANGUAGE = _("Unknown language: %(language)s. Choose among the languages listed.")
@@ -30,7 +31,7 @@ def kinds_checked(kinds: Iterable[object]) -> list[str]:
     unknown = sorted({str(kind) for kind in given if kind not in NoticeKind.values})
     if unknown:
         raise ValidationError(
-            UNKNOWN_KINDS, code="unknown_kinds", params={"kinds": ", ".join(unknown)}
+            UNKNOWN_KINDS, code="unknown_kinds", params={"kinds": as_sent_list(unknown)}
         )
     return [kind for kind in NoticeKind.values if kind in given]
 

@@ -35,6 +35,7 @@ from benefits.webhooks.addresses import (
 from benefits.webhooks.models import WebhookDelivery, WebhookEndpoint
 from benefits.webhooks.outbox import deliveries_enqueue
 from common.pagecache import pages_changed
+from common.text import as_sent_list
 
 SECRET_BYTES = 32
 MAX_ENDPOINTS = 10
@@ -125,7 +126,7 @@ def kinds_checked(kinds: Sequence[str]) -> list[str]:
     unknown = sorted(set(kinds) - set(Activity.Kind.values))
     if unknown:
         raise ValidationError(
-            KINDS_UNKNOWN_MESSAGE, code="unknown", params={"kinds": ", ".join(unknown)}
+            KINDS_UNKNOWN_MESSAGE, code="unknown", params={"kinds": as_sent_list(unknown)}
         )
     if not kinds:
         raise ValidationError(KINDS_REQUIRED_MESSAGE, code="required")

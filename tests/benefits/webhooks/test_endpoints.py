@@ -178,6 +178,10 @@ def test_kinds_are_required_known_and_kept_in_order(organization, public_dns):
             organization, "https://hooks.example.com/", kinds=["nope", "credit_assigned"]
         )
     ) == KINDS_UNKNOWN_MESSAGE % {"kinds": "nope"}
+    # A kind left empty or holding a NUL is named so it can be seen.
+    assert refusal(
+        lambda: endpoint_register(organization, "https://hooks.example.com/", kinds=["", "a\x00"])
+    ) == KINDS_UNKNOWN_MESSAGE % {"kinds": '"", aU+0000'}
     endpoint, _secret = endpoint_register(
         organization, "https://hooks.example.com/", kinds=["key_redeemed", "credit_assigned"]
     )
