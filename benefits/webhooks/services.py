@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import secrets
 from collections.abc import Sequence
+from datetime import datetime
 from functools import partial
 from urllib.parse import urlsplit
 
@@ -175,6 +176,15 @@ def endpoint_kinds_change(
 def secret_version(endpoint: WebhookEndpoint) -> str:
     """Which secret the endpoint has (when it was made), for a confirmation page to send back."""
     return endpoint.secret_rotated_at.isoformat() if endpoint.secret_rotated_at else "first"
+
+
+def secret_version_readable(value: str) -> bool:
+    """Whether ``value`` is a version secret_version() writes: a form that sends anything else
+    didn't come from the confirmation page."""
+    try:
+        return value == "first" or bool(datetime.fromisoformat(value))
+    except ValueError:
+        return False
 
 
 @transaction.atomic

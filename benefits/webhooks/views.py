@@ -80,7 +80,10 @@ def endpoint_detail(request: PortalRequest, endpoint_id: int) -> HttpResponse:
 def endpoint_secret(request: PortalRequest, endpoint_id: int) -> HttpResponse:
     """GET asks for confirmation; POST makes a new secret and shows it once."""
     endpoint = selectors.endpoint_get(organization=request.organization, endpoint_id=endpoint_id)
-    if request.method != "POST":
+    seen = request.POST.get("secret_version", "")
+    # A POST without the version the confirmation page sends (not "changed meanwhile": it was
+    # never seen) is asked to confirm, as a GET is.
+    if request.method != "POST" or not services.secret_version_readable(seen):
         context = {
             "endpoint": endpoint,
             "action": "rotate",
@@ -88,9 +91,7 @@ def endpoint_secret(request: PortalRequest, endpoint_id: int) -> HttpResponse:
         }
         return render(request, "webhooks/confirm.html", context)
     try:
-        secret = services.endpoint_secret_rotate(
-            endpoint=endpoint, actor=request.user, seen=request.POST.get("secret_version", "")
-        )
+        secret = services.endpoint_secret_rotate(endpoint=endpoint, actor=request.user, seen=seen)
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
         return redirect("team:webhook_detail", endpoint.pk)

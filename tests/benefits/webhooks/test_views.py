@@ -134,6 +134,21 @@ def test_rotating_shows_the_new_secret_once(partner_client, organization):
     assert endpoint.secret == secret
 
 
+@pytest.mark.parametrize("form", [{}, {"secret_version": "yesterday"}], ids=["none", "garbled"])
+def test_a_rotation_not_sent_from_the_confirmation_asks_to_confirm(
+    partner_client, organization, form
+):
+    """Not "already changed since this page opened": nothing changed, and no page opened."""
+    endpoint = endpoint_make(organization)
+    old = endpoint.secret
+    response = partner_client.post(url("team:webhook_secret", endpoint.pk), form)
+    assert response.status_code == 200
+    assert VERSION.search(text(response))  # the confirmation, with the version to send
+    assert escape(str(SECRET_ALREADY_CHANGED_MESSAGE)) not in text(response)
+    endpoint.refresh_from_db()
+    assert endpoint.secret == old
+
+
 def test_registering_the_same_url_again_is_refused(partner_client, organization, settings):
     """A reload of the page showing the secret sends the form again: a second endpoint got
     every delivery twice, and the first secret was lost."""
