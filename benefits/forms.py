@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
@@ -83,10 +85,32 @@ def query_params(query: BenefitListQuery) -> dict[str, str]:
 INVALID_DATE = _("Enter a date such as %(example)s or %(iso)s.")
 # A program's dates are ISO whatever its Accept-Language (the API).
 ISO_DATE_EXPECTED = _("Enter the date as YYYY-MM-DD, such as %(iso)s.")
+NO_SUCH_DAY = _("There is no such day as %(date)s: check the day and the month.")
 RANGE_REVERSED = _(
     "“To” is before “From” (%(start)s): choose a “To” date on or after it, or an earlier "
     "“From” date."
 )
+
+
+class CalendarDateField(forms.DateField):
+    """A date field that tells a day the calendar hasn't, written as ISO (2026-02-30), from text
+    that is no date: "Enter a date such as …" would send the person looking at the format. A
+    day written the reader's way (31/03/2026 to an English reader) still gets the format: there
+    the order of day and month is the likely mistake."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            text = str(value).strip()
+            if ISO_SHAPED.fullmatch(text):
+                raise forms.ValidationError(
+                    NO_SUCH_DAY, code="no_such_day", params={"date": text}
+                ) from None
+            raise
+
+
+ISO_SHAPED = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def invalid_date_message() -> str:
@@ -131,7 +155,7 @@ class ActivityFilterForm(BootstrapFormMixin, forms.Form):
         if iso_dates:
             invalid = str(ISO_DATE_EXPECTED) % {"iso": timezone.localdate().isoformat()}
         for name, label in (("from", _("From")), ("to", _("To"))):
-            self.fields[name] = forms.DateField(
+            self.fields[name] = CalendarDateField(
                 label=label,
                 required=False,
                 input_formats=["%Y-%m-%d"] if iso_dates else None,

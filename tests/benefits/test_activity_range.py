@@ -16,7 +16,7 @@ from django.utils import formats, translation
 
 from accounts.models import Organization
 from benefits import selectors
-from benefits.forms import RANGE_REVERSED, ActivityFilterForm, invalid_date_message
+from benefits.forms import NO_SUCH_DAY, RANGE_REVERSED, ActivityFilterForm, invalid_date_message
 from benefits.models import Activity, Benefit
 from common.pagecache import page_cache
 
@@ -125,7 +125,6 @@ def test_a_range_ending_before_it_starts_is_refused_and_the_log_shown_whole(
     "params",
     [
         {"from": "yesterday"},
-        {"to": "2026-02-30"},
         {"from": "31/03/2026"},  # French order, English reader
         {"from": "2026-03-10", "to": "nope"},
         {"from": "9" * 40},
@@ -135,6 +134,16 @@ def test_bad_dates_are_refused_with_the_format_to_use(contoso_client, around_mar
     response = contoso_client.get(URL, params)
     assert response.status_code == 200
     assert invalid_date_message() in response.content.decode()
+    assert shown_ids(response) == around_march_tenth
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "2026-04-31", "2026-13-01"])
+def test_a_day_the_calendar_hasnt_is_told_so(contoso_client, around_march_tenth, day):
+    """Written right, as ISO: the format is not what to look at."""
+    response = contoso_client.get(URL, {"to": day})
+    assert response.status_code == 200
+    assert NO_SUCH_DAY % {"date": day} in response.content.decode()
+    assert invalid_date_message() not in response.content.decode()
     assert shown_ids(response) == around_march_tenth
 
 
