@@ -178,6 +178,12 @@ class ActivityFilterForm(BootstrapFormMixin, forms.Form):
     def range_errors(self) -> bool:
         return bool(self.errors.get("from") or self.errors.get("to"))
 
+    @property
+    def choice_ignored(self) -> bool:
+        """A kind or benefit the address names that isn't among the choices (an old link, or
+        another organization's benefit): left out of the filters, which the page says."""
+        return bool(self.errors.get("kind") or self.errors.get("benefit"))
+
     @cached_property
     def shown(self) -> ActivityFilterForm:
         """The filters as understood, for the page to show: what its cache key holds, so a

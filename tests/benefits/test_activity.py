@@ -76,6 +76,17 @@ def test_bad_filters_fall_back_to_everything(contoso_client, history, params):
     response = contoso_client.get(URL, params)
     assert response.status_code == 200
     assert len(kinds_in(response.content.decode())) == 4
+    # Said so, for a kind or benefit (a page number that is no number is page 1).
+    said = "among your choices (an old link?)" in response.content.decode()
+    assert said == ("page" not in params)
+
+
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}], ids=["page", "htmx"])
+def test_filters_among_the_choices_say_nothing_was_ignored(contoso_client, history, headers):
+    page = contoso_client.get(URL, {"kind": "credit_transferred"}, headers=headers)
+    assert "among your choices" not in page.content.decode()
+    ignored = contoso_client.get(URL, {"kind": "nonsense"}, headers=headers)
+    assert "among your choices" in ignored.content.decode()
 
 
 def test_another_organizations_benefit_filter_shows_none_of_its_records(client, history):
