@@ -49,8 +49,8 @@ TEAM = {
     "team:webhooks": (200, 405),
     "team:webhook_create": (200, 200),  # the form again, with its errors
     "team:webhook_detail": (200, 200),  # no kind ticked: the page again, with the error
-    # Posted without the version its confirmation page sends: refused, back to the endpoint.
-    "team:webhook_secret": (200, 302),
+    # Posted without the version its confirmation page sends: that confirmation, to send it.
+    "team:webhook_secret": (200, 200),
     "team:webhook_disable": (405, 302),
     "team:webhook_enable": (405, 302),
     "team:webhook_resend": (405, 302),

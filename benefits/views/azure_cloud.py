@@ -52,6 +52,8 @@ def azure_cloud(request: PortalRequest) -> HttpResponse:
         "columns": SimpleLazyObject(lambda: sort_columns(query, state)),
         "sections": SimpleLazyObject(sections),
         "today": today,
+        # A value the list dropped (an old or altered link) is said to be, not silently lost.
+        "filter_ignored": not BenefitListForm(request.GET).is_valid(),
         "table_key": page_key(
             request.organization.pk, "azure-cloud", today, params, numbers, wants_partial(request)
         ),

@@ -220,6 +220,9 @@ def test_bad_parameters_fall_back_to_the_default_view(contoso_client, params):
         "Office 365 E3",
         "Power BI Pro",
     ]
+    # A filter dropped is said to be; a page number that is no number is page 1.
+    said = "can&#x27;t be used as a filter" in page or "can't be used as a filter" in page
+    assert said == ("license_page" not in params and "usage_page" not in params)
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
@@ -229,6 +232,9 @@ def test_bad_parameters_under_htmx_fall_back_too(contoso_client, headers):
     )
     assert response.status_code == 200
     assert len(products_in(response.content.decode(), "license")) == 4
+    assert "be used as a filter" in response.content.decode()
+    understood = contoso_client.get(URL, {"offer": "action_pack", "q": "o"}, headers=headers)
+    assert "be used as a filter" not in understood.content.decode()
 
 
 def test_csv_holds_every_page_of_what_the_list_shows(client, admin_user):
