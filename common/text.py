@@ -20,8 +20,8 @@ def as_sent(value: str) -> str:
 
 
 def as_sent_list(values: Iterable[str]) -> str:
-    """Several values as a message names them: each as ``as_sent`` writes it, an empty one as
-    "" (else "Unknown kinds: ." names nothing), the first few only."""
-    shown = [as_sent(value) if value.strip() else '""' for value in values]
+    """Several values as a message names them: each as ``as_sent`` writes it, one of spaces or
+    nothing in quotes (else "Unknown kinds: ." names nothing), the first few only."""
+    shown = [as_sent(value) if value.strip() else f'"{as_sent(value)}"' for value in values]
     listed = ", ".join(shown[:SHOWN_MAX_VALUES])
     return listed + ", …" if len(shown) > SHOWN_MAX_VALUES else listed

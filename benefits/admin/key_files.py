@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 from io import BytesIO, StringIO
+from itertools import islice
+from typing import Any
 
 import openpyxl
 import tablib
@@ -14,6 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
+from openpyxl.workbook.workbook import Workbook
 
 from benefits.services import key_import
 
@@ -30,6 +33,10 @@ A_WORKBOOK_MESSAGE = _(
 )
 NO_ROWS_MESSAGE = _(
     "This file has no keys: under the first row, which names the columns, put one key per row."
+)
+MORE_ROWS_THAN_IMPORTED_MESSAGE = _(
+    "This workbook has more than %(limit)s rows; at most %(limit)s rows are imported at once. "
+    "Split it into smaller files."
 )
 CELL_TOO_LONG_MESSAGE = _(
     "Line %(line)s of this file has a cell longer than %(limit)s characters, far more than a "
@@ -58,23 +65,36 @@ class KeyFileCSV(CSV):
 
 
 class KeyFileXLSX(XLSX):
-    """The first sheet, read whatever its dimension record says. openpyxl's fast reader trusts
-    that record, and some programs write "A1" there over thousands of rows: only the header's
-    first cell was read. As for a CSV, a row keeps its number and cells past the header's are
-    ignored."""
+    """The workbook's sheet of keys (``_sheet_of_keys``), read whatever its dimension record
+    says. openpyxl's fast reader trusts that record, and some programs write "A1" there over
+    thousands of rows: only the header's first cell was read. Since the record isn't trusted,
+    the row limit is kept here, while reading. As for a CSV, a row keeps its number and cells
+    past the header's are ignored."""
 
     def create_dataset(self, in_stream, **kwargs):
         book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=True)
-        sheet = book.active
+        sheet = _sheet_of_keys(book)
         if sheet is None:
-            raise UnreadableFile(NOT_A_WORKBOOK_MESSAGE)
+            raise UnreadableFile(NO_ROWS_MESSAGE)
         sheet.reset_dimensions()
-        header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)] or [[]]
+        read = islice(sheet.iter_rows(values_only=True), key_import.MAX_ROWS + 2)
+        header, *rows = [list(row) for row in read] or [[]]
         book.close()
+        if len(rows) > key_import.MAX_ROWS:
+            limit = number_format(key_import.MAX_ROWS, force_grouping=True)
+            raise UnreadableFile(MORE_ROWS_THAN_IMPORTED_MESSAGE % {"limit": limit})
         dataset = tablib.Dataset(headers=header)
         for row in rows:  # a row left empty comes as no cells: it stays, skipped when read
             dataset.append((row + [None] * len(header))[: len(header)])
         return dataset
+
+
+def _sheet_of_keys(book: Workbook) -> Any:
+    """The sheet open when the workbook was saved, or else its first sheet of cells (a chart
+    sheet has none); None for a workbook without one."""
+    if book.active in book.worksheets:
+        return book.active
+    return book.worksheets[0] if book.worksheets else None
 
 
 def _csv_rows(text: str) -> list[list[str]]:
@@ -150,13 +170,14 @@ def _data_rows(upload, *, is_xlsx: bool) -> int | None:
             book = openpyxl.load_workbook(BytesIO(upload.read()), read_only=True)
         except Exception:  # no zip, or a zip without a workbook's parts: openpyxl varies
             return None
-        sheet = book.active
+        sheet = _sheet_of_keys(book)
         if sheet is None:
             rows = 0
         elif (sheet.max_row or 1) == 1 and (sheet.max_column or 1) == 1:
-            # No dimension record, or one cell for the whole sheet (see KeyFileXLSX): count.
+            # No dimension record, or one cell for the whole sheet: whether a row follows the
+            # header; KeyFileXLSX keeps the row limit as it reads.
             sheet.reset_dimensions()
-            rows = max(sum(1 for _row in sheet.iter_rows(values_only=True)) - 1, 0)
+            rows = max(len(list(islice(sheet.iter_rows(values_only=True), 2))) - 1, 0)
         else:
             rows = (sheet.max_row or 1) - 1
         book.close()

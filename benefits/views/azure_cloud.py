@@ -52,8 +52,8 @@ def azure_cloud(request: PortalRequest) -> HttpResponse:
         "columns": SimpleLazyObject(lambda: sort_columns(query, state)),
         "sections": SimpleLazyObject(sections),
         "today": today,
-        # A value the list dropped (an old or altered link) is said to be, not silently lost.
-        "filter_ignored": not BenefitListForm(request.GET).is_valid(),
+        # A filter the list dropped (an old or altered link) is said to be, not silently lost.
+        "filter_ignored": _filter_dropped(request.GET),
         "table_key": page_key(
             request.organization.pk, "azure-cloud", today, params, numbers, wants_partial(request)
         ),
@@ -69,6 +69,12 @@ def azure_cloud(request: PortalRequest) -> HttpResponse:
     if request.htmx.trigger == "benefit-filters":
         return replace_url(response, url)
     return push_url(response, url)
+
+
+def _filter_dropped(data: QueryDict) -> bool:
+    form = BenefitListForm(data)
+    form.is_valid()
+    return any(name in form.errors for name in ("q", "offer", "type", "status"))
 
 
 def _list_view(data: QueryDict) -> tuple[BenefitListQuery, dict[str, str], dict[str, int]]:

@@ -4,6 +4,8 @@ and confirm that take them."""
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from collections.abc import Sequence
 
 import openpyxl
@@ -33,6 +35,20 @@ def xlsx_file(rows: Sequence[Sequence[object]], name: str = "keys.xlsx") -> Simp
     data = io.BytesIO()
     book.save(data)
     return SimpleUploadedFile(name, data.getvalue())
+
+
+def with_dimension(upload: SimpleUploadedFile, ref: str) -> SimpleUploadedFile:
+    """The workbook as some programs write it: its dimension record says ``ref`` ("A1", say)
+    whatever its sheet holds."""
+    source, rewritten = zipfile.ZipFile(io.BytesIO(upload.read())), io.BytesIO()
+    with zipfile.ZipFile(rewritten, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                record = f'<dimension ref="{ref}"/>'.encode()
+                content = re.sub(rb'<dimension ref="[^"]*"\s*/>', record, content)
+            target.writestr(item, content)
+    return SimpleUploadedFile(upload.name or "keys.xlsx", rewritten.getvalue())
 
 
 FORMAT = {"csv": "0", "xlsx": "1"}

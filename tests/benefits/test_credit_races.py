@@ -65,7 +65,7 @@ def test_the_last_seat_goes_to_exactly_one_of_many_admins(scene):
     assert successes(outcomes) == 1
     refusals = [o for o in outcomes if isinstance(o, ValidationError)]
     assert len(refusals) == PEOPLE - 1
-    assert all("The one seat of this credit is assigned" in r.messages[0] for r in refusals)
+    assert all("This credit’s only seat is assigned" in r.messages[0] for r in refusals)
     assert CreditAssignment.objects.filter(benefit=benefit).count() == 1
     assert Activity.objects.filter(benefit=benefit).count() == 1
 

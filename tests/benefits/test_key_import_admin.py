@@ -3,9 +3,7 @@ to add keys, under the strict Content-Security-Policy."""
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,6 +23,7 @@ from tests.benefits.key_import_files import (
     csv_file,
     dry_run,
     fresh_keys,
+    with_dimension,
     xlsx_file,
 )
 
@@ -147,25 +146,13 @@ def test_an_xlsx_file_is_imported_after_confirm(staff_client, office_benefit):
 HEADER = ["product key", "licenses", "benefit"]
 
 
-def a_one_cell_dimension(upload):
-    """The workbook as some programs write it: its dimension record says "A1" whatever it holds."""
-    source, rewritten = zipfile.ZipFile(io.BytesIO(upload.read())), io.BytesIO()
-    with zipfile.ZipFile(rewritten, "w") as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename.startswith("xl/worksheets/"):
-                content = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1"/>', content)
-            target.writestr(item, content)
-    return SimpleUploadedFile(upload.name, rewritten.getvalue())
-
-
 def test_a_workbook_whose_dimension_record_is_wrong_is_read_whole(staff_client, office_benefit):
     """Past a row left empty too, each row keeps its number."""
     keys = fresh_keys(2, start=37_000)
     upload = xlsx_file(
         [HEADER, [keys[0], 1, office_benefit.pk], [], [keys[1], 2, office_benefit.pk, "note"]]
     )
-    response = dry_run(staff_client, a_one_cell_dimension(upload), "xlsx")
+    response = dry_run(staff_client, with_dimension(upload, "A1"), "xlsx")
     assert [row.is_new for row in response.context["result"].checked] == [True, True]
     assert [row.number for row in response.context["result"].checked] == [2, 4]
     assert confirm(staff_client, response).status_code == 302

@@ -6,16 +6,20 @@ from __future__ import annotations
 import io
 import zipfile
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl.chart import BarChart, Reference
 
 from benefits.admin.key_files import (
     A_WORKBOOK_MESSAGE,
     CELL_TOO_LONG_MESSAGE,
+    MORE_ROWS_THAN_IMPORTED_MESSAGE,
     NO_ROWS_MESSAGE,
     NOT_A_WORKBOOK_MESSAGE,
 )
-from tests.benefits.key_import_files import csv_file, dry_run, fresh_keys, xlsx_file
+from benefits.services import key_import
+from tests.benefits.key_import_files import csv_file, dry_run, fresh_keys, with_dimension, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +92,30 @@ def test_a_cell_past_the_readers_limit_is_named_by_its_line(staff_client, office
     lines += [f"{key},1,{office_benefit.pk}"] * 5_000
     response = dry_run(staff_client, csv_file(lines))
     assert refusal(response) == [CELL_TOO_LONG_MESSAGE % {"line": 3, "limit": "131,072"}]
+
+
+def test_a_workbook_whose_dimension_record_understates_it_keeps_the_row_limit(
+    staff_client, office_benefit, monkeypatch
+):
+    """The record says two rows over six: the form counts what it says, the reader all there is."""
+    monkeypatch.setattr(key_import, "MAX_ROWS", 3)
+    keys = fresh_keys(6, start=38_000)
+    upload = xlsx_file([HEADER, *([key, 1, office_benefit.pk] for key in keys)])
+    response = dry_run(staff_client, with_dimension(upload, "A1:C2"), "xlsx")
+    assert refusal(response) == [MORE_ROWS_THAN_IMPORTED_MESSAGE % {"limit": "3"}]
+
+
+def test_a_workbook_opened_on_a_chart_reads_its_sheet_of_cells(staff_client, office_benefit):
+    book = openpyxl.Workbook()
+    cells = book.active
+    assert cells is not None
+    cells.append(HEADER)
+    cells.append([fresh_keys(1, start=39_000)[0], 1, office_benefit.pk])
+    chart = BarChart()
+    chart.add_data(Reference(cells, min_col=2, min_row=1, max_row=2))
+    book.create_chartsheet("Chart").add_chart(chart)
+    book.active = book.sheetnames.index("Chart")
+    data = io.BytesIO()
+    book.save(data)
+    response = dry_run(staff_client, SimpleUploadedFile("keys.xlsx", data.getvalue()), "xlsx")
+    assert "confirm_form" in response.context, response.context["form"].errors

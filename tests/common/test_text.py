@@ -18,7 +18,7 @@ def test_a_long_value_is_cut_with_an_ellipsis():
 
 
 def test_an_empty_value_in_a_list_is_named_as_empty():
-    assert as_sent_list(["", "  ", "nope"]) == '"", "", nope'
+    assert as_sent_list(["", "  ", "\t", "nope"]) == '"", "  ", "U+0009", nope'
 
 
 def test_a_list_names_its_first_few_values_each_visible_and_short():

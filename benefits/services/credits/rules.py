@@ -54,12 +54,12 @@ PERSON_GONE = _(
 def seats_full_message(benefit: Benefit) -> str:
     if benefit.credit_period == Benefit.Period.ANNUAL:
         return ngettext(
-            "The one seat of this credit is assigned. Transfer it to change who holds it.",
+            "This credit’s only seat is assigned. Transfer it to change who holds it.",
             "All %(count)d seats of this credit are assigned. Transfer one to change who holds it.",
             benefit.quantity,
         ) % {"count": benefit.quantity}
     return ngettext(
-        "The one seat of this credit is assigned. Remove someone first.",
+        "This credit’s only seat is assigned. Remove someone first.",
         "All %(count)d seats of this credit are assigned. Remove someone first.",
         benefit.quantity,
     ) % {"count": benefit.quantity}
