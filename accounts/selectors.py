@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import DirectoryUser, Organization, Tenant
 from common.pagecache import TIMEOUT, page_cache, page_key
 from common.prefix_search import starting_with
+from common.rows import LARGEST_ID
 
 
 def tenant_list(*, organization: Organization) -> QuerySet[Tenant]:
@@ -35,7 +36,7 @@ def parse_id(value: object) -> int:
         number = int(str(value))
     except (TypeError, ValueError):
         return 0
-    return number if 0 < number < 2**63 else 0
+    return number if 0 < number <= LARGEST_ID else 0
 
 
 PICKER_LIMIT = 20

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.permissions import PortalRequest
 from benefits import licensing, selectors
-from benefits.models import ProductKey, Subscription
+from benefits.models import ProductKey
 from benefits.services import redemption
 from benefits.services.redemption import Action, Preview
 from benefits.wizard.base import (
@@ -57,7 +57,7 @@ class Wizard:
                 state.tenant_id = subscription.tenant_id
                 shown["choice"] = Choice(action, None, subscription.tenant)
         elif action in Action.values and subscription is not None:
-            if self._active(subscription):
+            if subscription.status_on(self.today) is licensing.SubscriptionStatus.ACTIVE:
                 state.action, state.step = action, KEY
                 state.subscription_id, state.tenant_id = subscription.pk, subscription.tenant_id
                 shown["choice"] = Choice(action, subscription, subscription.tenant)
@@ -69,10 +69,6 @@ class Wizard:
             key = selectors.key_get(organization=self.organization, key_id=params["key_id"])
             state.prefill_key_id = key.pk
         return Outcome(shown=shown)
-
-    def _active(self, subscription: Subscription) -> bool:
-        status = licensing.subscription_status(end_date=subscription.end_date, today=self.today)
-        return status is licensing.SubscriptionStatus.ACTIVE
 
     def post(self, data: QueryDict) -> Outcome:
         name = data.get("step", "")
