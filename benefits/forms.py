@@ -57,6 +57,13 @@ class BenefitListForm(forms.Form):
         widget=forms.HiddenInput,
     )
 
+    @property
+    def filter_dropped(self) -> bool:
+        """A filter or search the address gives that the list can't use (an old or altered
+        link): left out, which the page says. A sort that isn't one is the default order."""
+        self.is_valid()
+        return any(name in self.errors for name in ("q", "offer", "type", "status"))
+
     def to_query(self) -> BenefitListQuery:
         self.is_valid()
         valid = {name: value for name, value in self.cleaned_data.items() if value}

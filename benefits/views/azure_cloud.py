@@ -31,7 +31,8 @@ SECTIONS = [("usage", Product.Kind.USAGE), ("license", Product.Kind.LICENSE)]
 @benefits_access_required
 def azure_cloud(request: PortalRequest) -> HttpResponse:
     today = timezone.localdate()
-    query, params, numbers = _list_view(request.GET)
+    listed = BenefitListForm(request.GET)
+    query, params, numbers = _list_view(listed, request.GET)
 
     def sections() -> dict:
         # Read only when the table is rendered, not when its cached copy is shown.
@@ -52,8 +53,7 @@ def azure_cloud(request: PortalRequest) -> HttpResponse:
         "columns": SimpleLazyObject(lambda: sort_columns(query, state)),
         "sections": SimpleLazyObject(sections),
         "today": today,
-        # A filter the list dropped (an old or altered link) is said to be, not silently lost.
-        "filter_ignored": _filter_dropped(request.GET),
+        "filter_ignored": listed.filter_dropped,
         "table_key": page_key(
             request.organization.pk, "azure-cloud", today, params, numbers, wants_partial(request)
         ),
@@ -71,16 +71,13 @@ def azure_cloud(request: PortalRequest) -> HttpResponse:
     return push_url(response, url)
 
 
-def _filter_dropped(data: QueryDict) -> bool:
-    form = BenefitListForm(data)
-    form.is_valid()
-    return any(name in form.errors for name in ("q", "offer", "type", "status"))
-
-
-def _list_view(data: QueryDict) -> tuple[BenefitListQuery, dict[str, str], dict[str, int]]:
-    """The list's view as an address asks for it: the query (filters and sort, cleaned), the
-    URL parameters that reproduce it, and each section's page number."""
-    query = BenefitListForm(data).to_query()
+def _list_view(
+    listed: BenefitListForm, data: QueryDict
+) -> tuple[BenefitListQuery, dict[str, str], dict[str, int]]:
+    """The list's view as an address asks for it (``listed``: its filters, read from ``data``):
+    the query (filters and sort, cleaned), the URL parameters that reproduce it, and each
+    section's page number."""
+    query = listed.to_query()
     numbers = {name: page_number(data.get(f"{name}_page")) for name, _kind in SECTIONS}
     return query, query_params(query), numbers
 
@@ -98,7 +95,7 @@ def _list_address(params: dict[str, str], numbers: dict[str, int]) -> QueryDict:
 
 def _list_address_of(data: QueryDict) -> str:
     """The list's address query as ``data`` asks for it, cleaned, ready for a link."""
-    _query, params, numbers = _list_view(data)
+    _query, params, numbers = _list_view(BenefitListForm(data), data)
     return _list_address(params, numbers).urlencode()
 
 
