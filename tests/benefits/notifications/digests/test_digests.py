@@ -259,4 +259,4 @@ def test_the_digest_says_why_it_comes(organization, intune, admin, deliver, mail
     why = "because your account has a benefits role in Contoso Partners and these notifications"
     assert why in message.body
     assert why in message.alternatives[0][0]
-    assert "you have an account" not in message.body
+    assert "you have an account" not in message.body + message.alternatives[0][0]
